@@ -30,6 +30,7 @@ struct Scenario {
   std::int64_t context_tokens = 0;    // decode: context C per sequence; 0 = the prompt length
   std::int64_t batch = 1;             // B sequences processed together
   std::int64_t images = 1;            // vision-language models: images per sequence
+  std::int64_t image_tiles_per_side = 0;  // split of each image into n x n tiles; 0 = model default
   Precision weight_precision = Precision::fp16;
   Precision activation_precision = Precision::fp16;
   Precision kv_precision = Precision::fp16;

@@ -1,0 +1,141 @@
+#include "cli/common.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+
+#include "common/input_error.h"
+
+namespace meshforge::cli {
+
+std::filesystem::path GlobalOptions::resolved_data_dir() const {
+  if (!data_dir.empty()) return data_dir;
+  if (const char* env = std::getenv("MESHFORGE_DATA_DIR"); env && *env) return env;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (const auto& candidate : {exe.parent_path() / "data", exe.parent_path().parent_path() / "data",
+                                  exe.parent_path().parent_path() / "share" / "meshforge"})
+      if (std::filesystem::exists(candidate / "models")) return candidate;
+  }
+  return MESHFORGE_DEFAULT_DATA_DIR;
+}
+
+void ScenarioOptions::add_to(CLI::App& c) {
+  c.add_option("--phase", phase,
+               "Which phase the per-op detail describes: prefill (the prompt, S tokens) or decode "
+               "(one new token per sequence at context C)")
+      ->check(CLI::IsMember({"prefill", "decode"}))
+      ->capture_default_str();
+  c.add_option("--seq", seq, "Prompt length S in text tokens per sequence (prefill)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  c.add_option("--ctx", ctx,
+               "Context length C per sequence for decode; 0 = the prompt length (S plus image tokens)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  c.add_option("--batch", batch, "Sequences processed together (B)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  c.add_option("--precision", precision,
+               "Precision of weights, activations and KV cache: fp32 fp16 bf16 fp8 int8 int4")
+      ->check(CLI::IsMember({"fp32", "fp16", "bf16", "fp8", "int8", "int4"}))->capture_default_str();
+  c.add_option("--weight-precision", weight_precision, "Override the weight precision")
+      ->check(CLI::IsMember({"fp32", "fp16", "bf16", "fp8", "int8", "int4"}));
+  c.add_option("--activation-precision", activation_precision, "Override the activation precision")
+      ->check(CLI::IsMember({"fp32", "fp16", "bf16", "fp8", "int8", "int4"}));
+  c.add_option("--kv-precision", kv_precision, "Override the KV-cache precision")
+      ->check(CLI::IsMember({"fp32", "fp16", "bf16", "fp8", "int8", "int4"}));
+  c.add_option("--images", images, "Images per sequence (vision-language models; 0 = text only)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  c.add_option("--image-split", image_split,
+               "Split each image into N x N tiles plus a global tile; 0 = the model's default")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  c.add_option("--dim", dims, "Value of an ONNX symbolic dimension, NAME=VALUE (repeatable)");
+}
+
+workload::Scenario ScenarioOptions::scenario(workload::Phase phase_override) const {
+  workload::Scenario s;
+  s.phase = phase_override;
+  s.seq_tokens = seq;
+  s.context_tokens = ctx;
+  s.batch = batch;
+  s.images = images;
+  s.image_tiles_per_side = image_split;
+  const auto all = *workload::parse_precision(precision);
+  auto pick = [&](const std::string& p) { return p.empty() ? all : *workload::parse_precision(p); };
+  s.weight_precision = pick(weight_precision);
+  s.activation_precision = pick(activation_precision);
+  s.kv_precision = pick(kv_precision);
+  return s;
+}
+
+workload::Scenario ScenarioOptions::scenario() const {
+  return scenario(*workload::parse_phase(phase));
+}
+
+workload::SymbolicDims ScenarioOptions::symbolic_dims() const {
+  workload::SymbolicDims out;
+  for (const auto& d : dims) {
+    const auto eq = d.find('=');
+    std::int64_t value = 0;
+    bool ok = eq != std::string::npos && eq > 0;
+    if (ok) {
+      try {
+        std::size_t used = 0;
+        value = std::stoll(d.substr(eq + 1), &used);
+        ok = used == d.size() - eq - 1 && value > 0;
+      } catch (const std::exception&) {
+        ok = false;
+      }
+    }
+    if (!ok) throw InputError("", "--dim", "expected NAME=VALUE with a positive integer, got '" + d + "'");
+    out[d.substr(0, eq)] = value;
+  }
+  return out;
+}
+
+namespace {
+// Three significant digits without exponent notation: 1000, 15.3, 2.63.
+std::string three_digits(double v) {
+  const double a = std::fabs(v);
+  if (a >= 100) return fmt::format("{:.0f}", v);
+  if (a >= 10) return fmt::format("{:.1f}", v);
+  return fmt::format("{:.2f}", v);
+}
+}  // namespace
+
+std::string si(double value, const std::string& unit) {
+  if (value == 0) return "0" + (unit.empty() ? "" : " " + unit);
+  static const char* prefixes[] = {"", "k", "M", "G", "T", "P", "E"};
+  int i = 0;
+  double v = value;
+  while (std::fabs(v) >= 1000.0 && i < 6) {
+    v /= 1000.0;
+    ++i;
+  }
+  const std::string suffix = std::string(prefixes[i]) + unit;
+  return three_digits(v) + (suffix.empty() ? "" : " " + suffix);
+}
+
+std::string bytes(double value) {
+  if (value == 0) return "0 B";
+  static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  int i = 0;
+  double v = value;
+  while (std::fabs(v) >= 1024.0 && i < 5) {
+    v /= 1024.0;
+    ++i;
+  }
+  return three_digits(v) + " " + units[i];
+}
+
+std::string with_commas(std::int64_t value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return value < 0 ? "-" + out : out;
+}
+
+}  // namespace meshforge::cli

@@ -1,0 +1,46 @@
+// meshforge: from an AI model to an optimised mesh-of-TCCs ASIC architecture.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "common/input_error.h"
+
+int main(int argc, char** argv) {
+  using namespace meshforge;
+  CLI::App app{
+      "meshforge " MESHFORGE_VERSION
+      " - turns an AI model into an optimised ASIC architecture: a 2D mesh of RISC-V\n"
+      "Tensor Compute Cores, its network-on-chip, memories and workload mapping, scored by a\n"
+      "physical power/performance/area model of a 3-28 nm process node.\n\n"
+      "Models are Hugging Face config.json files (llama, mistral, qwen2, phi3, gemma2, idefics3 /\n"
+      "SmolVLM) or ONNX files, given by path or by shipped short name (e.g. llama-3.1-8b).\n"
+      "Run 'meshforge COMMAND --help' for the options of a command.",
+      "meshforge"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(MESHFORGE_VERSION));
+  cli::GlobalOptions global;
+  app.add_option("--data-dir", global.data_dir,
+                 "Directory of shipped data (models/, nodes/, designs/); default: $MESHFORGE_DATA_DIR, "
+                 "else the data/ directory next to the build")
+      ->check(CLI::ExistingDirectory);
+
+  cli::add_analyze_command(app, global);
+#ifdef MESHFORGE_HAVE_PPA
+  cli::add_evaluate_command(app, global);
+#endif
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const InputError& e) {
+    std::cerr << "meshforge: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "meshforge: internal error: " << e.what() << "\n";
+    return 3;
+  }
+  return 0;
+}

@@ -1,0 +1,306 @@
+// Parsing of Hugging Face config.json files. Defaults are those of the transformers reference
+// configuration class of each model_type (LlamaConfig, MistralConfig, Qwen2Config, Phi3Config,
+// Gemma2Config, Idefics3Config / Idefics3VisionConfig), so a sparse config costs what the reference
+// implementation would build.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/input_error.h"
+#include "workload/hf_config.h"
+
+namespace meshforge::workload {
+namespace {
+
+using nlohmann::json;
+
+// Reads typed fields from one JSON object, naming the full field path in every error.
+class FieldReader {
+ public:
+  FieldReader(const json& object, std::string file, std::string prefix)
+      : object_(object), file_(std::move(file)), prefix_(std::move(prefix)) {}
+
+  bool has(const char* key) const { return object_.contains(key) && !object_.at(key).is_null(); }
+  // An explicit null differs from absence: Mistral's "sliding_window": null means full attention.
+  bool is_null(const char* key) const { return object_.contains(key) && object_.at(key).is_null(); }
+
+  std::int64_t required_int(const char* key) const {
+    if (!has(key)) throw error(key, "required field is missing (expected a positive integer)");
+    return positive_int(key);
+  }
+
+  std::int64_t int_or(const char* key, std::int64_t fallback) const {
+    return has(key) ? positive_int(key) : fallback;
+  }
+
+  bool bool_or(const char* key, bool fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = object_.at(key);
+    if (!v.is_boolean()) throw error(key, fmt::format("expected true or false, got {}", v.dump()));
+    return v.get<bool>();
+  }
+
+  std::string string_or(const char* key, const std::string& fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = object_.at(key);
+    if (!v.is_string()) throw error(key, fmt::format("expected a string, got {}", v.dump()));
+    return v.get<std::string>();
+  }
+
+  FieldReader child(const char* key) const {
+    if (!has(key)) throw error(key, "required object is missing");
+    const json& v = object_.at(key);
+    if (!v.is_object()) throw error(key, fmt::format("expected an object, got {}", v.dump()));
+    return FieldReader(v, file_, path(key) + ".");
+  }
+
+  InputError error(const char* key, const std::string& reason) const {
+    return InputError(file_, path(key), reason);
+  }
+
+ private:
+  std::string path(const char* key) const { return prefix_ + key; }
+
+  std::int64_t positive_int(const char* key) const {
+    const json& v = object_.at(key);
+    if (v.is_number_integer() && v.get<std::int64_t>() > 0) return v.get<std::int64_t>();
+    if (v.is_number_float()) {
+      const double d = v.get<double>();
+      if (d > 0 && std::floor(d) == d) return static_cast<std::int64_t>(d);
+    }
+    throw error(key, fmt::format("expected a positive integer, got {}", v.dump()));
+  }
+
+  const json& object_;
+  std::string file_;
+  std::string prefix_;
+};
+
+// Reference defaults per model_type (transformers configuration classes).
+struct DecoderDefaults {
+  std::int64_t intermediate, vocab, kv_heads_or_zero, head_dim_or_zero, sliding_window;
+  bool tie, qkv_bias, sliding_even_only, softcap;
+  int norms;
+  MlpActivation activation;
+};
+
+DecoderDefaults defaults_for(const std::string& model_type) {
+  if (model_type == "llama") return {11008, 32000, 0, 0, 0, false, false, false, false, 2, MlpActivation::silu};
+  if (model_type == "mistral") return {14336, 32000, 8, 0, 4096, false, false, false, false, 2, MlpActivation::silu};
+  if (model_type == "qwen2") return {22016, 151936, 32, 0, 0, false, true, false, false, 2, MlpActivation::silu};
+  if (model_type == "phi3") return {8192, 32064, 0, 0, 0, false, false, false, false, 2, MlpActivation::silu};
+  // gemma2
+  return {9216, 256000, 4, 256, 4096, true, false, true, true, 4, MlpActivation::gelu_tanh};
+}
+
+const std::vector<std::string>& decoder_types() {
+  static const std::vector<std::string> types{"llama", "mistral", "qwen2", "phi3", "gemma2"};
+  return types;
+}
+
+bool is_decoder_type(const std::string& t) {
+  for (const auto& known : decoder_types())
+    if (known == t) return true;
+  return false;
+}
+
+std::string joined_supported() {
+  std::string out;
+  for (const auto& t : supported_hf_model_types()) out += (out.empty() ? "" : ", ") + t;
+  return out;
+}
+
+MlpActivation parse_activation(const FieldReader& r, const char* key, MlpActivation fallback) {
+  if (!r.has(key)) return fallback;
+  const std::string act = r.string_or(key, "");
+  if (act == "silu" || act == "swish") return MlpActivation::silu;
+  if (act.rfind("gelu", 0) == 0) return MlpActivation::gelu_tanh;
+  throw r.error(key, fmt::format("unsupported activation '{}' (expected silu or gelu*)", act));
+}
+
+DecoderSpec parse_decoder(const FieldReader& r, const std::string& model_type,
+                          std::int64_t outer_vocab, bool outer_tie) {
+  const DecoderDefaults d = defaults_for(model_type);
+  DecoderSpec s;
+  s.model_type = model_type;
+  s.hidden = r.required_int("hidden_size");
+  s.layers = r.required_int("num_hidden_layers");
+  s.heads = r.required_int("num_attention_heads");
+  s.intermediate = r.int_or("intermediate_size", d.intermediate);
+  s.vocab = r.int_or("vocab_size", outer_vocab > 0 ? outer_vocab : d.vocab);
+  s.kv_heads = r.int_or("num_key_value_heads", d.kv_heads_or_zero > 0 ? d.kv_heads_or_zero : s.heads);
+  if (d.head_dim_or_zero > 0) {
+    s.head_dim = r.int_or("head_dim", d.head_dim_or_zero);
+  } else if (r.has("head_dim")) {
+    s.head_dim = r.int_or("head_dim", 0);
+  } else {
+    if (s.hidden % s.heads != 0)
+      throw r.error("num_attention_heads",
+                    fmt::format("hidden_size {} is not divisible by {} heads and head_dim is not given",
+                                s.hidden, s.heads));
+    s.head_dim = s.hidden / s.heads;
+  }
+  if (s.heads % s.kv_heads != 0)
+    throw r.error("num_key_value_heads",
+                  fmt::format("{} attention heads are not a multiple of {} key/value heads", s.heads,
+                              s.kv_heads));
+  s.tie_embeddings = r.bool_or("tie_word_embeddings", outer_tie ? true : d.tie);
+  // Qwen2 always has q/k/v biases (no config field); others follow attention_bias.
+  s.qkv_bias = d.qkv_bias || r.bool_or("attention_bias", false);
+  s.o_bias = model_type != "qwen2" && r.bool_or("attention_bias", false);
+  s.mlp_bias = r.bool_or("mlp_bias", false);
+  s.norms_per_layer = d.norms;
+  s.activation = parse_activation(r, model_type == "gemma2" ? "hidden_activation" : "hidden_act",
+                                  d.activation);
+  s.sliding_on_even_layers_only = d.sliding_even_only;
+  s.final_logit_softcap = d.softcap && !r.is_null("final_logit_softcapping");
+  if (model_type == "qwen2") {
+    s.sliding_window = r.bool_or("use_sliding_window", false) ? r.int_or("sliding_window", 4096) : 0;
+  } else if (model_type == "mistral" || model_type == "gemma2") {
+    s.sliding_window = r.is_null("sliding_window") ? 0 : r.int_or("sliding_window", d.sliding_window);
+  }
+  return s;
+}
+
+VisionSpec parse_vision(const FieldReader& r) {
+  // Idefics3VisionConfig defaults; SmolVLM configs omit layers / intermediate (12 / 3072).
+  VisionSpec v;
+  v.hidden = r.required_int("hidden_size");
+  v.patch_size = r.required_int("patch_size");
+  v.image_size = r.required_int("image_size");
+  v.layers = r.int_or("num_hidden_layers", 12);
+  v.intermediate = r.int_or("intermediate_size", 3072);
+  v.heads = r.int_or("num_attention_heads", 16);
+  v.channels = r.int_or("num_channels", 3);
+  if (v.image_size < v.patch_size)
+    throw r.error("patch_size", fmt::format("patch size {} exceeds image size {}", v.patch_size,
+                                            v.image_size));
+  return v;
+}
+
+json read_json(const std::string& text, const std::string& source) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    // nlohmann's message carries "line L, column C"; keep the part after the tag.
+    std::string what = e.what();
+    const auto pos = what.find("parse error");
+    throw InputError(source, "", "malformed JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& supported_hf_model_types() {
+  static const std::vector<std::string> types{"llama", "mistral", "qwen2", "phi3", "gemma2", "idefics3"};
+  return types;
+}
+
+std::int64_t HfModelSpec::patches_per_tile() const {
+  if (!vision) return 0;
+  const std::int64_t side = vision->image_size / vision->patch_size;
+  return side * side;
+}
+
+std::int64_t HfModelSpec::tokens_per_tile() const {
+  return patches_per_tile() / (scale_factor * scale_factor);
+}
+
+std::int64_t HfModelSpec::image_tokens_per_image(std::int64_t tiles_per_side) const {
+  if (!vision) return 0;
+  const std::int64_t tiles = tiles_per_side * tiles_per_side + (tiles_per_side > 1 ? 1 : 0);
+  return tiles * tokens_per_tile();
+}
+
+HfModelSpec parse_hf_config_text(const std::string& json_text, const std::string& source_name) {
+  const json root = read_json(json_text, source_name);
+  if (!root.is_object()) throw InputError(source_name, "", "expected a JSON object at the top level");
+  const FieldReader top(root, source_name, "");
+
+  HfModelSpec spec;
+  spec.path = source_name;
+  spec.name = std::filesystem::path(source_name).stem().string();
+  if (!top.has("model_type"))
+    throw top.error("model_type", "required field is missing (supported: " + joined_supported() + ")");
+  spec.model_type = top.string_or("model_type", "");
+
+  if (is_decoder_type(spec.model_type)) {
+    spec.text = parse_decoder(top, spec.model_type, 0, false);
+    return spec;
+  }
+  if (spec.model_type != "idefics3")
+    throw top.error("model_type", fmt::format("unknown model_type '{}' (supported: {})",
+                                              spec.model_type, joined_supported()));
+
+  const FieldReader text = top.child("text_config");
+  const std::string text_type = text.string_or("model_type", "llama");
+  if (!is_decoder_type(text_type))
+    throw text.error("model_type", fmt::format("unknown text model_type '{}' (supported: llama, "
+                                               "mistral, qwen2, phi3, gemma2)", text_type));
+  spec.text = parse_decoder(text, text_type, top.int_or("vocab_size", 0),
+                            top.bool_or("tie_word_embeddings", false));
+  const FieldReader vision = top.child("vision_config");
+  spec.vision = parse_vision(vision);
+  spec.scale_factor = top.int_or("scale_factor", 2);
+  const std::int64_t patches_side = spec.vision->image_size / spec.vision->patch_size;
+  if (patches_side % spec.scale_factor != 0)
+    throw top.error("scale_factor", fmt::format("{} patches per side are not divisible by the "
+                                                "scale factor {}", patches_side, spec.scale_factor));
+  // Image splitting: the processor resizes the longest edge to size.longest_edge and cuts tiles
+  // of image_size. Without a size field, SmolVLM processors use 4 x image_size (assumption,
+  // matching the published 256M/500M/2.2B processor configs).
+  std::int64_t longest_edge = 4 * spec.vision->image_size;
+  if (vision.has("size")) {
+    const FieldReader size = vision.child("size");
+    longest_edge = size.int_or("longest_edge", longest_edge);
+  }
+  spec.image_tiles_per_side = (longest_edge + spec.vision->image_size - 1) / spec.vision->image_size;
+  return spec;
+}
+
+HfModelSpec parse_hf_config(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path.string(), "", "cannot open model file (no such file or not readable)");
+  std::ostringstream text;
+  text << in.rdbuf();
+  HfModelSpec spec = parse_hf_config_text(text.str(), path.string());
+  spec.name = path.stem().string();
+  return spec;
+}
+
+std::int64_t count_decoder_parameters(const DecoderSpec& t) {
+  const std::int64_t q = t.heads * t.head_dim, kv = t.kv_heads * t.head_dim;
+  std::int64_t attn = t.hidden * q + 2 * t.hidden * kv + q * t.hidden;
+  if (t.qkv_bias) attn += q + 2 * kv;
+  if (t.o_bias) attn += t.hidden;
+  std::int64_t mlp = 3 * t.hidden * t.intermediate;
+  if (t.mlp_bias) mlp += 2 * t.intermediate + t.hidden;
+  const std::int64_t norms = t.norms_per_layer * t.hidden;
+  const std::int64_t embed = t.vocab * t.hidden;
+  return t.layers * (attn + mlp + norms) + t.hidden /* final norm */ + embed +
+         (t.tie_embeddings ? 0 : embed);
+}
+
+std::int64_t count_vision_parameters(const VisionSpec& v) {
+  const std::int64_t side = v.image_size / v.patch_size;
+  const std::int64_t patch = v.channels * v.patch_size * v.patch_size * v.hidden + v.hidden;
+  const std::int64_t positions = side * side * v.hidden;
+  const std::int64_t attn = 4 * (v.hidden * v.hidden + v.hidden);
+  const std::int64_t mlp = 2 * v.hidden * v.intermediate + v.intermediate + v.hidden;
+  const std::int64_t norms = 2 * 2 * v.hidden;
+  return patch + positions + v.layers * (attn + mlp + norms) + 2 * v.hidden /* post norm */;
+}
+
+std::int64_t count_parameters(const HfModelSpec& spec) {
+  std::int64_t total = count_decoder_parameters(spec.text);
+  if (spec.vision) {
+    total += count_vision_parameters(*spec.vision);
+    total += spec.vision->hidden * spec.scale_factor * spec.scale_factor * spec.text.hidden;
+  }
+  return total;
+}
+
+}  // namespace meshforge::workload

@@ -1,0 +1,109 @@
+// End-to-end: the meshforge binary as a user runs it (exit codes, one-line errors, JSON shape).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <sys/wait.h>
+
+namespace {
+
+struct CommandResult {
+  int status = -1;
+  std::string out;   // stdout
+  std::string err;   // stderr
+};
+
+std::filesystem::path temp_dir() {
+  auto dir = std::filesystem::temp_directory_path() / ("meshforge_cli_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+CommandResult run(const std::string& args) {
+  const auto err_file = temp_dir() / "stderr.txt";
+  const std::string cmd = std::string(MESHFORGE_BINARY) + " " + args + " 2>" + err_file.string();
+  CommandResult r;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+  const int raw = ::pclose(pipe);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  std::ifstream e(err_file);
+  r.err.assign(std::istreambuf_iterator<char>(e), {});
+  return r;
+}
+
+std::string write_file(const std::string& name, const std::string& content) {
+  const auto path = temp_dir() / name;
+  std::ofstream(path, std::ios::binary) << content;
+  return path.string();
+}
+
+int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+TEST(Cli, HelpExplainsEveryAnalyzeOption) {
+  const CommandResult r = run("analyze --help");
+  EXPECT_EQ(r.status, 0);
+  for (const char* opt : {"--phase", "--seq", "--ctx", "--batch", "--precision", "--images", "--json",
+                          "--dim", "flops_per_token", "weight_bytes_per_token", "kv_bytes_per_token",
+                          "activation_bytes_per_token"})
+    EXPECT_THAT(r.out, ::testing::HasSubstr(opt));
+  EXPECT_EQ(run("--help").status, 0);
+}
+
+TEST(Cli, AnalyzeJsonHasTheDocumentedFields) {
+  const CommandResult r = run("analyze llama-3.1-8b --json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("model_type"), "llama");
+  ASSERT_TRUE(j.at("parameters").is_number_integer());
+  EXPECT_EQ(j.at("parameters").get<std::int64_t>(), 8'030'261'248);
+  EXPECT_DOUBLE_EQ(j.at("weight_bytes").get<double>(), 2.0 * 8'030'261'248);
+  for (const char* phase : {"prefill", "decode"})
+    for (const char* field : {"flops_per_token", "weight_bytes_per_token", "kv_bytes_per_token",
+                              "activation_bytes_per_token"})
+      EXPECT_GT(j.at(phase).at(field).get<double>(), 0) << phase << "." << field;
+  EXPECT_GT(j.at("ops").size(), 500u);
+  EXPECT_EQ(j.at("ops")[0].at("kind"), "embedding");
+}
+
+TEST(Cli, TableRunsOnTheShippedVisionModel) {
+  const CommandResult r = run("analyze smolvlm-256m-instruct --phase prefill --images 1 --precision int8");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("256,484,928"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("vision_encoder"));
+}
+
+void expect_one_line_error(const CommandResult& r, const std::vector<std::string>& parts) {
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  for (const auto& p : parts) EXPECT_THAT(r.err, ::testing::HasSubstr(p));
+}
+
+TEST(Cli, BadInputGivesOneLineNamingFileAndField) {
+  expect_one_line_error(run("analyze /no/such/config.json"), {"/no/such/config.json", "no such model file"});
+  const auto malformed = write_file("malformed.json", "{\"model_type\": \"llama\",");
+  expect_one_line_error(run("analyze " + malformed), {"malformed.json", "malformed JSON"});
+  const auto unknown = write_file("unknown.json", R"({"model_type":"bert","hidden_size":768})");
+  expect_one_line_error(run("analyze " + unknown), {"unknown.json", "model_type", "bert", "llama"});
+  const auto missing = write_file("missing.json", R"({"model_type":"llama","hidden_size":64,"num_attention_heads":4})");
+  expect_one_line_error(run("analyze " + missing), {"missing.json", "num_hidden_layers"});
+  const auto corrupt = write_file("corrupt.onnx", std::string("\x08\x07garbage\xff\xff\xff", 12));
+  expect_one_line_error(run("analyze " + corrupt), {"corrupt.onnx"});
+}
+
+TEST(Cli, BadOptionValuesAreRefused) {
+  EXPECT_NE(run("analyze llama-3.1-8b --precision fp12").status, 0);
+  EXPECT_NE(run("analyze llama-3.1-8b --batch 0").status, 0);
+  EXPECT_NE(run("analyze llama-3.1-8b --phase training").status, 0);
+  expect_one_line_error(run("analyze llama-3.1-8b --dim batch"), {"--dim", "NAME=VALUE"});
+}
+
+}  // namespace
