@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,22 @@ std::string_view to_string(Routing v);
 std::string_view to_string(KvPlacement v);
 std::string_view to_string(PlacementOrder v);
 
+// Inverses of to_string (the spellings used in design files: "sram", "west_first", "auto", ...);
+// nullopt for anything else. parse_flavor reads "hp" / "ll".
+std::optional<WeightStorage> parse_weight_storage(std::string_view s);
+std::optional<Routing> parse_routing(std::string_view s);
+std::optional<KvPlacement> parse_kv_placement(std::string_view s);
+std::optional<PlacementOrder> parse_placement_order(std::string_view s);
+std::optional<tech::Flavor> parse_flavor(std::string_view s);
+std::string_view flavor_name(tech::Flavor f);  // "hp" / "ll", as written in design files
+
+// Byte sizes as written in design files: a plain integer ("65536") or a number with a unit
+// ("64KiB", "1.5MiB", "2MB", "512B"; KB/MB/GB/TB = powers of 1000, KiB/MiB/GiB/TiB = powers of
+// 1024, unit case-insensitive). The value must be a whole, non-negative number of bytes.
+std::optional<std::int64_t> parse_byte_size(std::string_view text);
+// The shortest exact spelling: "64KiB", "8MiB", "1GiB", or a plain integer ("1000").
+std::string format_byte_size(std::int64_t bytes);
+
 // One kind of tile. A TCC is a small RISC-V core (fetching fetch_width instructions per cycle)
 // driving a vector/tensor MAC unit: VLEN / element-bits lanes, times mac_rows rows when the unit
 // is a 2D tensor array (mac_rows = 1: a plain vector unit).
@@ -34,6 +51,8 @@ struct TileClass {
   std::int64_t wmem_bytes = 1024 * 1024;       // weight memory (SRAM or ROM)
   std::int64_t amem_bytes = 256 * 1024;        // activation / KV memory (SRAM)
   WeightStorage weight_storage = WeightStorage::sram;
+
+  bool operator==(const TileClass&) const = default;
 };
 
 struct Noc {
@@ -41,11 +60,15 @@ struct Noc {
   int virtual_channels = 2;     // 1 .. 16
   int buffer_depth_flits = 4;   // per VC: 1 .. 64
   Routing routing = Routing::xy;
+
+  bool operator==(const Noc&) const = default;
 };
 
 struct OffChipMemory {
   std::string kind = "none";    // "none" or a node's DRAM interface name ("lpddr5", "hbm3", ...)
   int channels = 0;             // PHYs / stacks; 0 when kind is "none"
+
+  bool operator==(const OffChipMemory&) const = default;
 };
 
 // Optional overrides of the automatic mapping (0 / automatic = let the mapper choose).
@@ -54,6 +77,8 @@ struct MappingHints {
   int tensor_parallel = 0;      // tiles that share one op inside a stage's region
   KvPlacement kv_placement = KvPlacement::automatic;
   PlacementOrder placement_order = PlacementOrder::snake;
+
+  bool operator==(const MappingHints&) const = default;
 };
 
 struct Design {
@@ -75,6 +100,10 @@ struct Design {
   int class_of(int row, int col) const {
     return class_map.empty() ? 0 : class_map[static_cast<std::size_t>(row * cols + col)];
   }
+
+  // Field-by-field equality (doubles compared exactly; an empty class_map differs from an
+  // explicit all-zero one).
+  bool operator==(const Design&) const = default;
 };
 
 // YAML file <-> Design. load_design throws meshforge::InputError naming the file and field
@@ -88,5 +117,15 @@ void save_design(const Design& design, const std::filesystem::path& path);
 // (A VLEN that is not a power of two, a clock above the node's fmax at the supply, a supply
 // outside [vdd_min, vdd_nominal * 1.1], a DRAM kind the node does not offer, ...)
 std::vector<std::string> validate(const Design& design, const tech::Node& node);
+
+// The node-independent part of validate() (mesh size, class count and map, TCC and NoC ranges,
+// DRAM channel count vs kind, clock > 0, supply >= 0, mapping hints). Same "field: reason" lines.
+// parse_design_yaml / load_design throw an InputError for the first of these problems.
+std::vector<std::string> validate_structure(const Design& design);
+
+// The supply the design runs at on this node: supply_v when set (> 0), otherwise the lowest supply
+// in [vdd_min, vdd_nominal] that reaches clock_hz (capped at vdd_nominal: automatic supply never
+// overdrives; validate() reports a clock above the node's fmax at nominal as a violation).
+double operating_supply_v(const Design& design, const tech::Node& node);
 
 }  // namespace meshforge::arch
