@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,11 +17,13 @@ std::string_view to_string(Flavor f);
 
 // Arithmetic formats a MAC unit can run; mirrors workload::Precision without depending on it.
 enum class MacFormat { fp32, fp16, bf16, fp8, int8, int4 };
+std::string_view to_string(MacFormat f);                         // "fp32", ..., "int4"
+std::optional<MacFormat> parse_mac_format(std::string_view name);
 
 // One characterised SRAM macro size; the model interpolates between points in log(capacity).
 struct SramMacroPoint {
   double capacity_bytes = 0;
-  double density_mbit_per_mm2 = 0;      // including periphery
+  double density_mbit_per_mm2 = 0;      // including periphery; Mbit = 10^6 bits
   double read_energy_pj_per_bit = 0;    // dynamic, per bit read, at nominal V
   double write_energy_pj_per_bit = 0;
 };
@@ -84,7 +87,9 @@ const std::vector<std::string>& known_node_names();
 // unknown node (listing the known ones), a malformed file, or a missing / non-positive value.
 Node load_node(std::string_view name, const std::filesystem::path& data_dir);
 
-// Interpolated in log(capacity); clamped to the characterised range.
+// Interpolated in log(capacity); clamped to the characterised range. Density is linear in
+// log(capacity), energies are geometric (log-log), as they follow a power law of the size.
+// A node without macro points returns 0.
 double sram_density_mbit_per_mm2(const Node& node, double macro_bytes);
 double sram_read_energy_pj_per_bit(const Node& node, double macro_bytes);
 double sram_write_energy_pj_per_bit(const Node& node, double macro_bytes);
