@@ -8,8 +8,6 @@
 namespace meshforge::cli {
 
 void add_analyze_command(CLI::App& app, const GlobalOptions& global);
-#ifdef MESHFORGE_HAVE_PPA
 void add_evaluate_command(CLI::App& app, const GlobalOptions& global);
-#endif
 
 }  // namespace meshforge::cli

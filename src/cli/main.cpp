@@ -27,9 +27,7 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
 
   cli::add_analyze_command(app, global);
-#ifdef MESHFORGE_HAVE_PPA
   cli::add_evaluate_command(app, global);
-#endif
 
   try {
     app.parse(argc, argv);

@@ -61,8 +61,8 @@ INSTANTIATE_TEST_SUITE_P(ShippedConfigs, PublishedParameters,
                                            PublishedCount{"smolvlm-256m-instruct", 256'484'928},
                                            PublishedCount{"smolvlm-500m-instruct", 507'482'304},
                                            PublishedCount{"smolvlm-instruct", 2'246'272'880}),
-                         [](const auto& info) {
-                           std::string n = info.param.name;
+                         [](const auto& param_info) {
+                           std::string n = param_info.param.name;
                            for (auto& c : n)
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            return n;

@@ -1,0 +1,109 @@
+// meshforge evaluate: one design, one model, one node -> the PPA report.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+#include "arch/design.h"
+#include "cli/commands.h"
+#include "common/input_error.h"
+#include "ppa/evaluate.h"
+#include "report/report_json.h"
+#include "tech/node.h"
+#include "workload/model.h"
+
+namespace meshforge::cli {
+namespace {
+
+struct EvaluateOptions {
+  std::string model = "llama-3.1-8b";
+  std::string node;
+  std::string design;
+  std::string mode = "performance";
+  ScenarioOptions scenario;
+  double power_budget_w = 0, area_budget_mm2 = 0, min_tokens_per_second = -1, fixed_clock_mhz = -1;
+  bool json = false;
+};
+
+}  // namespace
+
+std::filesystem::path resolve_design(const std::string& name_or_path, const std::filesystem::path& data_dir) {
+  if (std::filesystem::exists(name_or_path)) return name_or_path;
+  const auto shipped = data_dir / "designs" / (name_or_path + ".yaml");
+  if (std::filesystem::exists(shipped)) return shipped;
+  std::string known;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(data_dir / "designs", ec))
+    if (e.path().extension() == ".yaml") known += (known.empty() ? "" : ", ") + e.path().stem().string();
+  throw InputError(name_or_path, "", "no such design file, and not a shipped design name (shipped: " + known + ")");
+}
+
+ppa::Scenario make_ppa_scenario(const std::string& mode, workload::Phase scored, double power_budget_w,
+                                double area_budget_mm2, double min_tps, double fixed_clock_mhz) {
+  ppa::Scenario s;
+  s.mode = mode == "low-power" ? ppa::Mode::low_power : ppa::Mode::performance;
+  s.scored_phase = scored;
+  s.budgets = ppa::defaults_for(s.mode);
+  if (power_budget_w > 0) s.budgets.power_budget_w = power_budget_w;
+  if (area_budget_mm2 > 0) s.budgets.area_budget_mm2 = area_budget_mm2;
+  if (min_tps >= 0) s.budgets.min_tokens_per_second = min_tps;
+  if (fixed_clock_mhz >= 0) s.budgets.fixed_clock_hz = fixed_clock_mhz * 1e6;
+  return s;
+}
+
+ppa::Workload build_workload(const std::filesystem::path& model_file, const ScenarioOptions& o) {
+  const auto dims = o.symbolic_dims();
+  return {workload::build_graph(model_file, o.scenario(workload::Phase::prefill), dims),
+          workload::build_graph(model_file, o.scenario(workload::Phase::decode), dims)};
+}
+
+void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
+  auto o = std::make_shared<EvaluateOptions>();
+  CLI::App* c = app.add_subcommand("evaluate", "Predict performance, power, area and PPA score of one design");
+  c->footer(
+      "Evaluates the design for both phases (prefill and decode, never mixed) and scores the one --phase\n"
+      "names. Any design evaluates against any model and node: infeasible is a valid answer, with its\n"
+      "reasons. Score formulas: docs/ppa-score.md. JSON fields: feasible, violations, tokens_per_second\n"
+      "{prefill, decode}, ms_per_token {prefill, decode}, power_w, area_mm2, energy_per_token_j,\n"
+      "ppa_score, breakdown {power_w, area_mm2}, and per-phase detail.\n"
+      "Example: meshforge evaluate --model llama-3.1-8b --node 3nm --design llama-3.1-8b-41x42");
+  c->add_option("--model", o->model, "Model: config.json, .onnx or shipped short name")->capture_default_str();
+  c->add_option("--node", o->node, "Process node: 3nm 5nm 7nm 12nm 16nm 22nm 28nm")->required();
+  c->add_option("--design", o->design, "Design YAML file or shipped design name (data/designs/)")->required();
+  c->add_option("--mode", o->mode,
+                "performance: tokens/s under power and area budgets; low-power: least power at a fixed "
+                "clock (10 MHz by default) meeting a throughput target")
+      ->check(CLI::IsMember({"performance", "low-power"}))->capture_default_str();
+  o->scenario.add_to(*c);
+  c->add_option("--power-budget", o->power_budget_w, "Power budget in W (performance default 75)");
+  c->add_option("--area-budget", o->area_budget_mm2, "Area budget in mm2 (default 858, one reticle)");
+  c->add_option("--min-tokens-per-second", o->min_tokens_per_second, "Low-power throughput target of the scored phase (default 1)");
+  c->add_option("--fixed-clock-mhz", o->fixed_clock_mhz, "Low-power mode clock in MHz (default 10; 0 = any)");
+  c->add_flag("--json", o->json, "Print one JSON object instead of the table");
+  c->callback([o, &global] {
+    const auto data = global.resolved_data_dir();
+    const auto node = tech::load_node(o->node, data);
+    const auto micro = ppa::load_microarch(data);
+    const auto design = arch::load_design(resolve_design(o->design, data));
+    const auto model_file = workload::resolve_model(o->model, data);
+    const auto work = build_workload(model_file, o->scenario);
+    for (const auto& w : work.decode.warnings) std::cerr << "meshforge: warning: " << w << "\n";
+    const auto scenario = make_ppa_scenario(o->mode, *workload::parse_phase(o->scenario.phase), o->power_budget_w,
+                                            o->area_budget_mm2, o->min_tokens_per_second, o->fixed_clock_mhz);
+    const ppa::Report report = ppa::evaluate(work, node, micro, design, scenario);
+    if (o->json) {
+      auto j = report::to_json(report);
+      j["model"] = work.decode.model_name;
+      j["node"] = node.name;
+      j["design"] = design.name;
+      j["mode"] = o->mode;
+      std::cout << j.dump(1) << "\n";
+    } else {
+      fmt::print("design       {} ({}x{} mesh, {} tile classes) on {}, model {}, {} mode\n", design.name, design.rows,
+                 design.cols, design.tile_classes.size(), node.name, work.decode.model_name, o->mode);
+      std::cout << report::to_table(report);
+    }
+  });
+}
+
+}  // namespace meshforge::cli

@@ -1,0 +1,653 @@
+// The PPA evaluator. Term by term (docs/ppa-model.md says the same in prose):
+//
+// Performance, per op on the tile group that runs it (seconds = cycles / f):
+//   compute = MACs / sum_c(tiles_c * lanes_c * rows_c * lane_util * row_util)
+//   issue   = compute with each class's rate scaled by min(1, fetch_width / instructions_per_vector_op)
+//   local   = max(WMEM bytes, AMEM bytes) / (tiles * VLEN/8 bytes per cycle)
+//   noc     = the op's exchange over its g tiles (all-reduce after a row-split GEMM, all-gather
+//             before a norm; see exchanges()): bytes per tile / (2 links * link bytes * eff)
+//   dram    = spilled weight bytes + spilled KV bytes over the DRAM bandwidth
+//   time    = max(compute, issue, local, noc, dram) + launch overhead + exchange hop latencies
+// Ops are list-scheduled on the stage's groups (an op starts when its producers finish and a
+// group is free); stages form a pipeline with min(batch, stages) micro-batches in flight:
+//   step = sum_s t_s + transfers + (microbatches - 1) * max_s t_s,  and step >= DRAM bytes / bandwidth.
+// Energy per step: MACs * E_mac + register-file bits * E_rf + memory bits * E_macro + instructions *
+// E_instr + NoC bit-hops * (E_router + E_wire * pitch) + DRAM bits * E_dram, all but DRAM scaled by
+// (V / Vnom)^2. Power = energy / step + clock tree (E_clk * logic mm2 * f) + leakage + PHY static.
+#include "ppa/evaluate.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "mapping/plan.h"
+
+namespace meshforge::ppa {
+namespace {
+
+using workload::OpKind;
+
+bool is_gemm(OpKind k) {
+  return k == OpKind::matmul || k == OpKind::attention_scores || k == OpKind::attention_context ||
+         k == OpKind::conv;
+}
+
+// The format the MAC lanes are built for: the wider of weights and activations.
+workload::Precision mac_precision(const workload::Scenario& s) {
+  return workload::bytes_per_element(s.weight_precision) > workload::bytes_per_element(s.activation_precision)
+             ? s.weight_precision
+             : s.activation_precision;
+}
+
+tech::MacFormat to_mac_format(workload::Precision p) { return static_cast<tech::MacFormat>(static_cast<int>(p)); }
+
+// Per tile class: everything that does not depend on the op.
+struct ClassModel {
+  double lanes = 0, rows = 1, fetch = 1, port_bytes = 0;
+  double core_mm2 = 0, vector_mm2 = 0, imem_mm2 = 0, wmem_mm2 = 0, amem_mm2 = 0, router_mm2 = 0;
+  bool rom = false;
+  double wmem_read_pj_bit = 0, amem_read_pj_bit = 0, amem_write_pj_bit = 0, imem_read_pj_bit = 0;
+  double logic_mm2() const { return core_mm2 + vector_mm2 + router_mm2; }
+};
+
+// Aggregate resources of a set of tiles (a stage's region, scaled to one group).
+struct Resources {
+  double tiles = 0, port_bytes = 0, lanes = 0;
+  // Per class, kept for utilisation-dependent rates.
+  std::array<double, mapping::kMaxTileClasses> count{};
+};
+
+struct OpTerms {
+  double compute = 0, issue = 0, local_act = 0, local_weight = 0, noc = 0, dram_weight = 0, dram_kv = 0,
+         latency = 0;
+  double time(double phi) const {
+    return std::max({phi * compute, phi * issue, std::max(local_weight, phi * local_act), phi * noc,
+                     dram_weight + phi * dram_kv}) +
+           latency;
+  }
+  Bottleneck bound(double phi) const {
+    const double terms[] = {phi * compute, phi * issue, std::max(local_weight, phi * local_act), phi * noc,
+                            dram_weight + phi * dram_kv};
+    const auto it = std::max_element(std::begin(terms), std::end(terms));
+    if (latency > *it) return Bottleneck::latency;
+    return static_cast<Bottleneck>(it - std::begin(terms));
+  }
+};
+
+// What an op's output must exchange among the tiles of its group, derived from how the data is
+// split (Megatron-style tensor parallelism): a GEMM fed a replicated input splits its output
+// columns (no exchange); one fed a column-split input splits its reduction dimension and must
+// all-reduce its partial sums; attention splits by heads; element-wise ops keep the split; a norm
+// needs whole rows and all-gathers a split input.
+enum class Exchange : std::uint8_t { none, all_reduce, all_gather };
+
+std::vector<Exchange> exchanges(const workload::Graph& g) {
+  std::vector<bool> split(g.ops.size(), false);
+  std::vector<Exchange> out(g.ops.size(), Exchange::none);
+  for (std::size_t i = 0; i < g.ops.size(); ++i) {
+    const auto& op = g.ops[i];
+    bool input_split = false;
+    for (int p : op.producers) input_split = input_split || split[static_cast<std::size_t>(p)];
+    switch (op.kind) {
+      case OpKind::matmul:
+      case OpKind::conv:
+        if (input_split) out[i] = Exchange::all_reduce;
+        split[i] = !input_split;
+        break;
+      case OpKind::attention_scores:
+      case OpKind::attention_context:
+      case OpKind::softmax:
+        split[i] = true;
+        break;
+      case OpKind::norm:
+        if (input_split) out[i] = Exchange::all_gather;
+        split[i] = false;
+        break;
+      default:
+        split[i] = input_split;
+        break;
+    }
+  }
+  return out;
+}
+
+struct PhaseScratch {
+  std::vector<Exchange> exchange;
+  mapping::LayerUnits units;
+  mapping::Plan plan;
+  std::vector<OpTerms> terms;
+  std::vector<double> finish;
+  std::vector<double> group_free;
+  std::vector<double> stage_time;
+};
+
+}  // namespace
+
+const char* to_string(Bottleneck b) {
+  switch (b) {
+    case Bottleneck::compute: return "compute";
+    case Bottleneck::issue: return "instruction_issue";
+    case Bottleneck::local_memory: return "local_memory";
+    case Bottleneck::noc: return "noc";
+    case Bottleneck::dram: return "dram";
+    case Bottleneck::latency: return "latency";
+  }
+  return "?";
+}
+
+const char* to_string(Mode m) { return m == Mode::performance ? "performance" : "low-power"; }
+
+Budgets defaults_for(Mode mode) {
+  Budgets b;
+  if (mode == Mode::low_power) {
+    b.power_budget_w = 0.1;          // reported, not scored: low-power mode minimises power itself
+    b.fixed_clock_hz = 10e6;         // the reference paper's low-power operating point
+    b.min_tokens_per_second = 1.0;   // assumption: one token per second keeps a chat usable
+    b.power_reference_w = 0.010;     // 10 mW scores 0.5 (the paper reports < 13 mW)
+  }
+  return b;
+}
+
+struct Evaluator::Impl {
+  const Workload& workload;
+  const tech::Node& node;
+  const Microarch& micro;
+  PhaseScratch prefill, decode;
+  std::array<ClassModel, mapping::kMaxTileClasses> classes{};
+
+  Impl(const Workload& w, const tech::Node& n, const Microarch& m) : workload(w), node(n), micro(m) {}
+
+  void prepare_once() {
+    if (prefill.units.end_op.empty() && !workload.prefill.ops.empty()) {
+      prefill.units = mapping::layer_units(workload.prefill);
+      prefill.exchange = exchanges(workload.prefill);
+    }
+    if (decode.units.end_op.empty() && !workload.decode.ops.empty()) {
+      decode.units = mapping::layer_units(workload.decode);
+      decode.exchange = exchanges(workload.decode);
+    }
+  }
+
+  // Bytes one tile sends (= receives) for an exchange of `bytes` over g tiles, and the bit-hops
+  // the whole group moves (bandwidth-optimal ring: neighbour hops).
+  static double exchange_bytes_per_tile(Exchange x, double bytes, double g) {
+    if (g <= 1 || x == Exchange::none) return 0;
+    return (x == Exchange::all_reduce ? 2.0 : 1.0) * bytes * (g - 1) / g;
+  }
+
+  double macro_bytes(double capacity) const { return std::max(1024.0, std::min(capacity, micro.memory_macro_bytes_max)); }
+
+  void build_classes(const arch::Design& d, workload::Precision mac) {
+    const double mac_bits = 8.0 * workload::bytes_per_element(mac);
+    const double nand2_mm2 = node.nand2_area_um2 * 1e-6;
+    const double flop_mm2 = node.flop_area_um2 * 1e-6;
+    const double ports = micro.router_ports;
+    double router = ports * d.noc.virtual_channels * d.noc.buffer_depth_flits * d.noc.link_bits / 1024.0 *
+                        node.router_area_mm2_per_kbit_buffer +
+                    node.crossbar_area_mm2_per_port2_bit * ports * ports * d.noc.link_bits;
+    if (d.noc.routing == arch::Routing::west_first) router *= 1.0 + micro.adaptive_routing_area_overhead;
+    for (std::size_t c = 0; c < d.tile_classes.size() && c < classes.size(); ++c) {
+      const auto& t = d.tile_classes[c];
+      ClassModel& m = classes[c];
+      m.lanes = std::max(1.0, t.vlen_bits / mac_bits);
+      m.rows = t.mac_rows;
+      m.fetch = t.fetch_width;
+      m.port_bytes = micro.memory_port_vector_registers * t.vlen_bits / 8.0;
+      m.core_mm2 = micro.scalar_core_gates * std::pow(t.fetch_width, micro.fetch_width_area_exponent) * nand2_mm2;
+      m.vector_mm2 = m.lanes * m.rows * micro.mac_gates[static_cast<std::size_t>(mac)] * nand2_mm2 +
+                     micro.vector_registers * t.vlen_bits * flop_mm2;
+      auto mem_mm2 = [&](double bytes, double density_factor) {
+        return bytes * 8.0 / 1e6 / (tech::sram_density_mbit_per_mm2(node, macro_bytes(bytes)) * density_factor);
+      };
+      m.rom = t.weight_storage == arch::WeightStorage::rom;
+      m.imem_mm2 = mem_mm2(static_cast<double>(t.imem_bytes), 1.0);
+      m.wmem_mm2 = t.wmem_bytes > 0 ? mem_mm2(static_cast<double>(t.wmem_bytes), m.rom ? node.rom_density_factor : 1.0) : 0.0;
+      m.amem_mm2 = mem_mm2(static_cast<double>(t.amem_bytes), 1.0);
+      m.router_mm2 = router;
+      m.wmem_read_pj_bit = tech::sram_read_energy_pj_per_bit(node, macro_bytes(static_cast<double>(t.wmem_bytes))) *
+                           (m.rom ? node.rom_read_energy_factor : 1.0);
+      m.amem_read_pj_bit = tech::sram_read_energy_pj_per_bit(node, macro_bytes(static_cast<double>(t.amem_bytes)));
+      m.amem_write_pj_bit = tech::sram_write_energy_pj_per_bit(node, macro_bytes(static_cast<double>(t.amem_bytes)));
+      m.imem_read_pj_bit = tech::sram_read_energy_pj_per_bit(node, macro_bytes(static_cast<double>(t.imem_bytes)));
+    }
+  }
+
+  double link_efficiency(const arch::Design& d) const {
+    const int vcs = std::clamp(d.noc.virtual_channels, 1, 5);
+    return micro.saturation_by_vcs[static_cast<std::size_t>(vcs - 1)] *
+           std::min(1.0, d.noc.buffer_depth_flits / micro.credit_round_trip_flits);
+  }
+
+  // Terms of one op on one group of a stage (cycles, except DRAM in seconds converted by caller).
+  OpTerms op_terms(const workload::Op& op, Exchange exchange, const mapping::Stage& st, float w_dram,
+                   float kv_dram, const arch::Design& d, double f, double link_bytes_eff, double dram_bw) const {
+    OpTerms t;
+    const double g = st.group_tiles;
+    const double scale = g / st.tiles;  // this group's share of the region's tiles
+    double rate_ideal = 0, rate_issued = 0, ports = 0;
+    const double ipv = micro.instructions_per_vector_op[static_cast<std::size_t>(op.kind)];
+    const bool gemm = is_gemm(op.kind) && op.gemm.count > 0;
+    for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
+      const double n = st.class_counts[c] * scale;
+      if (n <= 0) continue;
+      const ClassModel& m = classes[c];
+      double rate = 0;
+      if (gemm) {
+        const double cols = static_cast<double>(op.gemm.n) * static_cast<double>(op.gemm.count) / g;
+        const double lane_util = cols / (std::ceil(cols / m.lanes) * m.lanes);
+        const double mrows = static_cast<double>(op.gemm.m);
+        const double row_util = m.rows <= 1 ? 1.0 : mrows / (std::ceil(mrows / m.rows) * m.rows);
+        rate = n * m.lanes * m.rows * lane_util * row_util;
+      } else {
+        rate = n * m.lanes;
+      }
+      rate_ideal += rate;
+      rate_issued += rate * std::min(1.0, m.fetch / ipv);
+      ports += n * m.port_bytes;
+    }
+    const double work = gemm ? op.flops / 2.0 : (op.kind == OpKind::data_movement || op.kind == OpKind::embedding ? 0.0 : op.flops);
+    if (rate_ideal > 0) {
+      t.compute = work / rate_ideal / f;
+      t.issue = work / rate_issued / f;
+    }
+    const double kv_local = (op.kv_read_bytes + op.kv_write_bytes) * (1.0 - kv_dram);
+    t.local_weight = op.weight_read_bytes * (1.0 - w_dram) / ports / f;
+    t.local_act = (op.input_bytes + op.output_bytes + kv_local) / ports / f;
+    // Two links per tile carry an exchange laid out as row then column phases.
+    t.noc = exchange_bytes_per_tile(exchange, op.output_bytes, g) / (2.0 * link_bytes_eff) / f;
+    t.dram_weight = dram_bw > 0 ? op.weight_read_bytes * w_dram / dram_bw : 0.0;
+    t.dram_kv = dram_bw > 0 ? (op.kv_read_bytes + op.kv_write_bytes) * kv_dram / dram_bw : 0.0;
+    const double exchange_hops = exchange == Exchange::none ? 0.0 : (exchange == Exchange::all_reduce ? 4.0 : 2.0) * (std::sqrt(g) - 1.0);
+    t.latency = (micro.op_overhead_cycles + exchange_hops * (micro.router_pipeline_cycles + 1.0)) / f;
+    return t;
+  }
+
+  struct StepEstimate {
+    double sum_stages = 0, max_stage = 0, transfers = 0, bubbles = 0, busy = 0;
+    std::array<double, kBottlenecks> bound_time{};
+  };
+
+  // Hazard-aware list schedule of every stage for one micro-batch of size phi (a share of the
+  // step's work): an op starts when its producers in the stage have finished and one of the
+  // stage's tile groups is free. Fills ps.stage_time.
+  StepEstimate schedule(const workload::Graph& graph, PhaseScratch& ps, const arch::Design& d, double f,
+                        double link_bytes_eff, double hop_s, double phi) const {
+    StepEstimate e;
+    const auto& plan = ps.plan;
+    const auto& ops = graph.ops;
+    const int stages = static_cast<int>(plan.stages.size());
+    ps.finish.assign(ops.size(), 0.0);
+    ps.stage_time.assign(static_cast<std::size_t>(stages), 0.0);
+    for (int s = 0; s < stages; ++s) {
+      const auto& st = plan.stages[static_cast<std::size_t>(s)];
+      ps.group_free.assign(static_cast<std::size_t>(std::min(st.groups, 64)), 0.0);
+      double makespan = 0;
+      for (int i = st.first_op; i < st.end_op; ++i) {
+        const auto& op = ops[static_cast<std::size_t>(i)];
+        double ready = 0;
+        for (int p : op.producers)
+          if (p >= st.first_op) ready = std::max(ready, ps.finish[static_cast<std::size_t>(p)]);
+        const auto g = std::min_element(ps.group_free.begin(), ps.group_free.end());
+        const double start = std::max(ready, *g);
+        if (ready > *g) e.bubbles += (ready - *g) * st.group_tiles;
+        const auto& term = ps.terms[static_cast<std::size_t>(i)];
+        const double dt = term.time(phi);
+        ps.finish[static_cast<std::size_t>(i)] = start + dt;
+        *g = start + dt;
+        makespan = std::max(makespan, start + dt);
+        e.bound_time[static_cast<std::size_t>(term.bound(phi))] += dt;
+        e.busy += dt * st.group_tiles;
+      }
+      ps.stage_time[static_cast<std::size_t>(s)] = makespan;
+      e.sum_stages += makespan;
+      e.max_stage = std::max(e.max_stage, makespan);
+    }
+    // Activations of one micro-batch handed between consecutive stages.
+    for (int s = 0; s + 1 < stages; ++s) {
+      const auto& a = plan.stages[static_cast<std::size_t>(s)];
+      const auto& b = plan.stages[static_cast<std::size_t>(s + 1)];
+      const double bytes = plan.stage_traffic_bytes[static_cast<std::size_t>(s * stages + s + 1)] * phi;
+      double links = std::max(1.0, std::sqrt(std::min(a.tiles, b.tiles)));
+      if (d.noc.routing == arch::Routing::west_first) links *= 1.0 + micro.adaptive_routing_load_relief;
+      e.transfers += bytes / (links * link_bytes_eff * f) + a.hops_to_next * hop_s;
+    }
+    return e;
+  }
+
+  void evaluate_phase(const workload::Graph& graph, PhaseScratch& ps, const arch::Design& d,
+                      workload::Precision mac, double f, double v, PhaseReport& out, PowerBreakdown& power,
+                      Report& report) {
+    out = PhaseReport{};
+    if (graph.ops.empty()) return;
+    mapping::make_plan(graph, ps.units, d, micro.amem_activation_reserve, ps.plan);
+    const auto& plan = ps.plan;
+    const auto& ops = graph.ops;
+    const double link_bytes = d.noc.link_bits / 8.0;
+    const double eff = link_efficiency(d);
+    const double link_bytes_eff = link_bytes * eff;
+    const bool has_dram = d.dram.kind != "none" && d.dram.channels > 0;
+    const auto dram_it = node.dram.find(d.dram.kind);
+    const double dram_bw = has_dram && dram_it != node.dram.end() ? dram_it->second.bandwidth_bytes_per_s * d.dram.channels : 0.0;
+    const double dram_pj_bit = has_dram && dram_it != node.dram.end() ? dram_it->second.energy_pj_per_bit : 0.0;
+    const double hop_s = (micro.router_pipeline_cycles + 1.0) / f;
+    const int stages = static_cast<int>(plan.stages.size());
+
+    // 1. Per-op terms.
+    ps.terms.resize(ops.size());
+    for (int s = 0; s < stages; ++s) {
+      const auto& st = plan.stages[static_cast<std::size_t>(s)];
+      for (int i = st.first_op; i < st.end_op; ++i)
+        ps.terms[static_cast<std::size_t>(i)] =
+            op_terms(ops[static_cast<std::size_t>(i)], ps.exchange[static_cast<std::size_t>(i)], st,
+                     plan.op_weight_dram_fraction[static_cast<std::size_t>(i)],
+                     plan.op_kv_dram_fraction[static_cast<std::size_t>(i)], d, f, link_bytes_eff, dram_bw);
+    }
+
+    // 2.-4. Micro-batches: sequences in decode, prompt chunks in prefill. More micro-batches fill
+    // the pipeline but re-read each stage's weights once per micro-batch: pick the count (powers
+    // of two up to the work available) with the shortest step.
+    const std::int64_t work_units = graph.scenario.phase == workload::Phase::decode
+                                        ? graph.scenario.batch
+                                        : graph.scenario.batch * graph.tokens_per_sequence;
+    // DRAM bandwidth is shared by all stages: a step cannot beat its total DRAM traffic, in which
+    // spilled weights are streamed once per micro-batch.
+    double dram_weight_bytes = 0, dram_kv_bytes = 0, wmem_weight_bytes = 0;
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      const auto& op = ops[i];
+      const double wf = plan.op_weight_dram_fraction[i], kf = plan.op_kv_dram_fraction[i];
+      dram_weight_bytes += op.weight_read_bytes * wf;
+      dram_kv_bytes += (op.kv_read_bytes + op.kv_write_bytes) * kf;
+      wmem_weight_bytes += op.weight_read_bytes * (1 - wf);
+    }
+    double step = 0, sum_stages = 0, max_stage = 0, bubbles = 0, busy_total = 0;
+    int n_mb = 1;
+    std::array<double, kBottlenecks> bound_time{};
+    for (std::int64_t candidate = 1;; candidate *= 2) {
+      const int mb = static_cast<int>(std::min<std::int64_t>(candidate, work_units));
+      const StepEstimate e = schedule(graph, ps, d, f, link_bytes_eff, hop_s, 1.0 / mb);
+      double t = e.sum_stages + e.transfers + (mb - 1) * e.max_stage;
+      if (dram_bw > 0) t = std::max(t, (dram_weight_bytes * mb + dram_kv_bytes) / dram_bw);
+      if (candidate == 1 || t < step) {
+        step = t;
+        n_mb = mb;
+        sum_stages = e.sum_stages;
+        max_stage = e.max_stage;
+        bubbles = e.bubbles;
+        busy_total = e.busy;
+        bound_time = e.bound_time;
+      }
+      if (mb >= work_units || stages == 1) break;
+    }
+    if (!(step > 0)) step = 1.0 / f;
+    schedule(graph, ps, d, f, link_bytes_eff, hop_s, 1.0 / n_mb);  // stage times of the chosen count
+    const double dram_bytes = dram_weight_bytes * n_mb + dram_kv_bytes;
+    const double wmem_bytes = wmem_weight_bytes * n_mb;
+
+    // 5. Energy per step (J).
+    const double vscale = tech::dynamic_energy_scale(node, v);
+    const double e_mac = node.mac_energy_pj.at(to_mac_format(mac)) * 1e-12;
+    const double mac_bits = 8.0 * workload::bytes_per_element(mac);
+    const double pitch_mm = std::sqrt(std::max(1e-9, report.area.total() / d.tiles()));
+    const double e_bit_hop = (node.router_energy_pj_per_bit + node.wire_energy_pj_per_bit_mm * pitch_mm) * 1e-12;
+    double e_mac_total = 0, e_rf = 0, e_mem = 0, e_fetch = 0, e_noc = 0;
+    for (int s = 0; s < stages; ++s) {
+      const auto& st = plan.stages[static_cast<std::size_t>(s)];
+      // Region averages of the per-class figures, by tile count.
+      double lanes = 0, rows = 0, wr = 0, ar = 0, aw = 0, ir = 0;
+      for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
+        const double w = static_cast<double>(st.class_counts[c]) / st.tiles;
+        lanes += w * classes[c].lanes;
+        rows += w * classes[c].rows;
+        wr += w * classes[c].wmem_read_pj_bit;
+        ar += w * classes[c].amem_read_pj_bit;
+        aw += w * classes[c].amem_write_pj_bit;
+        ir += w * classes[c].imem_read_pj_bit;
+      }
+      const double g = st.group_tiles;
+      for (int i = st.first_op; i < st.end_op; ++i) {
+        const auto& op = ops[static_cast<std::size_t>(i)];
+        const bool gemm = is_gemm(op.kind) && op.gemm.count > 0;
+        const double wf = plan.op_weight_dram_fraction[static_cast<std::size_t>(i)];
+        const double kf = plan.op_kv_dram_fraction[static_cast<std::size_t>(i)];
+        const double macs = gemm ? op.flops / 2.0 : 0.0;
+        const double alu = gemm ? 0.0 : (op.kind == OpKind::data_movement || op.kind == OpKind::embedding ? 0.0 : op.flops);
+        e_mac_total += macs * e_mac + alu * micro.alu_energy_per_mac * e_mac;
+        e_rf += (macs / std::max(1.0, rows) + alu) * micro.vector_register_ports * mac_bits * node.register_file_energy_pj_per_bit * 1e-12;
+        const double vector_ops = gemm ? macs / (lanes * std::max(1.0, rows)) : (alu + op.input_bytes / (mac_bits / 8.0)) / lanes;
+        e_fetch += vector_ops * micro.instructions_per_vector_op[static_cast<std::size_t>(op.kind)] *
+                   (node.instruction_energy_pj + 32.0 * ir) * 1e-12;
+        e_mem += (op.weight_read_bytes * (1 - wf) * n_mb * 8.0 * wr +
+                  (op.input_bytes + op.kv_read_bytes * (1 - kf)) * 8.0 * ar +
+                  (op.output_bytes + op.kv_write_bytes * (1 - kf)) * 8.0 * aw) * 1e-12;
+        e_noc += exchange_bytes_per_tile(ps.exchange[static_cast<std::size_t>(i)], op.output_bytes, g) * g * 8.0 * e_bit_hop;
+      }
+    }
+    for (int s = 0; s < stages; ++s)
+      for (int t = 0; t < stages; ++t) {
+        const double bytes = plan.stage_traffic_bytes[static_cast<std::size_t>(s * stages + t)];
+        if (bytes <= 0) continue;
+        const auto& a = plan.stages[static_cast<std::size_t>(s)];
+        const auto& b = plan.stages[static_cast<std::size_t>(t)];
+        const double hops = std::max(1.0, std::fabs(a.centroid_row - b.centroid_row) + std::fabs(a.centroid_col - b.centroid_col));
+        e_noc += bytes * 8.0 * hops * e_bit_hop;
+      }
+    const double e_dram = dram_bytes * 8.0 * dram_pj_bit * 1e-12;
+
+    // 6. Static power: clock tree and leakage, with power gating by stage duty where allowed.
+    double clock_w = 0, leak_w = 0;
+    const auto& leak = node.leakage.at(d.flavor);
+    const double lscale = tech::leakage_scale(node, v);
+    double wake_j = 0;
+    for (int s = 0; s < stages; ++s) {
+      const auto& st = plan.stages[static_cast<std::size_t>(s)];
+      const double duty = std::min(1.0, n_mb * ps.stage_time[static_cast<std::size_t>(s)] / step);
+      for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
+        const double n = st.class_counts[c];
+        if (n <= 0) continue;
+        const auto& m = classes[c];
+        const auto& tc = d.tile_classes[c];
+        const double gate = d.power_gate_idle_tiles ? duty + (1.0 - duty) * micro.gating_residual_leakage : 1.0;
+        const double logic_leak = m.logic_mm2() * leak.logic_mw_per_mm2 * 1e-3;
+        const double sram_bits = 8.0 * static_cast<double>(tc.imem_bytes + tc.amem_bytes + (m.rom ? 0 : tc.wmem_bytes));
+        const double rom_bits = m.rom ? 8.0 * static_cast<double>(tc.wmem_bytes) : 0.0;
+        // SRAM keeps its contents (weights, KV) and so stays powered; logic and ROM can be gated.
+        leak_w += n * lscale * (logic_leak * gate + rom_bits * leak.rom_pw_per_bit * 1e-12 * gate +
+                                sram_bits * leak.sram_pw_per_bit * 1e-12);
+        // Idle tiles are clock-gated (the trunk keeps toggling), or stopped entirely when power-gated.
+        const double clocked = duty + (1.0 - duty) * (d.power_gate_idle_tiles ? 0.0 : micro.idle_clock_fraction);
+        clock_w += n * node.clock_energy_pj_per_mm2_cycle * 1e-12 * m.logic_mm2() * f * vscale * clocked;
+        if (d.power_gate_idle_tiles && duty < 1.0)
+          wake_j += n * micro.gating_wakeup_cycles_per_step * node.clock_energy_pj_per_mm2_cycle * 1e-12 * m.logic_mm2() * vscale;
+      }
+    }
+    double phy_w = 0;
+    if (has_dram && dram_it != node.dram.end()) phy_w = dram_it->second.phy_static_power_w * d.dram.channels;
+
+    power.mac = e_mac_total * vscale / step;
+    power.register_file = e_rf * vscale / step;
+    power.memory = e_mem * vscale / step;
+    power.noc = e_noc * vscale / step;
+    power.dram = e_dram / step + phy_w;
+    power.fetch_control = (e_fetch * vscale + wake_j) / step;
+    power.clock = clock_w;
+    power.leakage = leak_w;
+
+    // 7. Figures of merit.
+    const double tokens = static_cast<double>(graph.tokens);
+    out.evaluated = true;
+    out.step_latency_s = step;
+    out.tokens_per_second = tokens / step;
+    out.ms_per_token = graph.scenario.phase == workload::Phase::decode ? step * 1e3 : step * 1e3 / tokens;
+    out.power_w = power.total();
+    out.energy_per_token_j = out.power_w * step / tokens;
+    out.utilisation = graph.total_flops() / step / report.peak_flops_per_s;
+    const double onchip_bw = [&] {
+      double bw = 0;
+      for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
+        int n = 0;
+        for (const auto& st : plan.stages) n += st.class_counts[c];
+        bw += n * classes[c].port_bytes * f;
+      }
+      return bw;
+    }();
+    const double roof_step = std::max({graph.total_flops() / report.peak_flops_per_s, wmem_bytes / n_mb / onchip_bw,
+                                       dram_bw > 0 ? dram_bytes / dram_bw : 0.0});
+    out.roofline_tokens_per_second = roof_step > 0 ? tokens / roof_step : 0;
+    out.roofline_share = out.roofline_tokens_per_second > 0 ? out.tokens_per_second / out.roofline_tokens_per_second : 0;
+    out.pipeline_stages = stages;
+    out.microbatches = n_mb;
+    double bound_sum = 0;
+    for (double b : bound_time) bound_sum += b;
+    for (std::size_t b = 0; b < out.bottleneck_share.size(); ++b)
+      out.bottleneck_share[b] = bound_sum > 0 ? bound_time[b] / bound_sum : 0;
+    out.bottleneck = static_cast<Bottleneck>(std::max_element(out.bottleneck_share.begin(), out.bottleneck_share.end()) -
+                                             out.bottleneck_share.begin());
+    out.load_balance = max_stage > 0 ? sum_stages / stages / max_stage : 1.0;
+    out.bubble_share = busy_total + bubbles > 0 ? bubbles / (busy_total + bubbles) : 0;
+
+    report.weight_bytes_on_chip = plan.weight_bytes_total - plan.weight_bytes_spilled;
+    report.weight_bytes_in_dram = has_dram ? plan.weight_bytes_spilled : 0;
+    report.kv_bytes_on_chip = plan.kv_bytes_total - plan.kv_bytes_spilled;
+    report.kv_bytes_in_dram = has_dram ? plan.kv_bytes_spilled : 0;
+    for (const auto& msg : plan.violations)
+      if (std::find(report.violations.begin(), report.violations.end(), msg) == report.violations.end())
+        report.violations.push_back(msg);
+  }
+
+  void area(const arch::Design& d, AreaBreakdown& a) const {
+    a = AreaBreakdown{};
+    std::array<int, mapping::kMaxTileClasses> counts{};
+    for (int r = 0; r < d.rows; ++r)
+      for (int c = 0; c < d.cols; ++c) counts[static_cast<std::size_t>(d.class_of(r, c))] += 1;
+    for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
+      const auto& m = classes[c];
+      const double n = counts[c];
+      a.cores += n * m.core_mm2;
+      a.vector_units += n * m.vector_mm2;
+      a.imem += n * m.imem_mm2;
+      (m.rom ? a.wmem_rom : a.wmem_sram) += n * m.wmem_mm2;
+      a.amem += n * m.amem_mm2;
+      a.routers += n * m.router_mm2;
+    }
+    const auto it = node.dram.find(d.dram.kind);
+    if (it != node.dram.end()) a.phys = it->second.phy_area_mm2 * d.dram.channels;
+    a.io = node.io_ring_area_mm2;
+  }
+
+  void run(const arch::Design& d, const Scenario& sc, Report& r) {
+    prepare_once();
+    r = Report{};
+    r.scored_phase = std::string(workload::to_string(sc.scored_phase));
+    r.violations = arch::validate_structure(d);
+    if (!r.violations.empty()) return;  // nothing sensible to evaluate; score 0
+    for (auto& v : arch::validate(d, node))
+      if (std::find(r.violations.begin(), r.violations.end(), v) == r.violations.end()) r.violations.push_back(v);
+
+    const auto& scen = (workload.decode.ops.empty() ? workload.prefill : workload.decode).scenario;
+    const workload::Precision mac = mac_precision(scen);
+    const double f = d.clock_hz;
+    const double v = arch::operating_supply_v(d, node);
+    r.clock_hz = f;
+    r.supply_v = v;
+    build_classes(d, mac);
+    area(d, r.area);
+    r.area_mm2 = r.area.total();
+    double macs_per_cycle = 0;
+    for (int row = 0; row < d.rows; ++row)
+      for (int col = 0; col < d.cols; ++col) {
+        const auto& m = classes[static_cast<std::size_t>(d.class_of(row, col))];
+        macs_per_cycle += m.lanes * m.rows;
+      }
+    r.peak_flops_per_s = 2.0 * macs_per_cycle * f;
+
+    PowerBreakdown prefill_power, decode_power;
+    evaluate_phase(workload.prefill, prefill, d, mac, f, v, r.prefill, prefill_power, r);
+    evaluate_phase(workload.decode, decode, d, mac, f, v, r.decode, decode_power, r);
+
+    const bool decode_scored = sc.scored_phase == workload::Phase::decode && r.decode.evaluated;
+    const PhaseReport& scored = decode_scored ? r.decode : r.prefill;
+    r.scored_phase = decode_scored ? "decode" : "prefill";
+    r.power = decode_scored ? decode_power : prefill_power;
+    r.power_w = r.power.total();
+    r.energy_per_token_j = scored.energy_per_token_j;
+    score(d, sc, scored, r);
+  }
+
+  // docs/ppa-score.md
+  void score(const arch::Design& d, const Scenario& sc, const PhaseReport& scored, Report& r) const {
+    const Budgets& b = sc.budgets;
+    double penalty = 1.0;
+    auto soft = [&](double excess) { penalty *= std::exp(-3.0 * std::max(0.0, excess)); };
+
+    if (r.area_mm2 > node.reticle_limit_mm2) {
+      r.violations.push_back(fmt::format("area: {:.0f} mm2 exceeds the reticle limit ({:.0f} mm2): needs multi-die or wafer-scale integration",
+                                         r.area_mm2, node.reticle_limit_mm2));
+      soft(r.area_mm2 / node.reticle_limit_mm2 - 1.0);
+    }
+    if (r.area_mm2 > b.area_budget_mm2) {
+      r.violations.push_back(fmt::format("budget.area: {:.1f} mm2 exceeds the area budget of {:.1f} mm2", r.area_mm2, b.area_budget_mm2));
+      soft(r.area_mm2 / b.area_budget_mm2 - 1.0);
+    }
+    const double fmax = tech::max_frequency_hz(node, r.supply_v);
+    if (d.clock_hz > fmax * 1.0001) soft(d.clock_hz / fmax - 1.0);
+    if (r.weight_bytes_on_chip < ppa_total_weights() && r.weight_bytes_in_dram == 0)
+      soft(1.0 - r.weight_bytes_on_chip / std::max(1.0, ppa_total_weights()));
+
+    double base = 0;
+    if (sc.mode == Mode::performance) {
+      if (r.power_w > b.power_budget_w) {
+        r.violations.push_back(fmt::format("budget.power: {:.3g} W exceeds the power budget of {:.3g} W", r.power_w, b.power_budget_w));
+        soft(r.power_w / b.power_budget_w - 1.0);
+      }
+      const double s_tps = std::clamp(std::log10(1.0 + scored.tokens_per_second) / std::log10(1.0 + b.tokens_per_second_ceiling), 0.0, 1.0);
+      base = 0.8 * s_tps + 0.1 * (1.0 - std::min(1.0, r.power_w / b.power_budget_w)) +
+             0.1 * (1.0 - std::min(1.0, r.area_mm2 / b.area_budget_mm2));
+    } else {
+      if (b.fixed_clock_hz > 0 && std::fabs(d.clock_hz / b.fixed_clock_hz - 1.0) > 1e-6) {
+        r.violations.push_back(fmt::format("clock: low-power mode runs at {:.3g} MHz, the design clocks {:.4g} MHz",
+                                           b.fixed_clock_hz / 1e6, d.clock_hz / 1e6));
+        soft(std::fabs(std::log(d.clock_hz / b.fixed_clock_hz)));
+      }
+      if (scored.tokens_per_second < b.min_tokens_per_second) {
+        r.violations.push_back(fmt::format("budget.throughput: {:.3g} tokens/s ({}) is below the target of {:.3g} tokens/s",
+                                           scored.tokens_per_second, r.scored_phase, b.min_tokens_per_second));
+        soft(std::min(10.0, b.min_tokens_per_second / std::max(1e-9, scored.tokens_per_second) - 1.0));
+      }
+      const double s_power = b.power_reference_w / (b.power_reference_w + r.power_w);
+      base = 0.85 * s_power + 0.15 * (1.0 - std::min(1.0, r.area_mm2 / b.area_budget_mm2));
+    }
+    r.feasible = r.violations.empty();
+    // Hard violations (design rules, capacity without DRAM) halve the score on top of their
+    // smooth penalties, so a feasible design beats an infeasible one of similar raw merit.
+    r.ppa_score = std::clamp(base * penalty * (r.feasible ? 1.0 : 0.5), 0.0, 1.0);
+  }
+
+  double ppa_total_weights() const {
+    return (workload.decode.ops.empty() ? workload.prefill : workload.decode).total_weight_bytes();
+  }
+};
+
+Evaluator::Evaluator(const Workload& workload, const tech::Node& node, const Microarch& microarch)
+    : impl_(std::make_unique<Impl>(workload, node, microarch)) {}
+Evaluator::~Evaluator() = default;
+Evaluator::Evaluator(Evaluator&&) noexcept = default;
+Evaluator& Evaluator::operator=(Evaluator&&) noexcept = default;
+
+Report Evaluator::evaluate(const arch::Design& design, const Scenario& scenario) {
+  Report r;
+  impl_->run(design, scenario, r);
+  return r;
+}
+
+void Evaluator::evaluate(const arch::Design& design, const Scenario& scenario, Report& out) {
+  impl_->run(design, scenario, out);
+}
+
+Report evaluate(const Workload& workload, const tech::Node& node, const Microarch& microarch,
+                const arch::Design& design, const Scenario& scenario) {
+  Evaluator e(workload, node, microarch);
+  return e.evaluate(design, scenario);
+}
+
+}  // namespace meshforge::ppa

@@ -1,0 +1,94 @@
+#include "ppa/microarch.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "common/input_error.h"
+
+namespace meshforge::ppa {
+namespace {
+
+class Reader {
+ public:
+  Reader(YAML::Node root, std::string file) : root_(std::move(root)), file_(std::move(file)) {}
+
+  double value(const std::string& path) const {
+    const YAML::Node node = find(path);
+    try {
+      const double v = node["value"].as<double>();
+      if (!(v >= 0)) throw InputError(file_, path, "expected a non-negative number");
+      return v;
+    } catch (const YAML::Exception&) {
+      throw InputError(file_, path + ".value", "expected a number");
+    }
+  }
+
+  template <std::size_t N>
+  std::array<double, N> list(const std::string& path) const {
+    const YAML::Node node = find(path)["value"];
+    if (!node.IsSequence() || node.size() != N)
+      throw InputError(file_, path + ".value", "expected a list of " + std::to_string(N) + " numbers");
+    std::array<double, N> out{};
+    for (std::size_t i = 0; i < N; ++i) out[i] = node[i].as<double>();
+    return out;
+  }
+
+ private:
+  YAML::Node find(const std::string& path) const {
+    YAML::Node node = YAML::Clone(root_);
+    std::size_t start = 0;
+    while (true) {
+      const auto dot = path.find('.', start);
+      const std::string key = path.substr(start, dot - start);
+      if (!node.IsMap() || !node[key]) throw InputError(file_, path, "required field is missing");
+      node = node[key];
+      if (dot == std::string::npos) return node;
+      start = dot + 1;
+    }
+  }
+
+  YAML::Node root_;
+  std::string file_;
+};
+
+}  // namespace
+
+Microarch load_microarch(const std::filesystem::path& data_dir) {
+  const auto path = data_dir / "microarch.yaml";
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path.string());
+  } catch (const YAML::BadFile&) {
+    throw InputError(path.string(), "", "cannot open file");
+  } catch (const YAML::ParserException& e) {
+    throw InputError(path.string(), "", "malformed YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  const Reader r(root, path.string());
+  Microarch m;
+  constexpr const char* formats[] = {"fp32", "fp16", "bf16", "fp8", "int8", "int4"};
+  for (std::size_t i = 0; i < 6; ++i) m.mac_gates[i] = r.value(std::string("mac_gates.") + formats[i]);
+  m.scalar_core_gates = r.value("scalar_core_gates");
+  m.fetch_width_area_exponent = r.value("fetch_width_area_exponent");
+  m.vector_registers = r.value("vector_registers");
+  m.vector_register_ports = r.value("vector_register_ports");
+  constexpr const char* kinds[] = {"matmul", "attention_scores", "attention_context", "softmax", "norm",
+                                   "elementwise", "embedding", "conv", "data_movement", "unsupported"};
+  for (std::size_t i = 0; i < kOpKinds; ++i)
+    m.instructions_per_vector_op[i] = r.value(std::string("instructions_per_vector_op.") + kinds[i]);
+  m.memory_port_vector_registers = r.value("memory_port_vector_registers");
+  m.memory_macro_bytes_max = r.value("memory_macro_bytes_max");
+  m.amem_activation_reserve = r.value("amem_activation_reserve");
+  m.alu_energy_per_mac = r.value("alu_energy_per_mac");
+  m.op_overhead_cycles = r.value("op_overhead_cycles");
+  m.idle_clock_fraction = r.value("idle_clock_fraction");
+  m.router_pipeline_cycles = r.value("noc.router_pipeline_cycles");
+  m.credit_round_trip_flits = r.value("noc.credit_round_trip_flits");
+  m.saturation_by_vcs = r.list<5>("noc.saturation_by_vcs");
+  m.router_ports = r.value("noc.router_ports");
+  m.adaptive_routing_area_overhead = r.value("noc.adaptive_routing_area_overhead");
+  m.adaptive_routing_load_relief = r.value("noc.adaptive_routing_load_relief");
+  m.gating_residual_leakage = r.value("power_gating.residual_leakage");
+  m.gating_wakeup_cycles_per_step = r.value("power_gating.wakeup_cycles_per_step");
+  return m;
+}
+
+}  // namespace meshforge::ppa

@@ -1,0 +1,39 @@
+// Node-independent constants of the TCC micro-architecture, loaded from data/microarch.yaml.
+#pragma once
+
+#include <array>
+#include <filesystem>
+
+#include "workload/graph.h"
+
+namespace meshforge::ppa {
+
+constexpr int kOpKinds = 10;  // workload::OpKind values
+
+struct Microarch {
+  std::array<double, 6> mac_gates{};          // by workload::Precision order: fp32 fp16 bf16 fp8 int8 int4
+  double scalar_core_gates = 0;
+  double fetch_width_area_exponent = 0;
+  double vector_registers = 0;
+  double vector_register_ports = 0;
+  std::array<double, kOpKinds> instructions_per_vector_op{};  // by workload::OpKind
+  double memory_port_vector_registers = 0;
+  double memory_macro_bytes_max = 0;
+  double amem_activation_reserve = 0;
+  double alu_energy_per_mac = 0;
+  double op_overhead_cycles = 0;
+  double idle_clock_fraction = 0;
+  double router_pipeline_cycles = 0;
+  double credit_round_trip_flits = 0;
+  std::array<double, 5> saturation_by_vcs{};
+  double router_ports = 0;
+  double adaptive_routing_area_overhead = 0;
+  double adaptive_routing_load_relief = 0;
+  double gating_residual_leakage = 0;
+  double gating_wakeup_cycles_per_step = 0;
+};
+
+// Throws meshforge::InputError naming the file and field for a missing or malformed value.
+Microarch load_microarch(const std::filesystem::path& data_dir);
+
+}  // namespace meshforge::ppa

@@ -1,0 +1,63 @@
+// What the evaluator says about one design: plain data, written out by separate writers.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace meshforge::ppa {
+
+enum class Bottleneck { compute, issue, local_memory, noc, dram, latency };
+constexpr int kBottlenecks = 6;
+const char* to_string(Bottleneck b);
+
+// One phase (prefill or decode) on the design.
+struct PhaseReport {
+  bool evaluated = false;
+  double tokens_per_second = 0;       // tokens produced (decode) or consumed (prefill) per second
+  double ms_per_token = 0;            // decode: time between tokens of one sequence; prefill: step time / tokens
+  double step_latency_s = 0;          // one step: decode = one token for each sequence; prefill = time to first token
+  double energy_per_token_j = 0;
+  double power_w = 0;                 // at this phase's steady state
+  double utilisation = 0;             // achieved FLOP/s / peak FLOP/s
+  double roofline_tokens_per_second = 0;  // min(peak compute, memory bandwidth) bound
+  double roofline_share = 0;          // tokens_per_second / roofline_tokens_per_second
+  int pipeline_stages = 0;
+  int microbatches = 0;
+  std::array<double, kBottlenecks> bottleneck_share{};  // of the op time, by the term that bound it
+  Bottleneck bottleneck = Bottleneck::compute;           // the largest share
+  double load_balance = 0;            // mean / max of stage busy time (1 = perfectly balanced)
+  double bubble_share = 0;            // share of stage time its tiles wait on dependencies
+};
+
+struct PowerBreakdown {  // watts
+  double mac = 0, register_file = 0, memory = 0, noc = 0, dram = 0, fetch_control = 0, clock = 0,
+         leakage = 0;
+  double total() const { return mac + register_file + memory + noc + dram + fetch_control + clock + leakage; }
+};
+
+struct AreaBreakdown {  // mm^2
+  double cores = 0, vector_units = 0, imem = 0, wmem_sram = 0, wmem_rom = 0, amem = 0, routers = 0,
+         phys = 0, io = 0;
+  double total() const { return cores + vector_units + imem + wmem_sram + wmem_rom + amem + routers + phys + io; }
+};
+
+struct Report {
+  bool feasible = false;
+  std::vector<std::string> violations;  // every violated constraint, "field: reason"
+  PhaseReport prefill, decode;
+  PowerBreakdown power;                 // of the scored phase
+  AreaBreakdown area;
+  double power_w = 0;
+  double area_mm2 = 0;
+  double energy_per_token_j = 0;        // of the scored phase
+  double clock_hz = 0;
+  double supply_v = 0;
+  double peak_flops_per_s = 0;
+  double weight_bytes_on_chip = 0, weight_bytes_in_dram = 0;
+  double kv_bytes_on_chip = 0, kv_bytes_in_dram = 0;
+  double ppa_score = 0;                 // in [0, 1]; see docs/ppa-score.md
+  std::string scored_phase;             // "decode" or "prefill"
+};
+
+}  // namespace meshforge::ppa

@@ -1,0 +1,128 @@
+#include "report/report_json.h"
+
+#include <fmt/format.h>
+
+namespace meshforge::report {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json phase_json(const ppa::PhaseReport& p) {
+  ordered_json shares = ordered_json::object();
+  for (int b = 0; b < ppa::kBottlenecks; ++b)
+    shares[ppa::to_string(static_cast<ppa::Bottleneck>(b))] = p.bottleneck_share[static_cast<std::size_t>(b)];
+  return {
+      {"tokens_per_second", p.tokens_per_second},
+      {"ms_per_token", p.ms_per_token},
+      {"step_latency_s", p.step_latency_s},
+      {"energy_per_token_j", p.energy_per_token_j},
+      {"power_w", p.power_w},
+      {"utilisation", p.utilisation},
+      {"roofline_tokens_per_second", p.roofline_tokens_per_second},
+      {"roofline_share", p.roofline_share},
+      {"pipeline_stages", p.pipeline_stages},
+      {"microbatches", p.microbatches},
+      {"bottleneck", ppa::to_string(p.bottleneck)},
+      {"bottleneck_share", shares},
+      {"load_balance", p.load_balance},
+      {"bubble_share", p.bubble_share},
+  };
+}
+
+}  // namespace
+
+ordered_json to_json(const ppa::Report& r) {
+  const auto& pw = r.power;
+  const auto& a = r.area;
+  return {
+      {"feasible", r.feasible},
+      {"violations", r.violations},
+      {"ppa_score", r.ppa_score},
+      {"scored_phase", r.scored_phase},
+      {"tokens_per_second", {{"prefill", r.prefill.tokens_per_second}, {"decode", r.decode.tokens_per_second}}},
+      {"ms_per_token", {{"prefill", r.prefill.ms_per_token}, {"decode", r.decode.ms_per_token}}},
+      {"power_w", r.power_w},
+      {"area_mm2", r.area_mm2},
+      {"energy_per_token_j", r.energy_per_token_j},
+      {"clock_hz", r.clock_hz},
+      {"supply_v", r.supply_v},
+      {"peak_flops_per_s", r.peak_flops_per_s},
+      {"memory",
+       {{"weight_bytes_on_chip", r.weight_bytes_on_chip},
+        {"weight_bytes_in_dram", r.weight_bytes_in_dram},
+        {"kv_bytes_on_chip", r.kv_bytes_on_chip},
+        {"kv_bytes_in_dram", r.kv_bytes_in_dram}}},
+      {"breakdown",
+       {{"power_w",
+         {{"mac", pw.mac}, {"register_file", pw.register_file}, {"memory", pw.memory}, {"noc", pw.noc},
+          {"dram", pw.dram}, {"fetch_control", pw.fetch_control}, {"clock", pw.clock}, {"leakage", pw.leakage}}},
+        {"area_mm2",
+         {{"cores", a.cores}, {"vector_units", a.vector_units}, {"imem", a.imem}, {"wmem_sram", a.wmem_sram},
+          {"wmem_rom", a.wmem_rom}, {"amem", a.amem}, {"routers", a.routers}, {"phys", a.phys}, {"io", a.io}}}}},
+      {"prefill", phase_json(r.prefill)},
+      {"decode", phase_json(r.decode)},
+  };
+}
+
+namespace {
+
+std::string eng(double v, const char* unit) {
+  static const struct { double scale; const char* prefix; } steps[] = {
+      {1e15, "P"}, {1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}, {1e-3, "m"}, {1e-6, "u"}, {1e-9, "n"}, {1e-12, "p"}};
+  if (v == 0) return fmt::format("0 {}", unit);
+  for (const auto& s : steps)
+    if (std::abs(v) >= s.scale) return fmt::format("{:.3g} {}{}", v / s.scale, s.prefix, unit);
+  return fmt::format("{:.3g} {}", v, unit);
+}
+
+std::string pct(double share) { return fmt::format("{:.1f}%", 100.0 * share); }
+
+}  // namespace
+
+std::string to_table(const ppa::Report& r) {
+  std::string out;
+  auto line = [&](const std::string& s) { out += s + "\n"; };
+  line(fmt::format("feasible     {}", r.feasible ? "yes" : "NO"));
+  for (const auto& v : r.violations) line("  violation  " + v);
+  line(fmt::format("PPA score    {:.4f} (scored on {})", r.ppa_score, r.scored_phase));
+  line(fmt::format("clock        {} at {:.3f} V   peak {}", eng(r.clock_hz, "Hz"), r.supply_v, eng(r.peak_flops_per_s, "FLOP/s")));
+  line("");
+  line(fmt::format("{:<26} {:>14} {:>14}", "", "prefill", "decode"));
+  auto row = [&](const char* name, auto get) { line(fmt::format("{:<26} {:>14} {:>14}", name, get(r.prefill), get(r.decode))); };
+  row("tokens/s", [](const ppa::PhaseReport& p) { return fmt::format("{:.4g}", p.tokens_per_second); });
+  row("ms/token", [](const ppa::PhaseReport& p) { return fmt::format("{:.4g}", p.ms_per_token); });
+  row("step latency", [](const ppa::PhaseReport& p) { return eng(p.step_latency_s, "s"); });
+  row("power", [](const ppa::PhaseReport& p) { return eng(p.power_w, "W"); });
+  row("energy/token", [](const ppa::PhaseReport& p) { return eng(p.energy_per_token_j, "J"); });
+  row("utilisation", [](const ppa::PhaseReport& p) { return pct(p.utilisation); });
+  row("roofline tokens/s", [](const ppa::PhaseReport& p) { return fmt::format("{:.4g}", p.roofline_tokens_per_second); });
+  row("share of roofline", [](const ppa::PhaseReport& p) { return pct(p.roofline_share); });
+  row("pipeline stages", [](const ppa::PhaseReport& p) { return std::to_string(p.pipeline_stages); });
+  row("micro-batches", [](const ppa::PhaseReport& p) { return std::to_string(p.microbatches); });
+  row("bottleneck", [](const ppa::PhaseReport& p) { return std::string(ppa::to_string(p.bottleneck)); });
+  for (int b = 0; b < ppa::kBottlenecks; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    line(fmt::format("{:<26} {:>14} {:>14}", std::string("  bound by ") + ppa::to_string(static_cast<ppa::Bottleneck>(b)),
+                     pct(r.prefill.bottleneck_share[k]), pct(r.decode.bottleneck_share[k])));
+  }
+  row("stage load balance", [](const ppa::PhaseReport& p) { return pct(p.load_balance); });
+  row("dependency bubbles", [](const ppa::PhaseReport& p) { return pct(p.bubble_share); });
+  line("");
+  const auto& pw = r.power;
+  line(fmt::format("power ({})    {}", r.scored_phase, eng(r.power_w, "W")));
+  const std::pair<const char*, double> parts[] = {{"MAC", pw.mac}, {"register file", pw.register_file}, {"SRAM/ROM", pw.memory},
+                                                  {"NoC", pw.noc}, {"DRAM + PHY", pw.dram}, {"fetch/control", pw.fetch_control},
+                                                  {"clock tree", pw.clock}, {"leakage", pw.leakage}};
+  for (const auto& [name, w] : parts) line(fmt::format("  {:<24} {:>12} {:>7}", name, eng(w, "W"), pct(r.power_w > 0 ? w / r.power_w : 0)));
+  line(fmt::format("area         {:.4g} mm2", r.area_mm2));
+  const auto& a = r.area;
+  const std::pair<const char*, double> areas[] = {{"scalar cores", a.cores}, {"vector/tensor units", a.vector_units}, {"IMEM", a.imem},
+                                                  {"WMEM SRAM", a.wmem_sram}, {"WMEM ROM", a.wmem_rom}, {"AMEM", a.amem},
+                                                  {"routers", a.routers}, {"DRAM PHYs", a.phys}, {"I/O ring", a.io}};
+  for (const auto& [name, mm2] : areas) line(fmt::format("  {:<24} {:>12} {:>7}", name, fmt::format("{:.4g} mm2", mm2), pct(r.area_mm2 > 0 ? mm2 / r.area_mm2 : 0)));
+  line(fmt::format("weights      {:.4g} GB on chip, {:.4g} GB in DRAM", r.weight_bytes_on_chip / 1e9, r.weight_bytes_in_dram / 1e9));
+  line(fmt::format("KV cache     {:.4g} MB on chip, {:.4g} MB in DRAM", r.kv_bytes_on_chip / 1e6, r.kv_bytes_in_dram / 1e6));
+  return out;
+}
+
+}  // namespace meshforge::report

@@ -1,0 +1,226 @@
+// The evaluator: units, monotonic physics, capacity, determinism, score bounds.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "ppa/evaluate.h"
+#include "workload/hf_config.h"
+
+namespace meshforge::ppa {
+namespace {
+
+const std::filesystem::path kData = MESHFORGE_TEST_DATA_DIR;
+
+const Microarch& micro() {
+  static const Microarch m = load_microarch(kData);
+  return m;
+}
+
+const tech::Node& node(const std::string& name) {
+  static std::map<std::string, tech::Node> cache;
+  auto it = cache.find(name);
+  if (it == cache.end()) it = cache.emplace(name, tech::load_node(name, kData)).first;
+  return it->second;
+}
+
+Workload model_workload(const std::string& model, workload::Precision p = workload::Precision::fp16,
+                        std::int64_t batch = 1) {
+  const auto spec = workload::parse_hf_config(kData / "models" / (model + ".json"));
+  workload::Scenario s;
+  s.seq_tokens = 256;
+  s.batch = batch;
+  s.weight_precision = s.activation_precision = s.kv_precision = p;
+  s.phase = workload::Phase::prefill;
+  Workload w{workload::build_hf_graph(spec, s), {}};
+  s.phase = workload::Phase::decode;
+  w.decode = workload::build_hf_graph(spec, s);
+  return w;
+}
+
+const Workload& llama() {
+  static const Workload w = model_workload("llama-3.1-8b");
+  return w;
+}
+
+arch::Design base_design() {
+  arch::Design d;
+  d.rows = 16;
+  d.cols = 16;
+  d.tile_classes[0].vlen_bits = 512;
+  d.tile_classes[0].wmem_bytes = 64 << 20;
+  d.tile_classes[0].amem_bytes = 2 << 20;
+  d.clock_hz = 1.0e9;
+  d.dram = {"hbm3", 2};
+  return d;
+}
+
+Scenario perf() {
+  Scenario s;
+  s.budgets = defaults_for(Mode::performance);
+  return s;
+}
+
+TEST(Evaluate, ReportsBothPhasesSeparatelyWithConsistentUnits) {
+  const Report r = evaluate(llama(), node("7nm"), micro(), base_design(), perf());
+  ASSERT_TRUE(r.prefill.evaluated);
+  ASSERT_TRUE(r.decode.evaluated);
+  // Decode: one token per step per sequence -> ms/token is the step time.
+  EXPECT_NEAR(r.decode.ms_per_token, 1e3 / r.decode.tokens_per_second, 1e-9 * r.decode.ms_per_token);
+  // Prefill: ms/token amortised over the prompt.
+  EXPECT_NEAR(r.prefill.ms_per_token, 1e3 / r.prefill.tokens_per_second, 1e-9 * r.prefill.ms_per_token);
+  // Prefill shares each weight read across the prompt; decode re-reads all weights per token.
+  EXPECT_GT(r.prefill.tokens_per_second, r.decode.tokens_per_second);
+  EXPECT_EQ(r.decode.pipeline_stages, 1);  // batch-1 decode: a pipeline would only idle
+  EXPECT_NEAR(r.power_w, r.power.total(), 1e-12);
+  EXPECT_NEAR(r.area_mm2, r.area.total(), 1e-9);
+  EXPECT_NEAR(r.energy_per_token_j, r.power_w / r.decode.tokens_per_second, 1e-9 * r.energy_per_token_j);
+  EXPECT_LE(r.decode.tokens_per_second, r.decode.roofline_tokens_per_second * (1 + 1e-9));
+  EXPECT_LE(r.prefill.tokens_per_second, r.prefill.roofline_tokens_per_second * (1 + 1e-9));
+  EXPECT_GE(r.ppa_score, 0.0);
+  EXPECT_LE(r.ppa_score, 1.0);
+}
+
+TEST(Evaluate, IsDeterministicAndReusable) {
+  Evaluator e(llama(), node("5nm"), micro());
+  const Report a = e.evaluate(base_design(), perf());
+  auto other = base_design();
+  other.rows = 8;
+  (void)e.evaluate(other, perf());
+  const Report b = e.evaluate(base_design(), perf());
+  const Report c = evaluate(llama(), node("5nm"), micro(), base_design(), perf());
+  EXPECT_EQ(a.ppa_score, b.ppa_score);
+  EXPECT_EQ(a.decode.tokens_per_second, b.decode.tokens_per_second);
+  EXPECT_EQ(a.power_w, c.power_w);
+  EXPECT_EQ(a.area_mm2, c.area_mm2);
+}
+
+TEST(Physics, LargerVlenMeansMoreArea) {
+  auto d = base_design();
+  const double a512 = evaluate(llama(), node("7nm"), micro(), d, perf()).area.vector_units;
+  d.tile_classes[0].vlen_bits = 1024;
+  const double a1024 = evaluate(llama(), node("7nm"), micro(), d, perf()).area.vector_units;
+  EXPECT_GT(a1024, 1.8 * a512);
+}
+
+TEST(Physics, LowerSupplyMeansLessDynamicEnergy) {
+  auto d = base_design();
+  d.clock_hz = 0.3e9;
+  d.supply_v = node("7nm").vdd_nominal;
+  const Report hi = evaluate(llama(), node("7nm"), micro(), d, perf());
+  d.supply_v = 0;  // lowest supply reaching 300 MHz
+  const Report lo = evaluate(llama(), node("7nm"), micro(), d, perf());
+  EXPECT_LT(lo.supply_v, hi.supply_v);
+  EXPECT_LT(lo.power.mac, hi.power.mac);
+  EXPECT_LT(lo.power.memory, hi.power.memory);
+  EXPECT_NEAR(lo.power.mac / hi.power.mac, std::pow(lo.supply_v / hi.supply_v, 2), 1e-9);
+  EXPECT_DOUBLE_EQ(lo.decode.tokens_per_second, hi.decode.tokens_per_second);  // same clock
+}
+
+TEST(Physics, MoreHopsMeanMoreNocEnergy) {
+  // A 2 x 32 mesh in 4 stages: snake order puts consecutive stages 16, 1, 16 hops apart,
+  // row-major order 16, 17, 16 (it jumps back across the row).
+  auto d = base_design();
+  d.rows = 2;
+  d.cols = 32;
+  d.mapping.pipeline_stages = 4;
+  d.mapping.placement_order = arch::PlacementOrder::snake;
+  const double snake = evaluate(llama(), node("7nm"), micro(), d, perf()).power.noc;
+  d.mapping.placement_order = arch::PlacementOrder::row_major;
+  const double row_major = evaluate(llama(), node("7nm"), micro(), d, perf()).power.noc;
+  EXPECT_GT(row_major, snake);
+  // Wider tensor-parallel groups all-gather over more tiles: more hops per byte.
+  d.mapping.placement_order = arch::PlacementOrder::snake;
+  d.mapping.tensor_parallel = 4;
+  const double narrow = evaluate(llama(), node("7nm"), micro(), d, perf()).power.noc;
+  EXPECT_GT(snake, narrow);
+}
+
+TEST(Physics, FinerNodeMeansLessAreaForTheSameDesign) {
+  const auto d = base_design();
+  double previous = 0;
+  for (const char* n : {"3nm", "5nm", "7nm", "12nm", "16nm", "22nm", "28nm"}) {
+    const double area = evaluate(llama(), node(n), micro(), d, perf()).area_mm2;
+    EXPECT_GT(area, previous) << n;
+    previous = area;
+  }
+}
+
+TEST(Physics, HigherClockIsFasterAndHungrier) {
+  auto d = base_design();
+  d.clock_hz = 0.5e9;
+  const Report slow = evaluate(llama(), node("7nm"), micro(), d, perf());
+  d.clock_hz = 1.0e9;
+  const Report fast = evaluate(llama(), node("7nm"), micro(), d, perf());
+  EXPECT_GT(fast.prefill.tokens_per_second, 1.5 * slow.prefill.tokens_per_second);
+  EXPECT_GT(fast.power.clock, slow.power.clock);
+}
+
+TEST(Capacity, WeightsThatDoNotFitSpillOrAreInfeasibleNeverFree) {
+  auto d = base_design();
+  d.tile_classes[0].wmem_bytes = 8 << 20;  // 2 GiB on chip for 16 GB of weights
+  const Report spill = evaluate(llama(), node("7nm"), micro(), d, perf());
+  EXPECT_GT(spill.weight_bytes_in_dram, 10e9);
+  EXPECT_GT(spill.power.dram, 0.0);
+  auto big = base_design();
+  big.tile_classes[0].wmem_bytes = 64 << 20;
+  const Report fits = evaluate(llama(), node("7nm"), micro(), big, perf());
+  EXPECT_DOUBLE_EQ(fits.weight_bytes_in_dram, 0.0);
+  EXPECT_LT(spill.decode.tokens_per_second, fits.decode.tokens_per_second);
+  EXPECT_EQ(spill.decode.bottleneck, Bottleneck::dram);
+
+  d.dram = {"none", 0};
+  const Report nowhere = evaluate(llama(), node("7nm"), micro(), d, perf());
+  EXPECT_FALSE(nowhere.feasible);
+  EXPECT_THAT(nowhere.violations, ::testing::Contains(::testing::HasSubstr("weights")));
+  EXPECT_LT(nowhere.ppa_score, spill.ppa_score);
+}
+
+TEST(Feasibility, ClockAboveFmaxAndReticleAreNamed) {
+  auto d = base_design();
+  d.clock_hz = 20e9;
+  const Report r = evaluate(llama(), node("28nm"), micro(), d, perf());
+  EXPECT_FALSE(r.feasible);
+  EXPECT_THAT(r.violations, ::testing::Contains(::testing::HasSubstr("clock")));
+
+  auto huge = base_design();
+  huge.rows = huge.cols = 64;
+  huge.tile_classes[0].wmem_bytes = 64 << 20;
+  const Report big = evaluate(llama(), node("28nm"), micro(), huge, perf());
+  EXPECT_THAT(big.violations, ::testing::Contains(::testing::HasSubstr("reticle")));
+}
+
+TEST(Feasibility, InvalidDesignScoresZeroWithReasons) {
+  auto d = base_design();
+  d.tile_classes[0].vlen_bits = 500;
+  const Report r = evaluate(llama(), node("7nm"), micro(), d, perf());
+  EXPECT_FALSE(r.feasible);
+  EXPECT_EQ(r.ppa_score, 0.0);
+  EXPECT_THAT(r.violations, ::testing::Contains(::testing::HasSubstr("vlen_bits")));
+}
+
+TEST(Score, LowPowerModeRewardsLessPowerAtTheFixedClock) {
+  const Workload smol = model_workload("smolvlm-256m-instruct", workload::Precision::int8);
+  arch::Design d;
+  d.rows = 3;
+  d.cols = 4;
+  d.tile_classes[0].wmem_bytes = 24 << 20;
+  d.tile_classes[0].weight_storage = arch::WeightStorage::rom;
+  d.tile_classes[0].vlen_bits = 256;
+  d.clock_hz = 10e6;
+  d.flavor = tech::Flavor::low_leakage;
+  Scenario lp;
+  lp.mode = Mode::low_power;
+  lp.budgets = defaults_for(Mode::low_power);
+  const Report ll = evaluate(smol, node("22nm"), micro(), d, lp);
+  d.flavor = tech::Flavor::high_performance;
+  const Report hp = evaluate(smol, node("22nm"), micro(), d, lp);
+  EXPECT_LT(ll.power.leakage, hp.power.leakage / 10);
+  EXPECT_GT(ll.ppa_score, hp.ppa_score);
+  d.clock_hz = 100e6;
+  const Report wrong_clock = evaluate(smol, node("22nm"), micro(), d, lp);
+  EXPECT_THAT(wrong_clock.violations, ::testing::Contains(::testing::HasSubstr("clock")));
+}
+
+}  // namespace
+}  // namespace meshforge::ppa
