@@ -1,0 +1,44 @@
+// The ask/tell interface every search agent implements (SAC-MoE, random, ...). The explorer only
+// sees this: it asks for an action in a state, evaluates the design the action decodes to, and
+// tells the agent what happened. Agents know nothing of designs, nodes or models.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+namespace meshforge::search {
+
+// One step of experience, as stable-baselines3 records it.
+struct Transition {
+  Eigen::VectorXd state;
+  Eigen::VectorXd action;      // in [-1, 1]^action_dims
+  double reward = 0;
+  Eigen::VectorXd next_state;
+  bool terminal = false;       // episode ended (no bootstrapping from next_state)
+};
+
+// Statistics an agent reports for progress displays and logs.
+struct AgentStats {
+  std::int64_t updates = 0;          // gradient steps taken
+  double critic_loss = 0, actor_loss = 0, entropy_temperature = 0;
+  Eigen::VectorXd gate_usage;        // mixture-of-experts: mean gate weight per expert (empty if none)
+};
+
+class Agent {
+ public:
+  virtual ~Agent() = default;
+  virtual std::string name() const = 0;
+  // An action in [-1, 1]^action_dims for this state. explore = false asks for the agent's best
+  // guess (deterministic), true for an exploratory sample.
+  virtual Eigen::VectorXd ask(const Eigen::VectorXd& state, bool explore) = 0;
+  // Experience of the last action; the agent may learn from it (SAC: store and update).
+  virtual void tell(const Transition& transition) = 0;
+  virtual AgentStats stats() const = 0;
+  // Complete state for --resume: parameters, optimiser moments, replay buffer, random engine.
+  virtual void save(std::ostream& out) const = 0;
+  virtual void load(std::istream& in) = 0;  // throws std::runtime_error on a corrupt checkpoint
+};
+
+}  // namespace meshforge::search
