@@ -29,8 +29,14 @@ void order_tiles(const arch::Design& d, std::vector<int>& order) {
 
 // A pipeline only pays when enough independent work is in flight: micro-batches are sequences in
 // decode and prompt tokens in prefill, and a pipeline of S stages fed n micro-batches is busy
-// n / (n + S - 1) of the time. Keeping S <= n / 4 keeps that above 80%.
-int automatic_stages(const workload::Graph& graph, int units) {
+// n / (n + S - 1) of the time. Keeping S <= n / 4 keeps that above 80%. When the weights do not
+// fit on chip they stream from DRAM once per micro-batch and stage: then one stage is best.
+int automatic_stages(const workload::Graph& graph, const arch::Design& design, int units) {
+  double wmem = 0;
+  for (int r = 0; r < design.rows; ++r)
+    for (int c = 0; c < design.cols; ++c)
+      wmem += static_cast<double>(design.tile_classes[static_cast<std::size_t>(design.class_of(r, c))].wmem_bytes);
+  if (graph.total_weight_bytes() > wmem) return 1;
   const std::int64_t work_units = graph.scenario.phase == workload::Phase::decode
                                       ? graph.scenario.batch
                                       : graph.scenario.batch * graph.tokens_per_sequence;
@@ -85,7 +91,7 @@ void make_plan(const workload::Graph& graph, const LayerUnits& lu, const arch::D
   // 2. Stage count and contiguous cuts balancing weight bytes (storage = work in a
   //    weight-stationary mesh: decode reads every weight once, prefill multiplies each once per token).
   int stages = design.mapping.pipeline_stages > 0 ? design.mapping.pipeline_stages
-                                                   : automatic_stages(graph, units);
+                                                   : automatic_stages(graph, design, units);
   stages = std::clamp(stages, 1, std::min(units, tiles));
   const double total_weight = std::accumulate(unit_weight.begin(), unit_weight.end(), 0.0);
   {

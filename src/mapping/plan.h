@@ -66,7 +66,8 @@ LayerUnits layer_units(const workload::Graph& graph);
 //  4. weights beyond the region's WMEM spill to DRAM when the design has DRAM, else a violation;
 //     KV cache goes to AMEM (what fits) or DRAM per the hint.
 // Automatic stage count: a quarter of the independent work units in flight (sequences in decode,
-// prompt tokens in prefill), so the pipeline stays >80% busy; 1 for batch-1 decode. With
+// prompt tokens in prefill), so the pipeline stays >80% busy; 1 for batch-1 decode, and 1 when
+// the weights exceed the mesh's WMEM (they stream from DRAM once per micro-batch). With
 // pipeline_stages set, exactly that (capped by units and tiles).
 // amem_activation_reserve: share of each tile's AMEM kept for activations (the rest may hold KV).
 Plan make_plan(const workload::Graph& graph, const arch::Design& design, double amem_activation_reserve);

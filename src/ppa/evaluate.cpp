@@ -4,8 +4,9 @@
 //   compute = MACs / sum_c(tiles_c * lanes_c * rows_c * lane_util * row_util)
 //   issue   = compute with each class's rate scaled by min(1, fetch_width / instructions_per_vector_op)
 //   local   = max(WMEM bytes, AMEM bytes) / (tiles * VLEN/8 bytes per cycle)
-//   noc     = the op's exchange over its g tiles (all-reduce after a row-split GEMM, all-gather
-//             before a norm; see exchanges()): bytes per tile / (2 links * link bytes * eff)
+//   noc     = the op's exchange over its g tiles (2D-partitioned GEMM: partial sums over the tiles
+//             sharing a column slice, input re-gather after a split producer; all-gather before a
+//             norm; see exchanges()): bytes per tile / (2 links * link bytes * eff)
 //   dram    = spilled weight bytes + spilled KV bytes over the DRAM bandwidth
 //   time    = max(compute, issue, local, noc, dram) + launch overhead + exchange hop latencies
 // Ops are list-scheduled on the stage's groups (an op starts when its producers finish and a
@@ -48,7 +49,8 @@ struct ClassModel {
   double core_mm2 = 0, vector_mm2 = 0, imem_mm2 = 0, wmem_mm2 = 0, amem_mm2 = 0, router_mm2 = 0;
   bool rom = false;
   double wmem_read_pj_bit = 0, amem_read_pj_bit = 0, amem_write_pj_bit = 0, imem_read_pj_bit = 0;
-  double logic_mm2() const { return core_mm2 + vector_mm2 + router_mm2; }
+  double logic_cells_mm2 = 0;  // placed logic cells (no floorplan whitespace): clock and leakage
+
 };
 
 // Aggregate resources of a set of tiles (a stage's region, scaled to one group).
@@ -61,6 +63,7 @@ struct Resources {
 struct OpTerms {
   double compute = 0, issue = 0, local_act = 0, local_weight = 0, noc = 0, dram_weight = 0, dram_kv = 0,
          latency = 0;
+  double noc_bytes_per_tile = 0;  // bytes each tile of the group sends (= receives) for this op
   double time(double phi) const {
     return std::max({phi * compute, phi * issue, std::max(local_weight, phi * local_act), phi * noc,
                      dram_weight + phi * dram_kv}) +
@@ -75,12 +78,12 @@ struct OpTerms {
   }
 };
 
-// What an op's output must exchange among the tiles of its group, derived from how the data is
-// split (Megatron-style tensor parallelism): a GEMM fed a replicated input splits its output
-// columns (no exchange); one fed a column-split input splits its reduction dimension and must
-// all-reduce its partial sums; attention splits by heads; element-wise ops keep the split; a norm
-// needs whole rows and all-gathers a split input.
-enum class Exchange : std::uint8_t { none, all_reduce, all_gather };
+// How an op's input arrives at its tile group, derived once per graph from how data is split
+// (Megatron-style): a GEMM fed a replicated input splits its output columns; one fed a
+// column-split input (split_input) must re-gather that input or split its reduction dimension;
+// attention splits by heads; element-wise ops keep the split; a norm needs whole rows and
+// gathers a split input (norm_gather). op_terms() turns this into bytes per tile.
+enum class Exchange : std::uint8_t { none, split_input, norm_gather };
 
 std::vector<Exchange> exchanges(const workload::Graph& g) {
   std::vector<bool> split(g.ops.size(), false);
@@ -92,7 +95,7 @@ std::vector<Exchange> exchanges(const workload::Graph& g) {
     switch (op.kind) {
       case OpKind::matmul:
       case OpKind::conv:
-        if (input_split) out[i] = Exchange::all_reduce;
+        if (input_split) out[i] = Exchange::split_input;
         split[i] = !input_split;
         break;
       case OpKind::attention_scores:
@@ -101,7 +104,7 @@ std::vector<Exchange> exchanges(const workload::Graph& g) {
         split[i] = true;
         break;
       case OpKind::norm:
-        if (input_split) out[i] = Exchange::all_gather;
+        if (input_split) out[i] = Exchange::norm_gather;
         split[i] = false;
         break;
       default:
@@ -145,6 +148,7 @@ Budgets defaults_for(Mode mode) {
     b.fixed_clock_hz = 10e6;         // the reference paper's low-power operating point
     b.min_tokens_per_second = 1.0;   // assumption: one token per second keeps a chat usable
     b.power_reference_w = 0.010;     // 10 mW scores 0.5 (the paper reports < 13 mW)
+    b.junction_temperature_c = 40;   // assumption: a milliwatt die sits near a warm ambient
   }
   return b;
 }
@@ -169,12 +173,6 @@ struct Evaluator::Impl {
     }
   }
 
-  // Bytes one tile sends (= receives) for an exchange of `bytes` over g tiles, and the bit-hops
-  // the whole group moves (bandwidth-optimal ring: neighbour hops).
-  static double exchange_bytes_per_tile(Exchange x, double bytes, double g) {
-    if (g <= 1 || x == Exchange::none) return 0;
-    return (x == Exchange::all_reduce ? 2.0 : 1.0) * bytes * (g - 1) / g;
-  }
 
   double macro_bytes(double capacity) const { return std::max(1024.0, std::min(capacity, micro.memory_macro_bytes_max)); }
 
@@ -205,6 +203,10 @@ struct Evaluator::Impl {
       m.wmem_mm2 = t.wmem_bytes > 0 ? mem_mm2(static_cast<double>(t.wmem_bytes), m.rom ? node.rom_density_factor : 1.0) : 0.0;
       m.amem_mm2 = mem_mm2(static_cast<double>(t.amem_bytes), 1.0);
       m.router_mm2 = router;
+      m.logic_cells_mm2 = m.core_mm2 + m.vector_mm2 + m.router_mm2;
+      // Blocks fill only part of the die: spread the floorplan overhead over every tile block.
+      for (double* block : {&m.core_mm2, &m.vector_mm2, &m.imem_mm2, &m.wmem_mm2, &m.amem_mm2, &m.router_mm2})
+        *block /= micro.floorplan_utilisation;
       m.wmem_read_pj_bit = tech::sram_read_energy_pj_per_bit(node, macro_bytes(static_cast<double>(t.wmem_bytes))) *
                            (m.rom ? node.rom_read_energy_factor : 1.0);
       m.amem_read_pj_bit = tech::sram_read_energy_pj_per_bit(node, macro_bytes(static_cast<double>(t.amem_bytes)));
@@ -225,20 +227,28 @@ struct Evaluator::Impl {
     OpTerms t;
     const double g = st.group_tiles;
     const double scale = g / st.tiles;  // this group's share of the region's tiles
-    double rate_ideal = 0, rate_issued = 0, ports = 0;
     const double ipv = micro.instructions_per_vector_op[static_cast<std::size_t>(op.kind)];
     const bool gemm = is_gemm(op.kind) && op.gemm.count > 0;
+    // 2D partitioning of a GEMM over the group: output columns first, one lane-width slice per
+    // tile at most; the remaining tiles split the reduction dimension K and all-reduce partial sums.
+    double lanes_avg = 0;
+    for (std::size_t c = 0; c < d.tile_classes.size(); ++c) lanes_avg += st.class_counts[c] * classes[c].lanes / st.tiles;
+    const double total_cols = gemm ? static_cast<double>(op.gemm.n) * static_cast<double>(op.gemm.count) : 0.0;
+    const double n_split = gemm ? std::clamp(std::ceil(total_cols / std::max(1.0, lanes_avg)), 1.0, g) : g;
+    const double k_split = gemm ? std::clamp(std::floor(g / n_split), 1.0, static_cast<double>(std::max<std::int64_t>(1, op.gemm.k))) : 1.0;
+    double rate_ideal = 0, rate_issued = 0, ports = 0;
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
       const double n = st.class_counts[c] * scale;
       if (n <= 0) continue;
       const ClassModel& m = classes[c];
       double rate = 0;
       if (gemm) {
-        const double cols = static_cast<double>(op.gemm.n) * static_cast<double>(op.gemm.count) / g;
+        const double cols = total_cols / n_split;
         const double lane_util = cols / (std::ceil(cols / m.lanes) * m.lanes);
         const double mrows = static_cast<double>(op.gemm.m);
         const double row_util = m.rows <= 1 ? 1.0 : mrows / (std::ceil(mrows / m.rows) * m.rows);
-        rate = n * m.lanes * m.rows * lane_util * row_util;
+        // Tiles beyond n_split x k_split have no slice of this op.
+        rate = n * std::min(1.0, n_split * k_split / g) * m.lanes * m.rows * lane_util * row_util;
       } else {
         rate = n * m.lanes;
       }
@@ -254,12 +264,27 @@ struct Evaluator::Impl {
     const double kv_local = (op.kv_read_bytes + op.kv_write_bytes) * (1.0 - kv_dram);
     t.local_weight = op.weight_read_bytes * (1.0 - w_dram) / ports / f;
     t.local_act = (op.input_bytes + op.output_bytes + kv_local) / ports / f;
-    // Two links per tile carry an exchange laid out as row then column phases.
-    t.noc = exchange_bytes_per_tile(exchange, op.output_bytes, g) / (2.0 * link_bytes_eff) / f;
+    // Exchanges: a GEMM reduces the partial sums of its column slice over the k_split tiles that
+    // share it, and re-gathers its input slice when the producer left it split by columns; a norm
+    // all-gathers a split input. Rings over neighbours; two links per tile (row and column phase).
+    double hops = 0;
+    if (gemm) {
+      if (k_split > 1) {
+        t.noc_bytes_per_tile += 2.0 * op.output_bytes / n_split * (1.0 - 1.0 / k_split);
+        hops += 4.0 * (std::sqrt(k_split) - 1.0);
+      }
+      if (exchange == Exchange::split_input && n_split > 1) {  // input split by the producer
+        t.noc_bytes_per_tile += op.input_bytes / k_split * (1.0 - 1.0 / n_split);
+        hops += 2.0 * (std::sqrt(n_split) - 1.0);
+      }
+    } else if (exchange == Exchange::norm_gather && g > 1) {
+      t.noc_bytes_per_tile = op.output_bytes * (1.0 - 1.0 / g);
+      hops = 2.0 * (std::sqrt(g) - 1.0);
+    }
+    t.noc = t.noc_bytes_per_tile / (2.0 * link_bytes_eff) / f;
     t.dram_weight = dram_bw > 0 ? op.weight_read_bytes * w_dram / dram_bw : 0.0;
     t.dram_kv = dram_bw > 0 ? (op.kv_read_bytes + op.kv_write_bytes) * kv_dram / dram_bw : 0.0;
-    const double exchange_hops = exchange == Exchange::none ? 0.0 : (exchange == Exchange::all_reduce ? 4.0 : 2.0) * (std::sqrt(g) - 1.0);
-    t.latency = (micro.op_overhead_cycles + exchange_hops * (micro.router_pipeline_cycles + 1.0)) / f;
+    t.latency = (micro.op_overhead_cycles + hops * (micro.router_pipeline_cycles + 1.0)) / f;
     return t;
   }
 
@@ -316,8 +341,8 @@ struct Evaluator::Impl {
   }
 
   void evaluate_phase(const workload::Graph& graph, PhaseScratch& ps, const arch::Design& d,
-                      workload::Precision mac, double f, double v, PhaseReport& out, PowerBreakdown& power,
-                      Report& report) {
+                      workload::Precision mac, double f, double v, double temperature_scale, PhaseReport& out,
+                      PowerBreakdown& power, Report& report) {
     out = PhaseReport{};
     if (graph.ops.empty()) return;
     mapping::make_plan(graph, ps.units, d, micro.amem_activation_reserve, ps.plan);
@@ -363,8 +388,10 @@ struct Evaluator::Impl {
     double step = 0, sum_stages = 0, max_stage = 0, bubbles = 0, busy_total = 0;
     int n_mb = 1;
     std::array<double, kBottlenecks> bound_time{};
+    const std::int64_t max_mb = std::max<std::int64_t>(
+        1, std::min<std::int64_t>(work_units, static_cast<std::int64_t>(micro.max_microbatches_per_stage * stages)));
     for (std::int64_t candidate = 1;; candidate *= 2) {
-      const int mb = static_cast<int>(std::min<std::int64_t>(candidate, work_units));
+      const int mb = static_cast<int>(std::min<std::int64_t>(candidate, max_mb));
       const StepEstimate e = schedule(graph, ps, d, f, link_bytes_eff, hop_s, 1.0 / mb);
       double t = e.sum_stages + e.transfers + (mb - 1) * e.max_stage;
       if (dram_bw > 0) t = std::max(t, (dram_weight_bytes * mb + dram_kv_bytes) / dram_bw);
@@ -377,7 +404,7 @@ struct Evaluator::Impl {
         busy_total = e.busy;
         bound_time = e.bound_time;
       }
-      if (mb >= work_units || stages == 1) break;
+      if (mb >= max_mb) break;
     }
     if (!(step > 0)) step = 1.0 / f;
     schedule(graph, ps, d, f, link_bytes_eff, hop_s, 1.0 / n_mb);  // stage times of the chosen count
@@ -413,14 +440,18 @@ struct Evaluator::Impl {
         const double macs = gemm ? op.flops / 2.0 : 0.0;
         const double alu = gemm ? 0.0 : (op.kind == OpKind::data_movement || op.kind == OpKind::embedding ? 0.0 : op.flops);
         e_mac_total += macs * e_mac + alu * micro.alu_energy_per_mac * e_mac;
-        e_rf += (macs / std::max(1.0, rows) + alu) * micro.vector_register_ports * mac_bits * node.register_file_energy_pj_per_bit * 1e-12;
+        // Vector operands from the register file (shared across the rows of a 2D array), plus the
+        // operand and partial sum each MAC of a 2D array latches for its neighbour.
+        const double array_bits = rows > 1 ? micro.array_register_bits_per_mac * micro.pipeline_register_energy_per_rf_bit : 0.0;
+        e_rf += ((macs / std::max(1.0, rows) + alu) * micro.vector_register_ports * mac_bits + macs * array_bits) *
+                node.register_file_energy_pj_per_bit * 1e-12;
         const double vector_ops = gemm ? macs / (lanes * std::max(1.0, rows)) : (alu + op.input_bytes / (mac_bits / 8.0)) / lanes;
         e_fetch += vector_ops * micro.instructions_per_vector_op[static_cast<std::size_t>(op.kind)] *
                    (node.instruction_energy_pj + 32.0 * ir) * 1e-12;
         e_mem += (op.weight_read_bytes * (1 - wf) * n_mb * 8.0 * wr +
                   (op.input_bytes + op.kv_read_bytes * (1 - kf)) * 8.0 * ar +
                   (op.output_bytes + op.kv_write_bytes * (1 - kf)) * 8.0 * aw) * 1e-12;
-        e_noc += exchange_bytes_per_tile(ps.exchange[static_cast<std::size_t>(i)], op.output_bytes, g) * g * 8.0 * e_bit_hop;
+        e_noc += ps.terms[static_cast<std::size_t>(i)].noc_bytes_per_tile * g * 8.0 * e_bit_hop;
       }
     }
     for (int s = 0; s < stages; ++s)
@@ -437,7 +468,7 @@ struct Evaluator::Impl {
     // 6. Static power: clock tree and leakage, with power gating by stage duty where allowed.
     double clock_w = 0, leak_w = 0;
     const auto& leak = node.leakage.at(d.flavor);
-    const double lscale = tech::leakage_scale(node, v);
+    const double lscale = tech::leakage_scale(node, v) * temperature_scale;
     double wake_j = 0;
     for (int s = 0; s < stages; ++s) {
       const auto& st = plan.stages[static_cast<std::size_t>(s)];
@@ -448,7 +479,7 @@ struct Evaluator::Impl {
         const auto& m = classes[c];
         const auto& tc = d.tile_classes[c];
         const double gate = d.power_gate_idle_tiles ? duty + (1.0 - duty) * micro.gating_residual_leakage : 1.0;
-        const double logic_leak = m.logic_mm2() * leak.logic_mw_per_mm2 * 1e-3;
+        const double logic_leak = m.logic_cells_mm2 * leak.logic_mw_per_mm2 * 1e-3;
         const double sram_bits = 8.0 * static_cast<double>(tc.imem_bytes + tc.amem_bytes + (m.rom ? 0 : tc.wmem_bytes));
         const double rom_bits = m.rom ? 8.0 * static_cast<double>(tc.wmem_bytes) : 0.0;
         // SRAM keeps its contents (weights, KV) and so stays powered; logic and ROM can be gated.
@@ -456,9 +487,9 @@ struct Evaluator::Impl {
                                 sram_bits * leak.sram_pw_per_bit * 1e-12);
         // Idle tiles are clock-gated (the trunk keeps toggling), or stopped entirely when power-gated.
         const double clocked = duty + (1.0 - duty) * (d.power_gate_idle_tiles ? 0.0 : micro.idle_clock_fraction);
-        clock_w += n * node.clock_energy_pj_per_mm2_cycle * 1e-12 * m.logic_mm2() * f * vscale * clocked;
+        clock_w += n * node.clock_energy_pj_per_mm2_cycle * 1e-12 * m.logic_cells_mm2 * f * vscale * clocked;
         if (d.power_gate_idle_tiles && duty < 1.0)
-          wake_j += n * micro.gating_wakeup_cycles_per_step * node.clock_energy_pj_per_mm2_cycle * 1e-12 * m.logic_mm2() * vscale;
+          wake_j += n * micro.gating_wakeup_cycles_per_step * node.clock_energy_pj_per_mm2_cycle * 1e-12 * m.logic_cells_mm2 * vscale;
       }
     }
     double phy_w = 0;
@@ -562,8 +593,9 @@ struct Evaluator::Impl {
     r.peak_flops_per_s = 2.0 * macs_per_cycle * f;
 
     PowerBreakdown prefill_power, decode_power;
-    evaluate_phase(workload.prefill, prefill, d, mac, f, v, r.prefill, prefill_power, r);
-    evaluate_phase(workload.decode, decode, d, mac, f, v, r.decode, decode_power, r);
+    const double temperature_scale = std::pow(2.0, (sc.budgets.junction_temperature_c - 25.0) / micro.leakage_doubling_c);
+    evaluate_phase(workload.prefill, prefill, d, mac, f, v, temperature_scale, r.prefill, prefill_power, r);
+    evaluate_phase(workload.decode, decode, d, mac, f, v, temperature_scale, r.decode, decode_power, r);
 
     const bool decode_scored = sc.scored_phase == workload::Phase::decode && r.decode.evaluated;
     const PhaseReport& scored = decode_scored ? r.decode : r.prefill;

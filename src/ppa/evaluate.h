@@ -24,6 +24,7 @@ struct Budgets {
   double fixed_clock_hz = 0;            // low-power: the clock the design must run at (0 = any)
   double min_tokens_per_second = 0;     // low-power: throughput target of the scored phase
   double power_reference_w = 0.010;     // low-power: power at which the power score is 0.5
+  double junction_temperature_c = 85;   // leakage is characterised at 25 C and doubles every ~22 C
 };
 Budgets defaults_for(Mode mode);
 

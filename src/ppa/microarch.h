@@ -23,6 +23,11 @@ struct Microarch {
   double alu_energy_per_mac = 0;
   double op_overhead_cycles = 0;
   double idle_clock_fraction = 0;
+  double array_register_bits_per_mac = 0;
+  double pipeline_register_energy_per_rf_bit = 0;
+  double floorplan_utilisation = 0;
+  double leakage_doubling_c = 0;
+  double max_microbatches_per_stage = 0;
   double router_pipeline_cycles = 0;
   double credit_round_trip_flits = 0;
   std::array<double, 5> saturation_by_vcs{};
