@@ -292,7 +292,9 @@ std::vector<std::string> validate_structure(const Design& d) {
 
 double operating_supply_v(const Design& design, const tech::Node& node) {
   if (design.supply_v > 0) return design.supply_v;
-  return std::min(tech::min_vdd_for_frequency(node, design.clock_hz), node.vdd_nominal);
+  // The typical-corner minimum plus the node's sign-off guard band, never above nominal.
+  return std::min(tech::min_vdd_for_frequency(node, design.clock_hz) * (1.0 + node.vdd_guard_band),
+                  node.vdd_nominal);
 }
 
 std::vector<std::string> validate(const Design& design, const tech::Node& node) {

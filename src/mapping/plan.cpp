@@ -71,8 +71,10 @@ Plan make_plan(const workload::Graph& graph, const arch::Design& design, double 
   return plan;
 }
 
-void make_plan(const workload::Graph& graph, const LayerUnits& lu, const arch::Design& design,
-               double amem_activation_reserve, Plan& plan) {
+namespace {
+
+void plan_with_stages(const workload::Graph& graph, const LayerUnits& lu, const arch::Design& design,
+                      double amem_activation_reserve, int requested_stages, Plan& plan) {
   const auto& ops = graph.ops;
   const int n_ops = static_cast<int>(ops.size());
   const int tiles = design.tiles();
@@ -90,9 +92,7 @@ void make_plan(const workload::Graph& graph, const LayerUnits& lu, const arch::D
 
   // 2. Stage count and contiguous cuts balancing weight bytes (storage = work in a
   //    weight-stationary mesh: decode reads every weight once, prefill multiplies each once per token).
-  int stages = design.mapping.pipeline_stages > 0 ? design.mapping.pipeline_stages
-                                                   : automatic_stages(graph, design, units);
-  stages = std::clamp(stages, 1, std::min(units, tiles));
+  const int stages = std::clamp(requested_stages, 1, std::min(units, tiles));
   const double total_weight = std::accumulate(unit_weight.begin(), unit_weight.end(), 0.0);
   {
     int unit = 0;
@@ -113,15 +113,31 @@ void make_plan(const workload::Graph& graph, const LayerUnits& lu, const arch::D
     }
   }
 
-  // 3. Regions proportional to stage weights (largest remainder), at least one tile each.
+  // 3. Regions sized by each stage's larger need, weights or KV cache (largest remainder), at
+  //    least one tile each.
+  double total_kv = 0;
+  for (auto& st : plan.stages) {
+    double kv_read = 0, kv_write = 0;
+    for (int i = st.first_op; i < st.end_op; ++i) {
+      kv_read += ops[static_cast<std::size_t>(i)].kv_read_bytes;
+      kv_write += ops[static_cast<std::size_t>(i)].kv_write_bytes;
+    }
+    st.kv_bytes = std::max(kv_read, kv_write);
+    total_kv += st.kv_bytes;
+  }
   {
     int assigned = 0;
     auto& remainder = plan.stage_traffic_bytes;  // scratch until step 5 fills it
     remainder.assign(static_cast<std::size_t>(stages), 0.0);
+    double share_sum = 0;
+    for (const auto& st : plan.stages)
+      share_sum += std::max(total_weight > 0 ? st.weight_bytes / total_weight : 0.0, total_kv > 0 ? st.kv_bytes / total_kv : 0.0);
     const int spare = tiles - stages;
     for (int s = 0; s < stages; ++s) {
       auto& st = plan.stages[static_cast<std::size_t>(s)];
-      const double share = total_weight > 0 ? st.weight_bytes / total_weight : 1.0 / stages;
+      const double need = std::max(total_weight > 0 ? st.weight_bytes / total_weight : 0.0,
+                                   total_kv > 0 ? st.kv_bytes / total_kv : 0.0);
+      const double share = share_sum > 0 ? need / share_sum : 1.0 / stages;
       const double exact = share * spare;
       st.tiles = 1 + static_cast<int>(std::floor(exact));
       remainder[static_cast<std::size_t>(s)] = exact - std::floor(exact);
@@ -175,13 +191,7 @@ void make_plan(const workload::Graph& graph, const LayerUnits& lu, const arch::D
     const double overflow = st.weight_bytes - st.weight_bytes_on_chip;
     spare_wmem += wmem - st.weight_bytes_on_chip;
 
-    double kv_read = 0, kv_write = 0;
-    for (int i = st.first_op; i < st.end_op; ++i) {
-      plan.op_stage[static_cast<std::size_t>(i)] = s;
-      kv_read += ops[static_cast<std::size_t>(i)].kv_read_bytes;
-      kv_write += ops[static_cast<std::size_t>(i)].kv_write_bytes;
-    }
-    st.kv_bytes = std::max(kv_read, kv_write);
+    for (int i = st.first_op; i < st.end_op; ++i) plan.op_stage[static_cast<std::size_t>(i)] = s;
     st.kv_bytes_on_chip = kv_to_dram ? 0.0 : std::min(st.kv_bytes, amem * (1.0 - amem_activation_reserve));
     const double kv_overflow = st.kv_bytes - st.kv_bytes_on_chip;
     plan.kv_bytes_total += st.kv_bytes;
@@ -227,6 +237,22 @@ void make_plan(const workload::Graph& graph, const LayerUnits& lu, const arch::D
       if (from != to) plan.stage_traffic_bytes[static_cast<std::size_t>(from * stages + to)] += ops[static_cast<std::size_t>(p)].output_bytes;
     }
   }
+}
+
+}  // namespace
+
+void make_plan(const workload::Graph& graph, const LayerUnits& units, const arch::Design& design,
+               double amem_activation_reserve, Plan& plan) {
+  if (design.mapping.pipeline_stages > 0) {
+    plan_with_stages(graph, units, design, amem_activation_reserve, design.mapping.pipeline_stages, plan);
+    return;
+  }
+  const int automatic = automatic_stages(graph, design, static_cast<int>(units.end_op.size()));
+  plan_with_stages(graph, units, design, amem_activation_reserve, automatic, plan);
+  // A pipeline cuts the mesh into regions that may each be too small for their stage's weights
+  // or KV cache; if one stage over the whole mesh meets what the pipeline misses, use it.
+  if (automatic > 1 && !plan.violations.empty())
+    plan_with_stages(graph, units, design, amem_activation_reserve, 1, plan);
 }
 
 }  // namespace meshforge::mapping

@@ -124,7 +124,7 @@ class Reader {
                 "mac_energy_pj", "register_file_energy_pj_per_bit", "instruction_energy_pj",
                 "wire_energy_pj_per_bit_mm", "router_energy_pj_per_bit",
                 "router_area_mm2_per_kbit_buffer", "crossbar_area_mm2_per_port2_bit",
-                "clock_energy_pj_per_mm2_cycle", "dram", "vdd_nominal", "vdd_min", "vth", "alpha",
+                "clock_energy_pj_per_mm2_cycle", "dram", "vdd_nominal", "vdd_min", "vdd_guard_band", "vth", "alpha",
                 "fmax_hz", "leakage", "leakage_voltage_exponent", "io_ring_area_mm2",
                 "reticle_limit_mm2"});
 
@@ -169,6 +169,7 @@ class Reader {
 
     node_.vdd_nominal = field(root, "vdd_nominal", "");
     node_.vdd_min = field(root, "vdd_min", "");
+    node_.vdd_guard_band = field(root, "vdd_guard_band", "");
     node_.vth = field(root, "vth", "");
     node_.alpha = field(root, "alpha", "");
     node_.fmax_hz = field(root, "fmax_hz", "");

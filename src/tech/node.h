@@ -69,6 +69,7 @@ struct Node {
   // Voltage and frequency (alpha-power law: f ~ (V - Vth)^alpha / V)
   double vdd_nominal = 0;
   double vdd_min = 0;
+  double vdd_guard_band = 0;            // sign-off margin over the typical-corner supply (fraction)
   double vth = 0;
   double alpha = 0;
   double fmax_hz = 0;                   // at vdd_nominal, typical corner

@@ -62,6 +62,7 @@ std::vector<std::pair<std::string, double>> numeric_fields(const Node& n) {
       {"clock_energy_pj_per_mm2_cycle", n.clock_energy_pj_per_mm2_cycle},
       {"vdd_nominal", n.vdd_nominal},
       {"vdd_min", n.vdd_min},
+      {"vdd_guard_band", n.vdd_guard_band},
       {"vth", n.vth},
       {"alpha", n.alpha},
       {"fmax_hz", n.fmax_hz},
