@@ -117,6 +117,7 @@ std::vector<Exchange> exchanges(const workload::Graph& g) {
 
 struct PhaseScratch {
   std::vector<Exchange> exchange;
+  std::vector<std::array<double, kBottlenecks>> stage_bound;  // per stage: op time by bound
   mapping::LayerUnits units;
   mapping::Plan plan;
   std::vector<OpTerms> terms;
@@ -304,6 +305,7 @@ struct Evaluator::Impl {
     const int stages = static_cast<int>(plan.stages.size());
     ps.finish.assign(ops.size(), 0.0);
     ps.stage_time.assign(static_cast<std::size_t>(stages), 0.0);
+    ps.stage_bound.assign(static_cast<std::size_t>(stages), std::array<double, kBottlenecks>{});
     for (int s = 0; s < stages; ++s) {
       const auto& st = plan.stages[static_cast<std::size_t>(s)];
       ps.group_free.assign(static_cast<std::size_t>(std::min(st.groups, 64)), 0.0);
@@ -322,6 +324,7 @@ struct Evaluator::Impl {
         *g = start + dt;
         makespan = std::max(makespan, start + dt);
         e.bound_time[static_cast<std::size_t>(term.bound(phi))] += dt;
+        ps.stage_bound[static_cast<std::size_t>(s)][static_cast<std::size_t>(term.bound(phi))] += dt;
         e.busy += dt * st.group_tiles;
       }
       ps.stage_time[static_cast<std::size_t>(s)] = makespan;
@@ -343,7 +346,12 @@ struct Evaluator::Impl {
   void evaluate_phase(const workload::Graph& graph, PhaseScratch& ps, const arch::Design& d,
                       workload::Precision mac, double f, double v, double temperature_scale, PhaseReport& out,
                       PowerBreakdown& power, Report& report) {
-    out = PhaseReport{};
+    {
+      auto stages_buffer = std::move(out.stages);  // keep the capacity across evaluations
+      out = PhaseReport{};
+      out.stages = std::move(stages_buffer);
+      out.stages.clear();
+    }
     if (graph.ops.empty()) return;
     mapping::make_plan(graph, ps.units, d, micro.amem_activation_reserve, ps.plan);
     const auto& plan = ps.plan;
@@ -537,6 +545,17 @@ struct Evaluator::Impl {
     out.load_balance = max_stage > 0 ? sum_stages / stages / max_stage : 1.0;
     out.bubble_share = busy_total + bubbles > 0 ? bubbles / (busy_total + bubbles) : 0;
 
+    out.stages.resize(static_cast<std::size_t>(stages));
+    for (int s = 0; s < stages; ++s) {
+      const auto& st = plan.stages[static_cast<std::size_t>(s)];
+      const auto& bound = ps.stage_bound[static_cast<std::size_t>(s)];
+      auto& sr = out.stages[static_cast<std::size_t>(s)];
+      sr.first_op = st.first_op;
+      sr.end_op = st.end_op;
+      sr.tiles = st.tiles;
+      sr.time_s = ps.stage_time[static_cast<std::size_t>(s)];
+      sr.bottleneck = static_cast<Bottleneck>(std::max_element(bound.begin(), bound.end()) - bound.begin());
+    }
     report.weight_bytes_on_chip = plan.weight_bytes_total - plan.weight_bytes_spilled;
     report.weight_bytes_in_dram = has_dram ? plan.weight_bytes_spilled : 0;
     report.kv_bytes_on_chip = plan.kv_bytes_total - plan.kv_bytes_spilled;
@@ -568,7 +587,15 @@ struct Evaluator::Impl {
 
   void run(const arch::Design& d, const Scenario& sc, Report& r) {
     prepare_once();
-    r = Report{};
+    {  // reset, keeping the capacity of the report's buffers
+      auto violations = std::move(r.violations);
+      auto prefill_stages = std::move(r.prefill.stages), decode_stages = std::move(r.decode.stages);
+      r = Report{};
+      violations.clear();
+      r.violations = std::move(violations);
+      r.prefill.stages = std::move(prefill_stages);
+      r.decode.stages = std::move(decode_stages);
+    }
     r.scored_phase = std::string(workload::to_string(sc.scored_phase));
     r.violations = arch::validate_structure(d);
     if (!r.violations.empty()) return;  // nothing sensible to evaluate; score 0

@@ -11,6 +11,14 @@ enum class Bottleneck { compute, issue, local_memory, noc, dram, latency };
 constexpr int kBottlenecks = 6;
 const char* to_string(Bottleneck b);
 
+// One pipeline stage of a phase: its layers, its tiles, its time for one micro-batch.
+struct StageReport {
+  int first_op = 0, end_op = 0;       // ops [first_op, end_op) of the phase's graph
+  int tiles = 0;
+  double time_s = 0;                  // makespan of one micro-batch
+  Bottleneck bottleneck = Bottleneck::compute;  // the term that bound most of its op time
+};
+
 // One phase (prefill or decode) on the design.
 struct PhaseReport {
   bool evaluated = false;
@@ -28,6 +36,7 @@ struct PhaseReport {
   Bottleneck bottleneck = Bottleneck::compute;           // the largest share
   double load_balance = 0;            // mean / max of stage busy time (1 = perfectly balanced)
   double bubble_share = 0;            // share of stage time its tiles wait on dependencies
+  std::vector<StageReport> stages;
 };
 
 struct PowerBreakdown {  // watts

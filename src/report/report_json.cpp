@@ -8,6 +8,10 @@ namespace {
 using nlohmann::ordered_json;
 
 ordered_json phase_json(const ppa::PhaseReport& p) {
+  ordered_json stages = ordered_json::array();
+  for (const auto& st : p.stages)
+    stages.push_back({{"first_op", st.first_op}, {"end_op", st.end_op}, {"tiles", st.tiles},
+                      {"time_s", st.time_s}, {"bottleneck", ppa::to_string(st.bottleneck)}});
   ordered_json shares = ordered_json::object();
   for (int b = 0; b < ppa::kBottlenecks; ++b)
     shares[ppa::to_string(static_cast<ppa::Bottleneck>(b))] = p.bottleneck_share[static_cast<std::size_t>(b)];
@@ -26,6 +30,7 @@ ordered_json phase_json(const ppa::PhaseReport& p) {
       {"bottleneck_share", shares},
       {"load_balance", p.load_balance},
       {"bubble_share", p.bubble_share},
+      {"stages", stages},
   };
 }
 
@@ -106,6 +111,16 @@ std::string to_table(const ppa::Report& r) {
                      pct(r.prefill.bottleneck_share[k]), pct(r.decode.bottleneck_share[k])));
   }
   row("stage load balance", [](const ppa::PhaseReport& p) { return pct(p.load_balance); });
+  row("stages bound by", [](const ppa::PhaseReport& p) {
+    std::array<int, ppa::kBottlenecks> n{};
+    for (const auto& st : p.stages) n[static_cast<std::size_t>(st.bottleneck)] += 1;
+    std::string summary;
+    for (int b = 0; b < ppa::kBottlenecks; ++b)
+      if (n[static_cast<std::size_t>(b)] > 0)
+        summary += fmt::format("{}{} {}", summary.empty() ? "" : ", ", n[static_cast<std::size_t>(b)],
+                               ppa::to_string(static_cast<ppa::Bottleneck>(b)));
+    return summary;
+  });
   row("dependency bubbles", [](const ppa::PhaseReport& p) { return pct(p.bubble_share); });
   line("");
   const auto& pw = r.power;

@@ -107,3 +107,44 @@ TEST(Cli, BadOptionValuesAreRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliEvaluate, JsonHasTheDocumentedFields) {
+  const CommandResult r = run("evaluate --model llama-3.1-8b --node 3nm --design llama-3.1-8b-41x42 --json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j.at("feasible").is_boolean());
+  EXPECT_TRUE(j.at("violations").is_array());
+  for (const char* phase : {"prefill", "decode"}) {
+    EXPECT_GT(j.at("tokens_per_second").at(phase).get<double>(), 0);
+    EXPECT_GT(j.at("ms_per_token").at(phase).get<double>(), 0);
+    EXPECT_FALSE(j.at(phase).at("stages").empty());
+  }
+  for (const char* field : {"power_w", "area_mm2", "energy_per_token_j"}) EXPECT_GT(j.at(field).get<double>(), 0) << field;
+  const double score = j.at("ppa_score").get<double>();
+  EXPECT_GE(score, 0.0);
+  EXPECT_LE(score, 1.0);
+  double power_parts = 0;
+  for (const auto& [k, v] : j.at("breakdown").at("power_w").items()) power_parts += v.get<double>();
+  EXPECT_NEAR(power_parts, j.at("power_w").get<double>(), 1e-6 * power_parts);
+  EXPECT_TRUE(j.at("breakdown").at("area_mm2").contains("wmem_rom"));
+}
+
+TEST(CliEvaluate, TableAndLowPowerMode) {
+  const CommandResult r = run("evaluate --model smolvlm-256m-instruct --precision int8 --node 28nm --design smolvlm-10mhz --mode low-power");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("leakage"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("feasible     yes"));
+}
+
+TEST(CliEvaluate, BadInputGivesOneLine) {
+  expect_one_line_error(run("evaluate --node 4nm --design small-4x4"), {"4nm", "3nm", "28nm"});
+  expect_one_line_error(run("evaluate --node 3nm --design /no/such/design.yaml"), {"/no/such/design.yaml"});
+  const auto bad = write_file("bad_design.yaml", "name: x\nmesh: {rows: 2, cols: [\n");
+  expect_one_line_error(run("evaluate --node 3nm --design " + bad), {"bad_design.yaml", "line"});
+  const auto typo = write_file("typo_design.yaml", "name: x\nmesh: {rows: 2, colz: 2}\n");
+  expect_one_line_error(run("evaluate --node 3nm --design " + typo), {"typo_design.yaml", "colz"});
+}
+
+}  // namespace
