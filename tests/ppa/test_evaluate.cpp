@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "ppa/evaluate.h"
-#include "workload/hf_config.h"
+#include "workload_fixture.h"
 
 namespace meshforge::ppa {
 namespace {
@@ -26,16 +26,7 @@ const tech::Node& node(const std::string& name) {
 
 Workload model_workload(const std::string& model, workload::Precision p = workload::Precision::fp16,
                         std::int64_t batch = 1) {
-  const auto spec = workload::parse_hf_config(kData / "models" / (model + ".json"));
-  workload::Scenario s;
-  s.seq_tokens = 256;
-  s.batch = batch;
-  s.weight_precision = s.activation_precision = s.kv_precision = p;
-  s.phase = workload::Phase::prefill;
-  Workload w{workload::build_hf_graph(spec, s), {}};
-  s.phase = workload::Phase::decode;
-  w.decode = workload::build_hf_graph(spec, s);
-  return w;
+  return testing::shipped_workload(model, p, batch, 256);
 }
 
 const Workload& llama() {

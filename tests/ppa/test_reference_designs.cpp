@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "ppa/evaluate.h"
-#include "workload/hf_config.h"
+#include "workload_fixture.h"
 
 namespace meshforge::ppa {
 namespace {
@@ -15,16 +15,7 @@ namespace {
 const std::filesystem::path kData = MESHFORGE_TEST_DATA_DIR;
 
 Workload workload_of(const std::string& model, workload::Precision p, std::int64_t batch = 1, std::int64_t seq = 512) {
-  const auto spec = workload::parse_hf_config(kData / "models" / (model + ".json"));
-  workload::Scenario s;
-  s.seq_tokens = seq;
-  s.batch = batch;
-  s.weight_precision = s.activation_precision = s.kv_precision = p;
-  s.phase = workload::Phase::prefill;
-  Workload w{workload::build_hf_graph(spec, s), {}};
-  s.phase = workload::Phase::decode;
-  w.decode = workload::build_hf_graph(spec, s);
-  return w;
+  return testing::shipped_workload(model, p, batch, seq);
 }
 
 Report run(const std::string& design, const std::string& node, const Workload& w, Mode mode,

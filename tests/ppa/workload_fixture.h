@@ -1,0 +1,26 @@
+// Both phases of a shipped model for one scenario, as the ppa tests need them.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "ppa/evaluate.h"
+#include "workload/hf_config.h"
+
+namespace meshforge::ppa::testing {
+
+inline Workload shipped_workload(const std::string& model, workload::Precision precision,
+                                 std::int64_t batch, std::int64_t seq_tokens) {
+  const auto spec = workload::parse_hf_config(std::filesystem::path(MESHFORGE_TEST_DATA_DIR) / "models" / (model + ".json"));
+  workload::Scenario s;
+  s.seq_tokens = seq_tokens;
+  s.batch = batch;
+  s.weight_precision = s.activation_precision = s.kv_precision = precision;
+  s.phase = workload::Phase::prefill;
+  Workload w{workload::build_hf_graph(spec, s), {}};
+  s.phase = workload::Phase::decode;
+  w.decode = workload::build_hf_graph(spec, s);
+  return w;
+}
+
+}  // namespace meshforge::ppa::testing
