@@ -2,6 +2,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <stdexcept>
 
 #include "cli/common.h"
 
@@ -9,5 +10,14 @@ namespace meshforge::cli {
 
 void add_analyze_command(CLI::App& app, const GlobalOptions& global);
 void add_evaluate_command(CLI::App& app, const GlobalOptions& global);
+void add_explore_command(CLI::App& app, const GlobalOptions& global);
+void add_sweep_command(CLI::App& app, const GlobalOptions& global);
+
+// Thrown by a command that stopped on Ctrl-C after saving its state; main prints the message and
+// exits with status 130.
+class Interrupted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 }  // namespace meshforge::cli

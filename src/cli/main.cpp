@@ -28,11 +28,16 @@ int main(int argc, char** argv) {
 
   cli::add_analyze_command(app, global);
   cli::add_evaluate_command(app, global);
+  cli::add_explore_command(app, global);
+  cli::add_sweep_command(app, global);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const cli::Interrupted& e) {
+    std::cerr << "meshforge: " << e.what() << "\n";
+    return 130;
   } catch (const InputError& e) {
     std::cerr << "meshforge: error: " << e.what() << "\n";
     return 2;

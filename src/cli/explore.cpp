@@ -1,0 +1,397 @@
+// meshforge explore: search the design space of one model on one node with an agent (SAC with a
+// mixture of experts, or random), evaluating every candidate with the PPA model. Also the
+// exploration run shared with meshforge sweep.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "arch/design.h"
+#include "cli/commands.h"
+#include "cli/explore_common.h"
+#include "common/input_error.h"
+#include "search/random_agent.h"
+#include "search/sac/sac_agent.h"
+#include "tech/node.h"
+#include "workload/model.h"
+
+namespace meshforge::cli {
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void on_sigint(int) {
+  g_interrupted = 1;
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+
+std::string number(double v) { return fmt::format("{:.17g}", v); }
+
+std::string join(const std::vector<std::string>& v, char sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : std::string(1, sep)) + s;
+  return out;
+}
+
+std::string clock_text(double seconds) {
+  if (seconds < 10) return fmt::format("{:.1f} s", seconds);
+  const auto s = static_cast<long>(seconds + 0.5);
+  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) : fmt::format("{}:{:02}", s / 60, s % 60);
+}
+
+// One line of progress: refreshed in place on a terminal, printed every 10 s otherwise.
+class ProgressLine {
+ public:
+  explicit ProgressLine(std::string label) : label_(std::move(label)), tty_(::isatty(::fileno(stderr)) != 0) {}
+
+  void update(const search::Progress& p, bool final) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!tty_ && !final && now - last_ < std::chrono::seconds(10)) return;
+    last_ = now;
+    std::string line = fmt::format("{}{}/{} evaluations ({:.0f}%)", label_, p.evaluations, p.budget,
+                                   p.budget > 0 ? 100.0 * static_cast<double>(p.evaluations) / static_cast<double>(p.budget) : 100.0);
+    if (p.best && p.best->found) {
+      const auto& r = p.best->report;
+      line += fmt::format("  best {:.4f}{}  decode {} tok/s  prefill {} tok/s  {}  {}", p.best->score,
+                          p.best->feasible ? "" : " (infeasible)", si(r.decode.tokens_per_second),
+                          si(r.prefill.tokens_per_second), si(r.power_w, "W"), fmt::format("{:.4g} mm2", r.area_mm2));
+    }
+    line += fmt::format("  {:.0f} eval/s", p.evaluations_per_second);
+    if (!final && p.evaluations_per_second > 0) line += "  left " + clock_text(p.seconds_left);
+    if (tty_) {
+      std::cerr << "\r" << line << "\x1b[K";
+      if (final) std::cerr << "\n";
+    } else {
+      std::cerr << line << "\n";
+    }
+    std::cerr.flush();
+  }
+
+ private:
+  std::string label_;
+  bool tty_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+std::string design_summary(const arch::Design& d) {
+  std::string s = fmt::format("{}x{} mesh, {} tile class{}, {} MHz", d.rows, d.cols, d.tile_classes.size(),
+                              d.tile_classes.size() == 1 ? "" : "es", fmt::format("{:g}", d.clock_hz / 1e6));
+  if (d.supply_v > 0) s += fmt::format(" at {:g} V", d.supply_v);
+  s += d.dram.kind == "none" ? ", no DRAM" : fmt::format(", {} x{}", d.dram.kind, d.dram.channels);
+  return s;
+}
+
+// The evaluate command line that reproduces the run's scenario for a design file.
+std::string evaluate_command(const ExploreSettings& s, const std::filesystem::path& design) {
+  const ExploreSettings defaults;
+  const auto mine = s.to_run_info(), base = defaults.to_run_info();
+  std::string cmd = fmt::format("meshforge evaluate --model {} --node {} --mode {}", s.model, s.node, s.mode);
+  for (const char* key : {"phase", "seq", "ctx", "batch", "images", "image-split", "precision", "weight-precision",
+                          "activation-precision", "kv-precision", "power-budget", "area-budget",
+                          "min-tokens-per-second", "fixed-clock-mhz"})
+    if (mine.at(key) != base.at(key)) cmd += fmt::format(" --{} {}", key, mine.at(key));
+  for (const auto& d : s.scenario.dims) cmd += " --dim " + d;
+  return cmd + " --design " + design.string();
+}
+
+}  // namespace
+
+void install_interrupt_handler() {
+  g_interrupted = 0;
+  std::signal(SIGINT, on_sigint);
+}
+
+bool interrupt_requested() { return g_interrupted != 0; }
+
+std::map<std::string, std::string> ExploreSettings::to_run_info() const {
+  std::map<std::string, std::string> m;
+  m["model"] = model;
+  m["node"] = node;
+  m["mode"] = mode;
+  m["agent"] = agent;
+  m["budget"] = std::to_string(budget);
+  m["seed"] = std::to_string(seed);
+  m["experts"] = std::to_string(experts);
+  m["episode-steps"] = std::to_string(episode_steps);
+  m["from"] = from;
+  m["phase"] = scenario.phase;
+  m["seq"] = std::to_string(scenario.seq);
+  m["ctx"] = std::to_string(scenario.ctx);
+  m["batch"] = std::to_string(scenario.batch);
+  m["images"] = std::to_string(scenario.images);
+  m["image-split"] = std::to_string(scenario.image_split);
+  m["precision"] = scenario.precision;
+  m["weight-precision"] = scenario.weight_precision;
+  m["activation-precision"] = scenario.activation_precision;
+  m["kv-precision"] = scenario.kv_precision;
+  m["dim"] = join(scenario.dims, ';');
+  m["power-budget"] = number(power_budget_w);
+  m["area-budget"] = number(area_budget_mm2);
+  m["min-tokens-per-second"] = number(min_tokens_per_second);
+  m["fixed-clock-mhz"] = number(fixed_clock_mhz);
+  return m;
+}
+
+ExploreSettings ExploreSettings::from_run_info(const std::map<std::string, std::string>& info, const std::string& file) {
+  auto get = [&](const std::string& key) -> const std::string& {
+    const auto it = info.find(key);
+    if (it == info.end()) throw InputError(file, key, "missing from the checkpoint's run settings");
+    return it->second;
+  };
+  auto integer = [&](const std::string& key) {
+    const auto& v = get(key);
+    try {
+      std::size_t used = 0;
+      const long long x = std::stoll(v, &used);
+      if (used == v.size()) return static_cast<std::int64_t>(x);
+    } catch (const std::exception&) {
+    }
+    throw InputError(file, key, "expected an integer, got '" + v + "'");
+  };
+  auto real = [&](const std::string& key) {
+    const auto& v = get(key);
+    try {
+      std::size_t used = 0;
+      const double x = std::stod(v, &used);
+      if (used == v.size()) return x;
+    } catch (const std::exception&) {
+    }
+    throw InputError(file, key, "expected a number, got '" + v + "'");
+  };
+  ExploreSettings s;
+  s.model = get("model");
+  s.node = get("node");
+  s.mode = get("mode");
+  s.agent = get("agent");
+  if (s.agent != "sac" && s.agent != "random") throw InputError(file, "agent", "unknown agent '" + s.agent + "'");
+  if (s.mode != "performance" && s.mode != "low-power") throw InputError(file, "mode", "unknown mode '" + s.mode + "'");
+  s.budget = integer("budget");
+  s.seed = static_cast<std::uint64_t>(integer("seed"));
+  s.experts = static_cast<int>(integer("experts"));
+  s.episode_steps = static_cast<int>(integer("episode-steps"));
+  s.from = get("from");
+  s.scenario.phase = get("phase");
+  s.scenario.seq = integer("seq");
+  s.scenario.ctx = integer("ctx");
+  s.scenario.batch = integer("batch");
+  s.scenario.images = integer("images");
+  s.scenario.image_split = integer("image-split");
+  s.scenario.precision = get("precision");
+  s.scenario.weight_precision = get("weight-precision");
+  s.scenario.activation_precision = get("activation-precision");
+  s.scenario.kv_precision = get("kv-precision");
+  for (const auto& p : {s.scenario.precision, s.scenario.weight_precision, s.scenario.activation_precision, s.scenario.kv_precision})
+    if (!p.empty() && !workload::parse_precision(p)) throw InputError(file, "precision", "unknown precision '" + p + "'");
+  if (!workload::parse_phase(s.scenario.phase)) throw InputError(file, "phase", "unknown phase '" + s.scenario.phase + "'");
+  s.scenario.dims.clear();
+  const auto& dims = get("dim");
+  for (std::size_t start = 0; start < dims.size();) {
+    const auto end = std::min(dims.find(';', start), dims.size());
+    s.scenario.dims.push_back(dims.substr(start, end - start));
+    start = end + 1;
+  }
+  s.power_budget_w = real("power-budget");
+  s.area_budget_mm2 = real("area-budget");
+  s.min_tokens_per_second = real("min-tokens-per-second");
+  s.fixed_clock_mhz = real("fixed-clock-mhz");
+  return s;
+}
+
+void add_explore_options(CLI::App& c, ExploreSettings& s) {
+  c.add_option("--model", s.model, "Model: config.json, .onnx or shipped short name")->capture_default_str();
+  c.add_option("--mode", s.mode,
+               "performance: tokens/s under power and area budgets; low-power: least power at a fixed clock "
+               "(10 MHz by default) meeting a throughput target")
+      ->check(CLI::IsMember({"performance", "low-power"}))
+      ->capture_default_str();
+  c.add_option("--agent", s.agent, "sac: Soft Actor-Critic with a mixture of experts; random: uniform random actions (baseline)")
+      ->check(CLI::IsMember({"sac", "random"}))
+      ->capture_default_str();
+  c.add_option("--budget", s.budget,
+               fmt::format("Evaluations to spend (default {}: about a minute with sac on one core, a second with "
+                           "random); with --resume, the new total",
+                           kDefaultBudget))
+      ->check(CLI::PositiveNumber);
+  c.add_option("--seed", s.seed, "Seed of every random choice (agent and episode starts): one seed, one result")
+      ->capture_default_str();
+  c.add_option("--experts", s.experts, "SAC: mixture-of-experts heads K (1 = plain SAC)")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
+  c.add_option("--episode-steps", s.episode_steps, "Refinement steps per episode (each one evaluation)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  c.add_option("--from", s.from, "Start the first episode from this design (YAML file or shipped design name)");
+  s.scenario.add_to(c);
+  c.add_option("--power-budget", s.power_budget_w, "Power budget in W (performance default 75)");
+  c.add_option("--area-budget", s.area_budget_mm2, "Area budget in mm2 (default 858, one reticle)");
+  c.add_option("--min-tokens-per-second", s.min_tokens_per_second, "Low-power throughput target of the scored phase (default 1)");
+  c.add_option("--fixed-clock-mhz", s.fixed_clock_mhz, "Low-power mode clock in MHz (default 10; 0 = any)");
+}
+
+void check_fresh_output(const std::filesystem::path& out_dir, bool force) {
+  const auto checkpoint = out_dir / search::kCheckpointFile;
+  if (!force && std::filesystem::exists(checkpoint))
+    throw InputError(checkpoint.string(), "--out",
+                     "holds a previous run; continue it with --resume " + out_dir.string() +
+                         ", choose another --out, or pass --force to overwrite it");
+}
+
+void check_writable(const std::filesystem::path& out_dir, const std::string& option) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) throw InputError(out_dir.string(), option, "cannot create the output directory: " + ec.message());
+  const auto probe = out_dir / ".meshforge-write-test";
+  {
+    std::ofstream out(probe);
+    if (!out || !(out << "x") || !out.flush())
+      throw InputError(out_dir.string(), option, "cannot write in the output directory: " + std::string(std::strerror(errno)));
+  }
+  std::filesystem::remove(probe, ec);
+}
+
+ExploreResult run_exploration(const ExploreSettings& s, const std::filesystem::path& data_dir,
+                              const std::filesystem::path& out_dir, bool resume, const std::string& label) {
+  const auto node = tech::load_node(s.node, data_dir);
+  const auto micro = ppa::load_microarch(data_dir);
+  const auto model_file = workload::resolve_model(s.model, data_dir);
+  const auto work = build_workload(model_file, s.scenario);
+  if (!resume)
+    for (const auto& w : work.decode.warnings) std::cerr << "meshforge: warning: " << w << "\n";
+  const auto scenario = make_ppa_scenario(s.mode, *workload::parse_phase(s.scenario.phase), s.power_budget_w,
+                                          s.area_budget_mm2, s.min_tokens_per_second, s.fixed_clock_mhz);
+  search::EnvironmentConfig ec;
+  ec.episode_steps = s.episode_steps;
+  search::Environment env(work, node, micro, scenario, ec);
+
+  std::unique_ptr<search::Agent> agent;
+  if (s.agent == "random") {
+    agent = std::make_unique<search::RandomAgent>(env.action_dims(), s.seed);
+  } else {
+    search::sac::SacConfig c;
+    c.state_dims = env.state_dims();
+    c.action_dims = env.action_dims();
+    c.experts = s.experts;
+    c.gate_begin = search::Observation::context_begin();
+    c.gate_end = search::Observation::context_end();
+    c.actor_hidden = c.critic_hidden = {128, 128};  // 2.8x the updates/s of 2 x 256, same results (docs/mdp.md)
+    c.learning_starts = 500;
+    c.seed = s.seed;
+    agent = std::make_unique<search::sac::SacMoeAgent>(c);
+  }
+
+  search::ExplorerConfig xc;
+  xc.budget = s.budget > 0 ? s.budget : kDefaultBudget;
+  xc.seed = s.seed;
+  xc.out_dir = out_dir;
+  xc.run_info = s.to_run_info();
+  xc.design_name = fmt::format("{}-{}-{}", work.decode.model_name, node.name, s.mode);
+  xc.evaluate_command = evaluate_command(s, out_dir / search::kBestDesignFile);
+  if (!s.from.empty()) xc.seed_design = env.actions().encode(arch::load_design(resolve_design(s.from, data_dir)));
+  search::Explorer explorer(env, *agent, xc);
+  if (resume) explorer.resume();
+
+  ProgressLine line(label);
+  const auto t0 = std::chrono::steady_clock::now();
+  ExploreResult result;
+  result.status = explorer.run([&](const search::Progress& p) { line.update(p, p.finished); }, interrupt_requested);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.evaluations = explorer.evaluations();
+  result.best = explorer.best();
+  result.agent_name = agent->name();
+  return result;
+}
+
+namespace {
+
+struct ExploreOptions {
+  ExploreSettings settings;
+  std::string out, resume;
+  bool force = false;
+};
+
+void print_result(const ExploreSettings& s, const ExploreResult& r, const std::filesystem::path& out) {
+  fmt::print("explored     {} evaluations of {} on {} ({} mode, {} agent, seed {}) in {}\n", r.evaluations, s.model,
+             s.node, s.mode, r.agent_name, s.seed, clock_text(r.seconds));
+  if (!r.best.found) return;
+  const auto& b = r.best;
+  fmt::print("best         PPA score {:.4f} ({}), found at evaluation {}\n", b.score, b.feasible ? "feasible" : "infeasible",
+             b.evaluation);
+  fmt::print("design       {}\n", design_summary(b.design));
+  fmt::print("performance  decode {} tokens/s, prefill {} tokens/s, {}, {:.4g} mm2\n", si(b.report.decode.tokens_per_second),
+             si(b.report.prefill.tokens_per_second), si(b.report.power_w, "W"), b.report.area_mm2);
+  for (const auto& v : b.report.violations) fmt::print("  violation  {}\n", v);
+  fmt::print("wrote        {}, {}, {}, {}\n", (out / search::kBestDesignFile).string(), (out / search::kReportFile).string(),
+             (out / search::kProgressFile).string(), (out / search::kCheckpointFile).string());
+}
+
+}  // namespace
+
+void add_explore_command(CLI::App& app, const GlobalOptions& global) {
+  auto o = std::make_shared<ExploreOptions>();
+  CLI::App* c = app.add_subcommand("explore", "Search for the best design of a model on a node (RL agent or random)");
+  c->footer(
+      "An episode refines a design for --episode-steps steps; every step is one evaluation of the PPA model\n"
+      "(docs/mdp.md: state, action, reward). The best design (highest score, feasible first) and the run are\n"
+      "written to --out: best_design.yaml (for meshforge evaluate), report.json, progress.csv (one row per\n"
+      "evaluation; identical for one seed) and checkpoint.bin. Ctrl-C stops cleanly and saves; --resume DIR\n"
+      "continues a stopped run where it left off (give --budget to extend a finished one).\n"
+      "Example: meshforge explore --model llama-3.1-8b --node 3nm --mode performance --budget 2000 --out runs/3nm");
+  c->add_option("--node", o->settings.node, "Process node: 3nm 5nm 7nm 12nm 16nm 22nm 28nm (required unless --resume)");
+  add_explore_options(*c, o->settings);
+  c->add_option("--out", o->out, "Output directory (default: explore-MODEL-NODE-MODE)");
+  c->add_option("--resume", o->resume, "Continue the run saved in this directory (its checkpoint.bin)");
+  c->add_flag("--force", o->force, "Overwrite a previous run in --out");
+  c->callback([o, c, &global] {
+    const auto data = global.resolved_data_dir();
+    ExploreSettings s = o->settings;
+    std::filesystem::path out;
+    const bool resume = !o->resume.empty();
+    if (resume) {
+      out = o->resume;
+      if (!o->out.empty() && std::filesystem::path(o->out) != out)
+        throw InputError("", "--out", "not used with --resume: the run continues in " + out.string());
+      const auto file = (out / search::kCheckpointFile).string();
+      const auto info = search::read_checkpoint_info(out / search::kCheckpointFile);
+      s = ExploreSettings::from_run_info(info.run_info, file);
+      // Options given again must agree with the run being resumed (except the budget).
+      const auto given = o->settings.to_run_info();
+      for (const auto& [key, value] : given) {
+        if (key == "budget") continue;
+        const auto* opt = c->get_option_no_throw("--" + key);
+        if (opt && opt->count() > 0 && info.run_info.at(key) != value)
+          throw InputError(file, "--" + key,
+                           fmt::format("'{}' differs from the run being resumed ('{}')", value, info.run_info.at(key)));
+      }
+      if (o->settings.budget > 0) s.budget = o->settings.budget;
+      if (s.budget <= 0) s.budget = kDefaultBudget;
+      if (s.budget < info.evaluations)
+        throw InputError(file, "--budget", fmt::format("{} is below the {} evaluations already done", s.budget, info.evaluations));
+    } else {
+      if (s.node.empty()) throw InputError("", "--node", "required (or --resume DIR to continue a saved run)");
+      tech::load_node(s.node, data);         // unknown node: fail before creating anything
+      workload::resolve_model(s.model, data);
+      if (!s.from.empty()) resolve_design(s.from, data);
+      if (s.budget <= 0) s.budget = kDefaultBudget;
+      out = o->out.empty() ? std::filesystem::path(fmt::format("explore-{}-{}-{}", std::filesystem::path(s.model).stem().string(), s.node, s.mode))
+                           : std::filesystem::path(o->out);
+      check_fresh_output(out, o->force);
+      check_writable(out, "--out");
+    }
+    install_interrupt_handler();
+    const ExploreResult r = run_exploration(s, data, out, resume, "");
+    std::signal(SIGINT, SIG_DFL);
+    print_result(s, r, out);
+    if (r.status == search::ExploreStatus::interrupted)
+      throw Interrupted(fmt::format("interrupted after {} evaluations; saved {}; continue with: meshforge explore --resume {}",
+                                    r.evaluations, (out / search::kCheckpointFile).string(), out.string()));
+  });
+}
+
+}  // namespace meshforge::cli

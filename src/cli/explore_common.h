@@ -1,0 +1,75 @@
+// Pieces shared by evaluate, explore and sweep: the scenario set-up defined in evaluate.cpp, and
+// the explorer run (settings, agent construction, terminal progress) used by explore and sweep.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "cli/common.h"
+#include "ppa/evaluate.h"
+#include "search/explorer.h"
+
+namespace meshforge::cli {
+
+// Defined in evaluate.cpp.
+std::filesystem::path resolve_design(const std::string& name_or_path, const std::filesystem::path& data_dir);
+ppa::Scenario make_ppa_scenario(const std::string& mode, workload::Phase scored, double power_budget_w,
+                                double area_budget_mm2, double min_tps, double fixed_clock_mhz);
+ppa::Workload build_workload(const std::filesystem::path& model_file, const ScenarioOptions& o);
+
+// Everything that defines an exploration run (explore's and sweep's options). Stored in the
+// checkpoint as text (to_run_info) so that --resume rebuilds the same run.
+struct ExploreSettings {
+  std::string model = "llama-3.1-8b";
+  std::string node;
+  std::string mode = "performance";
+  std::string agent = "sac";
+  std::int64_t budget = 0;           // 0 = the default for the agent
+  std::uint64_t seed = 1;
+  int experts = 4;
+  int episode_steps = 8;
+  std::string from;                  // seed design (shipped name or file); empty = none
+  ScenarioOptions scenario;
+  double power_budget_w = 0, area_budget_mm2 = 0, min_tokens_per_second = -1, fixed_clock_mhz = -1;
+
+  std::map<std::string, std::string> to_run_info() const;
+  // Throws InputError(file, key, reason) for a missing or malformed entry.
+  static ExploreSettings from_run_info(const std::map<std::string, std::string>& info, const std::string& file);
+};
+
+// Default evaluation budget, the same for every agent (baselines compare at equal budget): about
+// a minute with SAC on this 2-core machine (docs/mdp.md gives the measurement).
+inline constexpr std::int64_t kDefaultBudget = 10000;
+
+// Registers the options common to explore and sweep (all but --node/--nodes, --out, --resume).
+void add_explore_options(CLI::App& command, ExploreSettings& settings);
+
+// Outcome of one exploration.
+struct ExploreResult {
+  search::ExploreStatus status = search::ExploreStatus::finished;
+  std::int64_t evaluations = 0;
+  search::BestDesign best;
+  double seconds = 0;
+  std::string agent_name;
+};
+
+// Runs (or, with resume, continues) one exploration into out_dir, showing progress on stderr.
+// label prefixes the progress line (the node in a sweep).
+ExploreResult run_exploration(const ExploreSettings& settings, const std::filesystem::path& data_dir,
+                              const std::filesystem::path& out_dir, bool resume, const std::string& label);
+
+// SIGINT handling: the first Ctrl-C asks the running exploration to stop and save; a second one
+// kills the process (the last checkpoint on disk is intact: files are replaced atomically).
+void install_interrupt_handler();
+bool interrupt_requested();
+
+// Refuses to overwrite a previous run's checkpoint in out_dir unless force is set.
+void check_fresh_output(const std::filesystem::path& out_dir, bool force);
+
+// Makes sure out_dir exists and is writable before any work starts (InputError naming --out).
+void check_writable(const std::filesystem::path& out_dir, const std::string& option);
+
+}  // namespace meshforge::cli

@@ -1,0 +1,167 @@
+// meshforge sweep: the explorer on each of several nodes with the same agent settings, and a
+// summary table of the best design per node.
+#include <fmt/format.h>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <set>
+
+#include "cli/commands.h"
+#include "cli/explore_common.h"
+#include "common/input_error.h"
+#include "tech/node.h"
+#include "workload/model.h"
+
+namespace meshforge::cli {
+namespace {
+
+constexpr int kSummaryClasses = 3;
+
+struct SweepOptions {
+  ExploreSettings settings;
+  std::string nodes;
+  std::string out;
+  bool force = false;
+};
+
+std::vector<std::string> split_nodes(const std::string& text) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (std::size_t start = 0; start <= text.size();) {
+    const auto end = std::min(text.find(',', start), text.size());
+    std::string n = text.substr(start, end - start);
+    n.erase(0, n.find_first_not_of(" \t"));
+    n.erase(n.find_last_not_of(" \t") + 1);
+    if (n.empty()) throw InputError("", "--nodes", "expected a comma-separated list of nodes, got '" + text + "'");
+    if (!seen.insert(n).second) throw InputError("", "--nodes", "node " + n + " is listed twice");
+    out.push_back(n);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string summary_header() {
+  std::string h =
+      "node,mesh_rows,mesh_cols,tokens_per_second_prefill,tokens_per_second_decode,power_w,area_mm2,ppa_score,"
+      "feasible,clock_mhz,supply_v,dram_kind,dram_channels,tile_classes,evaluations,found_at_evaluation";
+  for (int c = 0; c < kSummaryClasses; ++c)
+    h += fmt::format(",class{0}_tiles,class{0}_fetch_width,class{0}_vlen_bits,class{0}_mac_rows,class{0}_imem_bytes,"
+                     "class{0}_wmem_bytes,class{0}_amem_bytes,class{0}_weight_storage",
+                     c);
+  return h + "\n";
+}
+
+std::string summary_row(const std::string& node, const ExploreResult& r) {
+  const auto& b = r.best;
+  if (!b.found) return node + std::string(static_cast<std::size_t>(15 + 8 * kSummaryClasses), ',') + "\n";
+  const auto& d = b.design;
+  const auto& rep = b.report;
+  std::string row = fmt::format("{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6f},{},{:g},{:g},{},{},{},{},{}", node, d.rows,
+                                d.cols, rep.prefill.tokens_per_second, rep.decode.tokens_per_second, rep.power_w,
+                                rep.area_mm2, b.score, b.feasible ? 1 : 0, d.clock_hz / 1e6, rep.supply_v, d.dram.kind,
+                                d.dram.channels, d.tile_classes.size(), r.evaluations, b.evaluation);
+  std::vector<int> tiles(d.tile_classes.size(), 0);
+  for (int i = 0; i < d.tiles(); ++i) tiles[static_cast<std::size_t>(d.class_of(i / d.cols, i % d.cols))] += 1;
+  for (int c = 0; c < kSummaryClasses; ++c) {
+    if (c < static_cast<int>(d.tile_classes.size())) {
+      const auto& t = d.tile_classes[static_cast<std::size_t>(c)];
+      row += fmt::format(",{},{},{},{},{},{},{},{}", tiles[static_cast<std::size_t>(c)], t.fetch_width, t.vlen_bits,
+                         t.mac_rows, t.imem_bytes, t.wmem_bytes, t.amem_bytes, arch::to_string(t.weight_storage));
+    } else {
+      row += ",,,,,,,,";
+    }
+  }
+  return row + "\n";
+}
+
+void write_summary(const std::filesystem::path& file, const std::string& content) {
+  const auto tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out.flush()) throw InputError(file.string(), "--out", "cannot write");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) throw InputError(file.string(), "--out", "cannot write: " + ec.message());
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
+  auto o = std::make_shared<SweepOptions>();
+  CLI::App* c = app.add_subcommand("sweep", "Run the explorer on several nodes and tabulate the best design per node");
+  c->footer(
+      "Each node gets a fresh agent with the same settings and seed; its explorer output goes to OUT/<node>/\n"
+      "(continue an interrupted node with meshforge explore --resume OUT/<node>). OUT/summary.csv has one row\n"
+      "per node: node, mesh_rows, mesh_cols, tokens_per_second_prefill, tokens_per_second_decode, power_w,\n"
+      "area_mm2, ppa_score, feasible, clock, supply, DRAM, and per tile class (class0..class2) its tile count,\n"
+      "fetch_width, vlen_bits, mac_rows, imem/wmem/amem bytes and weight storage.\n"
+      "Example: meshforge sweep --model llama-3.1-8b --nodes 3nm,7nm,28nm --mode performance --budget 1000");
+  c->add_option("--nodes", o->nodes, "Comma-separated nodes (default: all seven, 3nm..28nm)");
+  add_explore_options(*c, o->settings);
+  c->add_option("--out", o->out, "Output directory (default: sweep-MODEL-MODE)");
+  c->add_flag("--force", o->force, "Overwrite previous runs in --out");
+  c->callback([o, &global] {
+    const auto data = global.resolved_data_dir();
+    ExploreSettings s = o->settings;
+    std::vector<std::string> nodes;
+    if (o->nodes.empty()) {
+      nodes = tech::known_node_names();
+    } else {
+      nodes = split_nodes(o->nodes);
+    }
+    for (const auto& n : nodes) tech::load_node(n, data);  // every node is known before anything runs
+    workload::resolve_model(s.model, data);
+    if (!s.from.empty()) resolve_design(s.from, data);
+    const std::filesystem::path out =
+        o->out.empty() ? std::filesystem::path(fmt::format("sweep-{}-{}", std::filesystem::path(s.model).stem().string(), s.mode))
+                       : std::filesystem::path(o->out);
+    for (const auto& n : nodes) check_fresh_output(out / n, o->force);
+    check_writable(out, "--out");
+
+    std::string summary = summary_header();
+    const auto summary_file = out / "summary.csv";
+    write_summary(summary_file, summary);
+    install_interrupt_handler();
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      s.node = nodes[i];
+      const auto dir = out / s.node;
+      check_writable(dir, "--out");
+      const std::string label = fmt::format("[{} {}/{}] ", s.node, i + 1, nodes.size());
+      const ExploreResult r = run_exploration(s, data, dir, false, label);
+      if (r.status == search::ExploreStatus::interrupted) {
+        write_summary(summary_file, summary);
+        throw Interrupted(fmt::format("interrupted on node {} after {} evaluations; summary.csv has the {} finished node(s); "
+                                      "continue that node with: meshforge explore --resume {}",
+                                      s.node, r.evaluations, i, dir.string()));
+      }
+      summary += summary_row(s.node, r);
+      write_summary(summary_file, summary);
+    }
+    std::signal(SIGINT, SIG_DFL);
+
+    // The summary as a table.
+    fmt::print("sweep of {} ({} mode), {} evaluations per node; best design per node:\n", s.model, s.mode,
+               s.budget > 0 ? s.budget : kDefaultBudget);
+    fmt::print("{:>5}  {:>7}  {:>12}  {:>12}  {:>10}  {:>10}  {:>6}  {}\n", "node", "mesh", "prefill tok/s", "decode tok/s",
+               "power", "area mm2", "score", "feasible");
+    std::ifstream in(summary_file);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::vector<std::string> f;
+      std::stringstream ss(line);
+      for (std::string cell; std::getline(ss, cell, ',');) f.push_back(cell);
+      if (f.size() < 9 || f[1].empty()) continue;
+      fmt::print("{:>5}  {:>7}  {:>12}  {:>12}  {:>10}  {:>10}  {:>6}  {}\n", f[0], f[1] + "x" + f[2], si(std::stod(f[3])),
+                 si(std::stod(f[4])), si(std::stod(f[5]), "W"), fmt::format("{:.4g}", std::stod(f[6])), f[7].substr(0, 6),
+                 f[8] == "1" ? "yes" : "no");
+    }
+    fmt::print("wrote        {} and the explorer output of each node in {}/<node>/\n", summary_file.string(), out.string());
+  });
+}
+
+}  // namespace meshforge::cli

@@ -1,0 +1,455 @@
+#include "search/explorer.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
+#include "common/input_error.h"
+#include "report/report_json.h"
+
+namespace meshforge::search {
+namespace {
+
+constexpr std::string_view kMagic{"MFXCKPT\x01", 8};
+
+// ---- binary checkpoint helpers (native byte order: checkpoints are for --resume on one machine) ----
+
+std::uint64_t fnv1a(std::string_view bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+struct Writer {
+  std::string buf;
+  void raw(const void* p, std::size_t n) { buf.append(static_cast<const char*>(p), n); }
+  void u64(std::uint64_t v) { raw(&v, sizeof v); }
+  void i64(std::int64_t v) { raw(&v, sizeof v); }
+  void f64(double v) { raw(&v, sizeof v); }
+  void str(std::string_view s) {
+    u64(s.size());
+    buf.append(s);
+  }
+  void vec(const Eigen::VectorXd& v) {
+    u64(static_cast<std::uint64_t>(v.size()));
+    raw(v.data(), sizeof(double) * static_cast<std::size_t>(v.size()));
+  }
+};
+
+// Reads a payload; every failure names the section being read (the "field" of the error).
+struct Reader {
+  std::string_view data;
+  std::size_t pos = 0;
+  std::string field = "header";
+  void need(std::size_t n) {
+    if (data.size() - pos < n) throw std::runtime_error("truncated");
+  }
+  void raw(void* p, std::size_t n) {
+    need(n);
+    std::memcpy(p, data.data() + pos, n);
+    pos += n;
+  }
+  std::uint64_t u64() { std::uint64_t v; raw(&v, sizeof v); return v; }
+  std::int64_t i64() { std::int64_t v; raw(&v, sizeof v); return v; }
+  double f64() { double v; raw(&v, sizeof v); return v; }
+  std::string str(std::size_t max = std::size_t{1} << 34) {
+    const auto n = u64();
+    if (n > max) throw std::runtime_error("implausible string length");
+    need(n);
+    std::string s(data.substr(pos, n));
+    pos += n;
+    return s;
+  }
+  Eigen::VectorXd vec(std::int64_t expected) {
+    const auto n = u64();
+    if (expected >= 0 && n != static_cast<std::uint64_t>(expected))
+      throw std::runtime_error(fmt::format("vector of {} values, expected {}", n, expected));
+    if (n > (std::uint64_t{1} << 24)) throw std::runtime_error("implausible vector length");
+    Eigen::VectorXd v(static_cast<Eigen::Index>(n));
+    raw(v.data(), sizeof(double) * n);
+    return v;
+  }
+};
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string(), "", "cannot read: " + std::string(std::strerror(errno)));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Write to a temporary file, then rename over the target: a crash never leaves half a file.
+void write_atomically(const std::filesystem::path& path, const std::string& content) {
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(path.string(), "", "cannot write: " + std::string(std::strerror(errno)));
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) throw InputError(path.string(), "", "cannot write: " + std::string(std::strerror(errno)));
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw InputError(path.string(), "", "cannot write: " + ec.message());
+}
+
+// The payload of a checkpoint after checking magic, size and checksum.
+std::string checked_payload(const std::filesystem::path& file, const std::string& bytes) {
+  if (bytes.size() < kMagic.size() + 16 || std::string_view(bytes).substr(0, kMagic.size()) != kMagic)
+    throw InputError(file.string(), "", "not a meshforge explore checkpoint");
+  std::uint64_t size = 0, sum = 0;
+  std::memcpy(&size, bytes.data() + kMagic.size(), 8);
+  std::memcpy(&sum, bytes.data() + kMagic.size() + 8, 8);
+  const std::string_view payload = std::string_view(bytes).substr(kMagic.size() + 16);
+  if (payload.size() != size)
+    throw InputError(file.string(), "", fmt::format("corrupt checkpoint: {} payload bytes, the header says {} (truncated?)", payload.size(), size));
+  if (fnv1a(payload) != sum) throw InputError(file.string(), "", "corrupt checkpoint: checksum mismatch");
+  return std::string(payload);
+}
+
+struct Header {
+  std::map<std::string, std::string> run_info;
+  std::string agent_name;
+  std::int64_t evaluations = 0, state_dims = 0, action_dims = 0;
+};
+
+Header read_header(Reader& r) {
+  Header h;
+  r.field = "run_info";
+  const auto n = r.u64();
+  if (n > 10000) throw std::runtime_error("implausible run_info size");
+  for (std::uint64_t i = 0; i < n; ++i) {
+    auto k = r.str(1 << 16);
+    h.run_info[k] = r.str(1 << 20);
+  }
+  r.field = "header";
+  h.agent_name = r.str(1 << 10);
+  h.evaluations = r.i64();
+  h.state_dims = r.i64();
+  h.action_dims = r.i64();
+  return h;
+}
+
+bool better(double score, bool feasible, const BestDesign& best) {
+  if (!best.found) return true;
+  if (feasible != best.feasible) return feasible;
+  return score > best.score;
+}
+
+double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+
+std::string csv_header() {
+  return "evaluation,episode,step,score,feasible,reward,tokens_per_second_prefill,tokens_per_second_decode,"
+         "power_w,area_mm2,best_score,best_feasible,best_evaluation,best_tokens_per_second_prefill,"
+         "best_tokens_per_second_decode,best_power_w,best_area_mm2\n";
+}
+
+}  // namespace
+
+CheckpointInfo read_checkpoint_info(const std::filesystem::path& file) {
+  if (!std::filesystem::exists(file)) throw InputError(file.string(), "", "no checkpoint here: nothing to resume");
+  const std::string payload = checked_payload(file, read_file(file));
+  Reader r{payload};
+  try {
+    const Header h = read_header(r);
+    return {h.run_info, h.evaluations, h.agent_name};
+  } catch (const std::runtime_error& e) {
+    throw InputError(file.string(), r.field, std::string("corrupt checkpoint: ") + e.what());
+  }
+}
+
+Explorer::Explorer(Environment& env, Agent& agent, ExplorerConfig config)
+    : env_(env), agent_(agent), config_(std::move(config)), rng_(config_.seed ^ 0x9e3779b97f4a7c15ULL) {}
+
+Explorer::~Explorer() = default;
+
+void Explorer::open_fresh() {
+  opened_ = true;
+  if (config_.out_dir.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(config_.out_dir, ec);
+  if (ec) throw InputError(config_.out_dir.string(), "--out", "cannot create the output directory: " + ec.message());
+  progress_.open(file(kProgressFile), std::ios::binary | std::ios::trunc);
+  if (!progress_) throw InputError(file(kProgressFile).string(), "--out", "cannot write: " + std::string(std::strerror(errno)));
+  progress_ << csv_header();
+  progress_.flush();
+  if (!progress_) throw InputError(file(kProgressFile).string(), "--out", "cannot write");
+}
+
+void Explorer::start_episode() {
+  Eigen::VectorXd x(env_.action_dims());
+  const bool first = episodes_ == 0;
+  const double u = uniform01(rng_);  // drawn every episode, so the sequence does not depend on the branch
+  if (first && config_.seed_design) {
+    env_.reset(*config_.seed_design);
+  } else if (!first && best_.found && u < config_.start_from_best) {
+    env_.reset(best_.x, &best_features_, best_.score);
+  } else {
+    for (int i = 0; i < x.size(); ++i) x[i] = 2.0 * uniform01(rng_) - 1.0;
+    env_.reset(x);
+  }
+  ++episodes_;
+}
+
+void Explorer::record(const StepResult& step) {
+  ++evaluations_;
+  const ppa::Report& r = *step.report;
+  const double score = std::clamp(r.ppa_score, 0.0, 1.0);
+  if (better(score, r.feasible, best_)) {
+    best_.found = true;
+    best_.x = step.x;
+    best_.design = step.design;
+    best_.report = r;
+    best_.score = score;
+    best_.feasible = r.feasible;
+    best_.evaluation = evaluations_;
+    best_features_ = report_features(r);
+  }
+  if (!progress_.is_open()) return;
+  progress_ << fmt::format("{},{},{},{:.9g},{},{:.9g},{:.6g},{:.6g},{:.6g},{:.6g},{:.9g},{},{},{:.6g},{:.6g},{:.6g},{:.6g}\n",
+                           evaluations_, episodes_, env_.snapshot().step, score, r.feasible ? 1 : 0, step.reward,
+                           r.prefill.tokens_per_second, r.decode.tokens_per_second, r.power_w, r.area_mm2, best_.score,
+                           best_.feasible ? 1 : 0, best_.evaluation, best_.report.prefill.tokens_per_second,
+                           best_.report.decode.tokens_per_second, best_.report.power_w, best_.report.area_mm2);
+}
+
+std::string Explorer::serialize() const {
+  Writer w;
+  w.u64(config_.run_info.size());
+  for (const auto& [k, v] : config_.run_info) {
+    w.str(k);
+    w.str(v);
+  }
+  w.str(agent_.name());
+  w.i64(evaluations_);
+  w.i64(env_.state_dims());
+  w.i64(env_.action_dims());
+  // Explorer.
+  w.i64(episodes_);
+  std::ostringstream rng;
+  rng << rng_;
+  w.str(rng.str());
+  w.u64(best_.found ? 1 : 0);
+  w.vec(best_.found ? best_.x : Eigen::VectorXd::Zero(env_.action_dims()));
+  w.f64(best_.score);
+  w.u64(best_.feasible ? 1 : 0);
+  w.i64(best_.evaluation);
+  // Environment.
+  const EnvironmentState& s = env_.snapshot();
+  w.vec(s.x);
+  w.u64(s.has_report ? 1 : 0);
+  for (double f : s.report) w.f64(f);
+  w.f64(s.score);
+  w.i64(s.step);
+  w.f64(s.episode_best);
+  // Agent.
+  std::ostringstream agent;
+  agent_.save(agent);
+  w.str(agent.str());
+  return std::move(w.buf);
+}
+
+void Explorer::save_checkpoint() {
+  if (config_.out_dir.empty()) return;
+  if (progress_.is_open()) {
+    progress_.flush();
+    if (!progress_) throw InputError(file(kProgressFile).string(), "", "cannot write");
+  }
+  const std::string payload = serialize();
+  std::string bytes(kMagic);
+  const std::uint64_t size = payload.size(), sum = fnv1a(payload);
+  bytes.append(reinterpret_cast<const char*>(&size), 8);
+  bytes.append(reinterpret_cast<const char*>(&sum), 8);
+  bytes += payload;
+  write_atomically(file(kCheckpointFile), bytes);
+}
+
+void Explorer::resume() {
+  const auto path = file(kCheckpointFile);
+  if (config_.out_dir.empty() || !std::filesystem::exists(path))
+    throw InputError(path.string(), "", "no checkpoint here: nothing to resume");
+  const std::string payload = checked_payload(path, read_file(path));
+  Reader r{payload};
+  Header h;
+  std::int64_t episodes = 0;
+  std::mt19937_64 rng;
+  BestDesign best;
+  EnvironmentState s;
+  std::string agent_blob;
+  try {
+    h = read_header(r);
+    if (h.agent_name != agent_.name())
+      throw InputError(path.string(), "agent", fmt::format("the checkpoint is of agent '{}', this run uses '{}'", h.agent_name, agent_.name()));
+    if (h.state_dims != env_.state_dims() || h.action_dims != env_.action_dims())
+      throw InputError(path.string(), "header",
+                       fmt::format("state/action dimensions {}/{} do not match this build's {}/{}", h.state_dims,
+                                   h.action_dims, env_.state_dims(), env_.action_dims()));
+    if (h.evaluations < 0) throw std::runtime_error("negative evaluation count");
+    r.field = "explorer";
+    episodes = r.i64();
+    std::istringstream rs(r.str(1 << 16));
+    rs >> rng;
+    if (!rs) throw std::runtime_error("random engine state unreadable");
+    best.found = r.u64() != 0;
+    best.x = r.vec(env_.action_dims());
+    best.score = r.f64();
+    best.feasible = r.u64() != 0;
+    best.evaluation = r.i64();
+    r.field = "environment";
+    s.x = r.vec(env_.action_dims());
+    s.has_report = r.u64() != 0;
+    for (double& f : s.report) f = r.f64();
+    s.score = r.f64();
+    s.step = static_cast<int>(r.i64());
+    s.episode_best = r.f64();
+    if (s.step < 0 || s.step > env_.config().episode_steps) throw std::runtime_error("episode step out of range");
+    r.field = "agent";
+    agent_blob = r.str();
+    if (r.pos != payload.size()) throw std::runtime_error("trailing bytes");
+  } catch (const std::runtime_error& e) {
+    if (dynamic_cast<const InputError*>(&e)) throw;
+    throw InputError(path.string(), r.field, std::string("corrupt checkpoint: ") + e.what());
+  }
+
+  // progress.csv must hold at least the checkpoint's evaluations (rows after it are dropped).
+  const auto csv_path = file(kProgressFile);
+  std::string kept;
+  {
+    std::ifstream in(csv_path, std::ios::binary);
+    if (!in) throw InputError(csv_path.string(), "", "missing: a resumed run continues its progress.csv");
+    std::string line;
+    std::int64_t rows = -1;
+    while (rows < h.evaluations && std::getline(in, line)) {
+      if (in.eof()) break;  // a last line without newline was cut off by a crash
+      if (rows < 0 && line + "\n" != csv_header())
+        throw InputError(csv_path.string(), "header", "not the progress file of an explore run");
+      kept += line + "\n";
+      ++rows;
+    }
+    if (rows < h.evaluations)
+      throw InputError(csv_path.string(), "", fmt::format("holds {} evaluations, the checkpoint {}", std::max<std::int64_t>(0, rows), h.evaluations));
+  }
+
+  try {
+    std::istringstream in(agent_blob);
+    agent_.load(in);
+  } catch (const std::exception& e) {
+    throw InputError(path.string(), "agent", std::string("corrupt checkpoint: ") + e.what());
+  }
+
+  evaluations_ = h.evaluations;
+  episodes_ = episodes;
+  rng_ = rng;
+  env_.restore(s);
+  best_ = BestDesign{};
+  if (best.found) {
+    best_ = best;
+    best_.design = env_.actions().decode(best.x);
+    best_.report = env_.evaluate(best.x);  // deterministic: the same report as when it was found
+    best_features_ = report_features(best_.report);
+  }
+  write_atomically(csv_path, kept);
+  progress_.open(csv_path, std::ios::binary | std::ios::app);
+  if (!progress_) throw InputError(csv_path.string(), "", "cannot write: " + std::string(std::strerror(errno)));
+  opened_ = true;
+}
+
+ExploreStatus Explorer::run(const std::function<void(const Progress&)>& on_progress,
+                            const std::function<bool()>& stop_requested) {
+  using clock = std::chrono::steady_clock;
+  if (!opened_) open_fresh();
+  const auto t0 = clock::now();
+  auto last_checkpoint = t0, last_progress = t0;
+  const std::int64_t at_start = evaluations_;
+  auto report_progress = [&](clock::time_point now, bool finished) {
+    if (!on_progress) return;
+    Progress p;
+    p.finished = finished;
+    p.evaluations = evaluations_;
+    p.budget = config_.budget;
+    p.episodes = episodes_;
+    p.best = &best_;
+    p.seconds_elapsed = std::chrono::duration<double>(now - t0).count();
+    p.evaluations_per_second = p.seconds_elapsed > 0 ? static_cast<double>(evaluations_ - at_start) / p.seconds_elapsed : 0.0;
+    p.seconds_left = p.evaluations_per_second > 0 ? static_cast<double>(std::max<std::int64_t>(0, config_.budget - evaluations_)) / p.evaluations_per_second : 0.0;
+    p.agent = agent_.stats();
+    on_progress(p);
+  };
+
+  ExploreStatus status = ExploreStatus::finished;
+  while (evaluations_ < config_.budget) {
+    if (stop_requested && stop_requested()) {
+      status = ExploreStatus::interrupted;
+      break;
+    }
+    if (episodes_ == 0 || env_.episode_done()) start_episode();
+    const Eigen::VectorXd state = env_.state();
+    const Eigen::VectorXd action = agent_.ask(state, true);
+    StepResult step = env_.step(action);
+    agent_.tell(Transition{step.state, action, step.reward, step.next_state, step.terminal});
+    record(step);
+
+    const auto now = clock::now();
+    if (std::chrono::duration<double>(now - last_progress).count() >= 0.2) {
+      report_progress(now, false);
+      last_progress = now;
+    }
+    const bool every = config_.checkpoint_every > 0 && evaluations_ % config_.checkpoint_every == 0;
+    const bool timed = config_.checkpoint_seconds > 0 && std::chrono::duration<double>(now - last_checkpoint).count() >= config_.checkpoint_seconds;
+    if ((every || timed) && evaluations_ < config_.budget) {
+      save_checkpoint();
+      last_checkpoint = clock::now();
+    }
+  }
+  save_checkpoint();
+  write_outputs();
+  report_progress(clock::now(), true);
+  return status;
+}
+
+void Explorer::write_outputs() {
+  if (config_.out_dir.empty() || !best_.found) return;
+  arch::Design d = best_.design;
+  d.name = config_.design_name;
+  auto info = [&](const char* key) {
+    const auto it = config_.run_info.find(key);
+    return it == config_.run_info.end() ? std::string() : it->second;
+  };
+  std::string yaml = fmt::format(
+      "# Found by meshforge explore ({} agent, seed {}): the best of {} evaluations, at evaluation {}.\n"
+      "# Model {}, node {}, {} mode: PPA score {:.4f}, {}.\n",
+      agent_.name(), config_.seed, evaluations_, best_.evaluation, info("model"), info("node"), info("mode"), best_.score,
+      best_.feasible ? "feasible" : "infeasible");
+  if (!config_.evaluate_command.empty()) yaml += "# Evaluate it with: " + config_.evaluate_command + "\n";
+  yaml += arch::to_yaml(d);
+  write_atomically(file(kBestDesignFile), yaml);
+
+  auto j = report::to_json(best_.report);
+  j["model"] = info("model");
+  j["node"] = info("node");
+  j["design"] = d.name;
+  j["mode"] = info("mode");
+  nlohmann::ordered_json search;
+  search["agent"] = agent_.name();
+  search["seed"] = config_.seed;
+  search["evaluations"] = evaluations_;
+  search["found_at_evaluation"] = best_.evaluation;
+  search["episodes"] = episodes_;
+  nlohmann::ordered_json settings;
+  for (const auto& [k, v] : config_.run_info) settings[k] = v;
+  search["settings"] = settings;
+  j["search"] = search;
+  write_atomically(file(kReportFile), j.dump(1) + "\n");
+}
+
+}  // namespace meshforge::search

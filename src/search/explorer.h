@@ -1,0 +1,128 @@
+// The explorer: runs an Agent against the Environment for a budget of evaluations, keeps the best
+// design (highest score, feasible preferred) and writes the run to an output directory:
+//
+//   best_design.yaml  the best design (loadable by `meshforge evaluate`)
+//   report.json       its PPA report (report::to_json) plus the run's settings
+//   progress.csv      one row per evaluation: index, episode, step, score, reward, main metrics and
+//                     the best so far. No wall-clock columns: one seed gives identical files, and a
+//                     resumed run continues the same sequence.
+//   checkpoint.bin    agent + explorer + environment state and the random engine, written
+//                     periodically, at the end and when stopped (Ctrl-C); --resume reads it.
+//
+// Episodes start at the best design so far (probability start_from_best), else at a uniformly
+// random design vector; the first at the seed design when one is given.
+#pragma once
+
+#include <Eigen/Core>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "arch/design.h"
+#include "ppa/report.h"
+#include "search/agent.h"
+#include "search/environment.h"
+
+namespace meshforge::search {
+
+struct ExplorerConfig {
+  std::int64_t budget = 2000;           // total evaluations, counting those before a resume
+  std::uint64_t seed = 1;
+  double start_from_best = 0.5;
+  std::optional<Eigen::VectorXd> seed_design;   // start of the first episode
+  std::filesystem::path out_dir;        // empty: nothing is written
+  double checkpoint_seconds = 30;       // wall-clock interval of periodic checkpoints (0 = never)
+  std::int64_t checkpoint_every = 0;    // also every N evaluations (0 = never); for tests
+  std::string design_name = "explored"; // name of best_design.yaml's design
+  std::string evaluate_command;         // how to evaluate best_design.yaml (written in its header)
+  // Settings of the run (model, node, mode, scenario, agent, ...): stored in the checkpoint so that
+  // --resume can rebuild the same run, and copied into report.json.
+  std::map<std::string, std::string> run_info;
+};
+
+struct BestDesign {
+  bool found = false;
+  Eigen::VectorXd x;
+  arch::Design design;
+  ppa::Report report;
+  double score = 0;
+  bool feasible = false;
+  std::int64_t evaluation = 0;          // 1-based index of the evaluation that found it
+};
+
+struct Progress {
+  std::int64_t evaluations = 0, budget = 0, episodes = 0;
+  const BestDesign* best = nullptr;
+  double evaluations_per_second = 0;    // of this session (since start or resume)
+  double seconds_elapsed = 0;           // of this session
+  double seconds_left = 0;              // estimate at the current rate
+  AgentStats agent;
+  bool finished = false;                // the last call of a run (budget spent or stopped)
+};
+
+enum class ExploreStatus { finished, interrupted };
+
+// What a checkpoint says about its run, read without loading the agent.
+struct CheckpointInfo {
+  std::map<std::string, std::string> run_info;
+  std::int64_t evaluations = 0;
+  std::string agent_name;
+};
+// Throws InputError(file, field, reason) when the file is missing, not a checkpoint, or corrupt.
+CheckpointInfo read_checkpoint_info(const std::filesystem::path& file);
+
+inline constexpr const char* kCheckpointFile = "checkpoint.bin";
+inline constexpr const char* kProgressFile = "progress.csv";
+inline constexpr const char* kBestDesignFile = "best_design.yaml";
+inline constexpr const char* kReportFile = "report.json";
+
+class Explorer {
+ public:
+  // Touches no file: run() starts a fresh run in out_dir (creating it and progress.csv; InputError
+  // naming --out when it cannot), unless resume() was called first.
+  Explorer(Environment& env, Agent& agent, ExplorerConfig config);
+  ~Explorer();
+
+  // Restores agent, explorer and environment from out_dir/checkpoint.bin and cuts progress.csv
+  // back to the checkpoint's evaluations. Throws InputError naming the file and the field when the
+  // checkpoint is missing, corrupt or belongs to another kind of run; nothing is modified then.
+  void resume();
+
+  // Runs until the budget is spent or stop_requested() returns true (checked before every
+  // evaluation). Saves the checkpoint and the outputs at the end either way.
+  ExploreStatus run(const std::function<void(const Progress&)>& on_progress = {},
+                    const std::function<bool()>& stop_requested = {});
+
+  const BestDesign& best() const { return best_; }
+  std::int64_t evaluations() const { return evaluations_; }
+  std::int64_t episodes() const { return episodes_; }
+  const ExplorerConfig& config() const { return config_; }
+
+  void save_checkpoint();   // flushes progress.csv first
+  void write_outputs();     // best_design.yaml and report.json (when a design was evaluated)
+
+ private:
+  void open_fresh();
+  void start_episode();
+  void record(const StepResult& step);
+  std::string serialize() const;
+  std::filesystem::path file(const char* name) const { return config_.out_dir / name; }
+
+  Environment& env_;
+  Agent& agent_;
+  ExplorerConfig config_;
+  std::mt19937_64 rng_;
+  std::int64_t evaluations_ = 0, episodes_ = 0;
+  BestDesign best_;
+  ReportFeatures best_features_{};
+  std::ofstream progress_;
+  bool opened_ = false;
+};
+
+}  // namespace meshforge::search

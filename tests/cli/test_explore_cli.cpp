@@ -1,0 +1,272 @@
+// End-to-end: meshforge explore and sweep as a user runs them (tiny budgets): outputs, identical
+// progress for one seed, resume after --budget and after Ctrl-C, one-line errors for bad input.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int status = -1;
+  std::string out, err;
+};
+
+fs::path scratch() {
+  static const fs::path dir = [] {
+    auto d = fs::temp_directory_path() / ("meshforge_explore_cli_test_" + std::to_string(::getpid()));
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+  }();
+  return dir;
+}
+
+Result run(const std::string& args) {
+  const auto err_file = scratch() / "stderr.txt";
+  const std::string cmd = std::string(MESHFORGE_BINARY) + " " + args + " 2>" + err_file.string();
+  Result r;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
+  const int raw = ::pclose(pipe);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  std::ifstream e(err_file);
+  r.err.assign(std::istreambuf_iterator<char>(e), {});
+  return r;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int rows(const fs::path& csv) {
+  const auto s = slurp(csv);
+  return static_cast<int>(std::count(s.begin(), s.end(), '\n')) - 1;
+}
+
+std::string dir(const std::string& name) {
+  const auto d = scratch() / name;
+  fs::remove_all(d);
+  return d.string();
+}
+
+// A design file without its comment lines (the header names the run's directory).
+std::string design_of(const fs::path& p) {
+  std::istringstream in(slurp(p));
+  std::string out, line;
+  while (std::getline(in, line))
+    if (line.rfind("#", 0) != 0) out += line + "\n";
+  return out;
+}
+
+int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+const std::string kQuick = "explore --model llama-3.1-8b --node 7nm --agent random --seq 64 ";
+
+TEST(ExploreCli, HelpListsTheOptions) {
+  const auto r = run("explore --help");
+  EXPECT_EQ(r.status, 0);
+  for (const char* opt : {"--model", "--node", "--mode", "--agent", "--budget", "--seed", "--out", "--resume", "--from",
+                          "--experts", "--episode-steps", "--power-budget", "--fixed-clock-mhz", "--phase", "--batch"})
+    EXPECT_THAT(r.out, ::testing::HasSubstr(opt));
+  const auto s = run("sweep --help");
+  EXPECT_EQ(s.status, 0);
+  EXPECT_THAT(s.out, ::testing::HasSubstr("--nodes"));
+  EXPECT_THAT(s.out, ::testing::HasSubstr("summary.csv"));
+}
+
+TEST(ExploreCli, WritesALoadableBestDesignAndItsReport) {
+  const auto out = dir("basic");
+  const auto r = run(kQuick + "--budget 60 --out " + out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("best"));
+  EXPECT_THAT(r.err, ::testing::HasSubstr("60/60 evaluations"));
+  EXPECT_EQ(rows(fs::path(out) / "progress.csv"), 60);
+  const auto report = nlohmann::json::parse(slurp(fs::path(out) / "report.json"));
+  // The design file evaluates (with the same options) to the score in report.json.
+  const auto e = run("evaluate --model llama-3.1-8b --node 7nm --seq 64 --json --design " + out + "/best_design.yaml");
+  ASSERT_EQ(e.status, 0) << e.err;
+  const auto j = nlohmann::json::parse(e.out);
+  EXPECT_DOUBLE_EQ(j.at("ppa_score").get<double>(), report.at("ppa_score").get<double>());
+  EXPECT_EQ(report.at("search").at("evaluations"), 60);
+  EXPECT_EQ(report.at("node"), "7nm");
+}
+
+TEST(ExploreCli, OneSeedOneProgressFileAndResumeContinuesIt) {
+  const auto a = dir("seed_a"), b = dir("seed_b"), c = dir("seed_c");
+  ASSERT_EQ(run(kQuick + "--budget 80 --seed 4 --out " + a).status, 0);
+  ASSERT_EQ(run(kQuick + "--budget 80 --seed 4 --out " + b).status, 0);
+  EXPECT_EQ(slurp(fs::path(a) / "progress.csv"), slurp(fs::path(b) / "progress.csv"));
+  // 40, then resumed to 80: the same file.
+  ASSERT_EQ(run(kQuick + "--budget 40 --seed 4 --out " + c).status, 0);
+  const auto r = run("explore --resume " + c + " --budget 80");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(slurp(fs::path(a) / "progress.csv"), slurp(fs::path(c) / "progress.csv"));
+  EXPECT_EQ(design_of(fs::path(a) / "best_design.yaml"), design_of(fs::path(c) / "best_design.yaml"));
+  // A different seed explores differently.
+  const auto d = dir("seed_d");
+  ASSERT_EQ(run(kQuick + "--budget 80 --seed 5 --out " + d).status, 0);
+  EXPECT_NE(slurp(fs::path(a) / "progress.csv"), slurp(fs::path(d) / "progress.csv"));
+}
+
+TEST(ExploreCli, SacResumesBitForBit) {
+  // learning_starts is 500: the split at 510 falls after learning started.
+  const std::string sac = "explore --model llama-3.1-8b --node 5nm --agent sac --experts 2 --seq 64 --seed 2 ";
+  const auto whole = dir("sac_whole"), split = dir("sac_split");
+  ASSERT_EQ(run(sac + "--budget 530 --out " + whole).status, 0);
+  ASSERT_EQ(run(sac + "--budget 510 --out " + split).status, 0);
+  const auto r = run("explore --resume " + split + " --budget 530");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(slurp(fs::path(whole) / "progress.csv"), slurp(fs::path(split) / "progress.csv"));
+  EXPECT_EQ(slurp(fs::path(whole) / "report.json"), slurp(fs::path(split) / "report.json"));
+}
+
+TEST(ExploreCli, CtrlCSavesAndResumeContinuesTheSameSequence) {
+  const auto out = dir("sigint");
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execl(MESHFORGE_BINARY, MESHFORGE_BINARY, "explore", "--model", "llama-3.1-8b", "--node", "7nm", "--agent", "random",
+            "--seq", "64", "--seed", "9", "--budget", "100000000", "--out", out.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait until it is well under way, then interrupt it as Ctrl-C does.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto written = [&] {
+    std::error_code ec;
+    const auto n = fs::file_size(fs::path(out) / "progress.csv", ec);
+    return ec ? 0 : n;
+  };
+  while (std::chrono::steady_clock::now() < deadline && written() < 20000)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ::kill(pid, SIGINT);
+  int raw = 0;
+  ::waitpid(pid, &raw, 0);
+  ASSERT_TRUE(WIFEXITED(raw));
+  EXPECT_EQ(WEXITSTATUS(raw), 130);
+  const int done = rows(fs::path(out) / "progress.csv");
+  ASSERT_GT(done, 0);
+  EXPECT_TRUE(fs::exists(fs::path(out) / "best_design.yaml"));
+
+  const std::string total = std::to_string(done + 37);
+  const auto r = run("explore --resume " + out + " --budget " + total);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto ref = dir("sigint_ref");
+  ASSERT_EQ(run(kQuick + "--seed 9 --budget " + total + " --out " + ref).status, 0);
+  EXPECT_EQ(slurp(fs::path(ref) / "progress.csv"), slurp(fs::path(out) / "progress.csv"));
+}
+
+TEST(ExploreCli, LowPowerModeKeepsTheFixedClock) {
+  const auto out = dir("lowpower");
+  const auto r = run("explore --model smolvlm-256m-instruct --node 28nm --mode low-power --agent random --budget 50 --out " + out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(slurp(fs::path(out) / "best_design.yaml"), ::testing::HasSubstr("clock_mhz: 10\n"));
+}
+
+TEST(ExploreCli, BadInputIsOneLineAndNonZero) {
+  // Unknown node: nothing is created.
+  const auto none = dir("unknown_node");
+  auto r = run(kQuick.substr(0, kQuick.find("--node")) + "--node 4nm --agent random --out " + none);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("4nm"));
+  EXPECT_FALSE(fs::exists(none));
+
+  // Unwritable --out (a path below a regular file).
+  const auto file = scratch() / "a_file";
+  std::ofstream(file) << "x";
+  r = run(kQuick + "--budget 5 --out " + (file / "out").string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("--out"));
+
+  // --resume without a checkpoint.
+  const auto empty = dir("empty");
+  fs::create_directories(empty);
+  r = run("explore --resume " + empty);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("checkpoint.bin"));
+
+  // A finished run: a second explore into it is refused; a corrupt checkpoint is named and nothing
+  // in the directory changes.
+  const auto out = dir("corrupt");
+  ASSERT_EQ(run(kQuick + "--budget 20 --out " + out).status, 0);
+  r = run(kQuick + "--budget 20 --out " + out);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, ::testing::HasSubstr("--resume"));
+  const auto progress = slurp(fs::path(out) / "progress.csv");
+  auto ckpt = slurp(fs::path(out) / "checkpoint.bin");
+  ckpt[ckpt.size() - 3] = static_cast<char>(ckpt[ckpt.size() - 3] ^ 1);
+  std::ofstream(fs::path(out) / "checkpoint.bin", std::ios::binary | std::ios::trunc) << ckpt;
+  r = run("explore --resume " + out + " --budget 40");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("checkpoint.bin"));
+  EXPECT_THAT(r.err, ::testing::HasSubstr("corrupt"));
+  EXPECT_EQ(slurp(fs::path(out) / "progress.csv"), progress);
+  EXPECT_EQ(slurp(fs::path(out) / "checkpoint.bin"), ckpt);
+
+  // Resuming with a different node is refused.
+  const auto other = dir("other_node");
+  ASSERT_EQ(run(kQuick + "--budget 10 --out " + other).status, 0);
+  r = run("explore --resume " + other + " --node 3nm --budget 20");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, ::testing::HasSubstr("--node"));
+}
+
+TEST(ExploreCli, SweepWritesASummaryRowPerNode) {
+  const auto out = dir("sweep");
+  const auto r = run("sweep --model llama-3.1-8b --nodes 7nm,28nm --agent random --seq 64 --budget 40 --out " + out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto summary = slurp(fs::path(out) / "summary.csv");
+  std::istringstream in(summary);
+  std::string header, line;
+  std::getline(in, header);
+  EXPECT_EQ(header.rfind("node,mesh_rows,mesh_cols,tokens_per_second_prefill,tokens_per_second_decode,power_w,area_mm2,"
+                         "ppa_score,feasible",
+                         0),
+            0u);
+  EXPECT_THAT(header, ::testing::HasSubstr("class0_vlen_bits"));
+  std::vector<std::string> nodes;
+  while (std::getline(in, line)) nodes.push_back(line.substr(0, line.find(',')));
+  EXPECT_EQ(nodes, (std::vector<std::string>{"7nm", "28nm"}));
+  for (const char* n : {"7nm", "28nm"}) {
+    EXPECT_TRUE(fs::exists(fs::path(out) / n / "best_design.yaml")) << n;
+    EXPECT_EQ(rows(fs::path(out) / n / "progress.csv"), 40) << n;
+  }
+  EXPECT_THAT(r.out, ::testing::HasSubstr("28nm"));
+
+  // An unknown node anywhere in the list fails before anything runs.
+  const auto bad = dir("sweep_bad");
+  const auto e = run("sweep --model llama-3.1-8b --nodes 7nm,9nm --agent random --budget 10 --out " + bad);
+  EXPECT_EQ(e.status, 2);
+  EXPECT_EQ(lines(e.err), 1) << e.err;
+  EXPECT_THAT(e.err, ::testing::HasSubstr("9nm"));
+  EXPECT_FALSE(fs::exists(bad));
+}
+
+}  // namespace

@@ -1,0 +1,279 @@
+// The explorer: budgets, best tracking, output files, deterministic progress.csv, checkpoints,
+// interruption and resume (random agent and SAC-MoE), and bad checkpoints.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <unistd.h>
+
+#include "arch/design.h"
+#include "common/input_error.h"
+#include "search/explorer.h"
+#include "search/random_agent.h"
+#include "search/sac/sac_agent.h"
+#include "workload/model.h"
+
+namespace {
+
+using namespace meshforge;
+namespace fs = std::filesystem;
+const fs::path kData = MESHFORGE_TEST_DATA_DIR;
+
+struct World {
+  ppa::Workload work;
+  tech::Node node;
+  ppa::Microarch micro;
+  ppa::Scenario scenario;
+  World() {
+    const auto file = workload::resolve_model("llama-3.1-8b", kData);
+    workload::Scenario s;
+    s.seq_tokens = 128;
+    s.phase = workload::Phase::prefill;
+    work.prefill = workload::build_graph(file, s);
+    s.phase = workload::Phase::decode;
+    work.decode = workload::build_graph(file, s);
+    node = tech::load_node("7nm", kData);
+    micro = ppa::load_microarch(kData);
+    scenario.budgets = ppa::defaults_for(scenario.mode);
+  }
+};
+const World& world() {
+  static const World w;
+  return w;
+}
+
+fs::path fresh_dir(const std::string& name) {
+  const auto dir = fs::temp_directory_path() / ("meshforge_explorer_test_" + std::to_string(::getpid())) / name;
+  fs::remove_all(dir);
+  return dir;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+search::sac::SacConfig small_sac(int state_dims, int action_dims, std::uint64_t seed) {
+  search::sac::SacConfig c;
+  c.state_dims = state_dims;
+  c.action_dims = action_dims;
+  c.experts = 2;
+  c.gate_begin = search::Observation::context_begin();
+  c.gate_end = search::Observation::context_end();
+  c.gate_hidden = {8};
+  c.actor_hidden = {16, 16};
+  c.critic_hidden = {16, 16};
+  c.batch_size = 8;
+  c.learning_starts = 10;
+  c.buffer_capacity = 1000;
+  c.seed = seed;
+  return c;
+}
+
+// Runs `evaluations` (to budget) in dir, resuming from its checkpoint when resume is set.
+struct Run {
+  std::unique_ptr<search::Environment> env;
+  std::unique_ptr<search::Agent> agent;
+  std::unique_ptr<search::Explorer> explorer;
+  search::ExploreStatus status{};
+};
+
+Run run(const fs::path& dir, std::int64_t budget, bool use_sac, bool resume, std::int64_t stop_after = -1) {
+  const auto& w = world();
+  Run r;
+  search::EnvironmentConfig ec;
+  ec.episode_steps = 4;
+  r.env = std::make_unique<search::Environment>(w.work, w.node, w.micro, w.scenario, ec);
+  if (use_sac)
+    r.agent = std::make_unique<search::sac::SacMoeAgent>(small_sac(r.env->state_dims(), r.env->action_dims(), 5));
+  else
+    r.agent = std::make_unique<search::RandomAgent>(r.env->action_dims(), 5);
+  search::ExplorerConfig c;
+  c.budget = budget;
+  c.seed = 5;
+  c.out_dir = dir;
+  c.checkpoint_seconds = 0;
+  c.run_info = {{"model", "llama-3.1-8b"}, {"node", "7nm"}, {"mode", "performance"}};
+  r.explorer = std::make_unique<search::Explorer>(*r.env, *r.agent, c);
+  if (resume) r.explorer->resume();
+  std::int64_t asked = 0;
+  r.status = r.explorer->run({}, [&] { return stop_after >= 0 && asked++ >= stop_after; });
+  return r;
+}
+
+TEST(Explorer, SpendsTheBudgetAndWritesTheOutputs) {
+  const auto dir = fresh_dir("outputs");
+  int calls = 0;
+  const auto& w = world();
+  search::Environment env(w.work, w.node, w.micro, w.scenario);
+  search::RandomAgent agent(env.action_dims(), 1);
+  search::ExplorerConfig c;
+  c.budget = 50;
+  c.out_dir = dir;
+  c.run_info = {{"model", "llama-3.1-8b"}, {"node", "7nm"}, {"mode", "performance"}};
+  search::Explorer ex(env, agent, c);
+  search::Progress last;
+  const auto status = ex.run([&](const search::Progress& p) {
+    ++calls;
+    last = p;
+  });
+  EXPECT_EQ(status, search::ExploreStatus::finished);
+  EXPECT_EQ(ex.evaluations(), 50);
+  EXPECT_GE(calls, 1);
+  EXPECT_EQ(last.evaluations, 50);
+  ASSERT_TRUE(ex.best().found);
+  for (const char* f : {search::kCheckpointFile, search::kProgressFile, search::kBestDesignFile, search::kReportFile})
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+
+  // progress.csv: a header and one row per evaluation; the best column is the running maximum
+  // (feasible first) and ends at the explorer's best.
+  std::ifstream csv(dir / search::kProgressFile);
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line.rfind("evaluation,episode,step,score,feasible", 0), 0u);
+  int rows = 0;
+  double best_feasible = -1, best_any = -1;
+  while (std::getline(csv, line)) {
+    ++rows;
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+    ASSERT_EQ(cells.size(), 17u);
+    EXPECT_EQ(std::stoi(cells[0]), rows);
+    const double score = std::stod(cells[3]);
+    (cells[4] == "1" ? best_feasible : best_any) = std::max(cells[4] == "1" ? best_feasible : best_any, score);
+  }
+  EXPECT_EQ(rows, 50);
+  EXPECT_NEAR(ex.best().score, best_feasible >= 0 ? best_feasible : best_any, 1e-8);
+  EXPECT_EQ(ex.best().feasible, best_feasible >= 0);
+
+  // best_design.yaml loads and evaluates to the reported score; report.json says so too.
+  const auto design = arch::load_design(dir / search::kBestDesignFile);
+  EXPECT_TRUE(arch::validate(design, w.node).empty());
+  const auto report = ppa::evaluate(w.work, w.node, w.micro, design, w.scenario);
+  EXPECT_DOUBLE_EQ(report.ppa_score, ex.best().report.ppa_score);
+  const auto j = nlohmann::json::parse(slurp(dir / search::kReportFile));
+  EXPECT_DOUBLE_EQ(j.at("ppa_score").get<double>(), report.ppa_score);
+  EXPECT_EQ(j.at("node"), "7nm");
+  EXPECT_EQ(j.at("search").at("evaluations"), 50);
+}
+
+TEST(Explorer, SameSeedSameProgress) {
+  const auto a = fresh_dir("same_a"), b = fresh_dir("same_b");
+  run(a, 40, false, false);
+  run(b, 40, false, false);
+  EXPECT_EQ(slurp(a / search::kProgressFile), slurp(b / search::kProgressFile));
+  EXPECT_EQ(slurp(a / search::kBestDesignFile), slurp(b / search::kBestDesignFile));
+}
+
+TEST(Explorer, ResumeContinuesTheSameSequenceWithTheRandomAgent) {
+  const auto whole = fresh_dir("random_whole"), split = fresh_dir("random_split");
+  run(whole, 60, false, false);
+  run(split, 30, false, false);
+  const auto r = run(split, 60, false, true);
+  EXPECT_EQ(r.explorer->evaluations(), 60);
+  EXPECT_EQ(slurp(whole / search::kProgressFile), slurp(split / search::kProgressFile));
+  EXPECT_EQ(slurp(whole / search::kBestDesignFile), slurp(split / search::kBestDesignFile));
+  EXPECT_EQ(slurp(whole / search::kReportFile), slurp(split / search::kReportFile));
+}
+
+TEST(Explorer, InterruptedSacRunResumesBitForBit) {
+  const auto whole = fresh_dir("sac_whole"), split = fresh_dir("sac_split");
+  run(whole, 48, true, false);
+  // Stopped (as by Ctrl-C) after 21 evaluations, mid-episode and after learning started.
+  const auto stopped = run(split, 48, true, false, 21);
+  EXPECT_EQ(stopped.status, search::ExploreStatus::interrupted);
+  EXPECT_EQ(stopped.explorer->evaluations(), 21);
+  EXPECT_EQ(search::read_checkpoint_info(split / search::kCheckpointFile).evaluations, 21);
+  run(split, 48, true, true);
+  EXPECT_EQ(slurp(whole / search::kProgressFile), slurp(split / search::kProgressFile));
+  EXPECT_EQ(slurp(whole / search::kBestDesignFile), slurp(split / search::kBestDesignFile));
+}
+
+TEST(Explorer, ResumeDropsRowsWrittenAfterTheCheckpoint) {
+  const auto whole = fresh_dir("crash_whole"), split = fresh_dir("crash_split");
+  run(whole, 30, false, false);
+  run(split, 20, false, false);
+  // A crash after the checkpoint: extra rows and a torn last line.
+  std::ofstream(split / search::kProgressFile, std::ios::app) << "21,6,1,0.1,0,0.1,1,1,1,1,0.1,0,1,1,1,1,1\n22,6,2,0.";
+  run(split, 30, false, true);
+  EXPECT_EQ(slurp(whole / search::kProgressFile), slurp(split / search::kProgressFile));
+}
+
+TEST(Explorer, BadCheckpointsAreReportedAndNothingIsLost) {
+  const auto dir = fresh_dir("corrupt");
+  run(dir, 12, false, false);
+  const auto progress = slurp(dir / search::kProgressFile);
+  const auto design = slurp(dir / search::kBestDesignFile);
+  const auto checkpoint = slurp(dir / search::kCheckpointFile);
+
+  auto expect_error = [&](const std::string& what, const std::string& needle) {
+    try {
+      run(dir, 24, false, true);
+      ADD_FAILURE() << what << ": no error";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << what << ": " << e.what();
+      EXPECT_NE(std::string(e.what()).find("checkpoint.bin"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(slurp(dir / search::kProgressFile), progress) << what;
+    EXPECT_EQ(slurp(dir / search::kBestDesignFile), design) << what;
+  };
+  // A flipped byte in the middle.
+  std::string bad = checkpoint;
+  bad[bad.size() / 2] = static_cast<char>(bad[bad.size() / 2] ^ 0x5a);
+  std::ofstream(dir / search::kCheckpointFile, std::ios::binary | std::ios::trunc) << bad;
+  expect_error("flipped byte", "checksum");
+  // Truncated.
+  std::ofstream(dir / search::kCheckpointFile, std::ios::binary | std::ios::trunc) << checkpoint.substr(0, checkpoint.size() - 9);
+  expect_error("truncated", "corrupt");
+  // Not a checkpoint at all.
+  std::ofstream(dir / search::kCheckpointFile, std::ios::binary | std::ios::trunc) << "hello";
+  expect_error("garbage", "not a meshforge explore checkpoint");
+  // Missing.
+  fs::remove(dir / search::kCheckpointFile);
+  expect_error("missing", "no checkpoint");
+  EXPECT_THROW(search::read_checkpoint_info(dir / search::kCheckpointFile), InputError);
+
+  // Another agent's checkpoint.
+  std::ofstream(dir / search::kCheckpointFile, std::ios::binary | std::ios::trunc) << checkpoint;
+  try {
+    run(dir, 24, true, true);
+    ADD_FAILURE() << "agent mismatch accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "agent");
+  }
+  EXPECT_EQ(slurp(dir / search::kProgressFile), progress);
+}
+
+TEST(Explorer, UnwritableOutputIsAnInputError) {
+  const auto base = fresh_dir("unwritable");
+  fs::create_directories(base);
+  std::ofstream(base / "file") << "x";
+  try {
+    run(base / "file" / "out", 5, false, false);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "--out");
+  }
+}
+
+TEST(Explorer, SeedDesignStartsTheFirstEpisode) {
+  const auto& w = world();
+  search::Environment env(w.work, w.node, w.micro, w.scenario);
+  search::RandomAgent agent(env.action_dims(), 3);
+  const auto small = arch::load_design(kData / "designs" / "small-4x4.yaml");
+  search::ExplorerConfig c;
+  c.budget = 1;
+  c.seed_design = env.actions().encode(small);
+  search::Explorer ex(env, agent, c);
+  ex.run();
+  // One delta step from the seed: within delta_scale of it.
+  EXPECT_LE((ex.best().x - *c.seed_design).cwiseAbs().maxCoeff(), env.config().delta_scale + 1e-12);
+}
+
+}  // namespace
