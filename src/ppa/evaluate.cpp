@@ -660,8 +660,10 @@ struct Evaluator::Impl {
         soft(r.power_w / b.power_budget_w - 1.0);
       }
       const double s_tps = std::clamp(std::log10(1.0 + scored.tokens_per_second) / std::log10(1.0 + b.tokens_per_second_ceiling), 0.0, 1.0);
-      base = 0.8 * s_tps + 0.1 * (1.0 - std::min(1.0, r.power_w / b.power_budget_w)) +
-             0.1 * (1.0 - std::min(1.0, r.area_mm2 / b.area_budget_mm2));
+      // Throughput is the objective; power and area under their budgets only break ties (a
+      // doubling of tokens/s must outweigh spending the whole power budget).
+      base = 0.95 * s_tps + 0.025 * (1.0 - std::min(1.0, r.power_w / b.power_budget_w)) +
+             0.025 * (1.0 - std::min(1.0, r.area_mm2 / b.area_budget_mm2));
     } else {
       if (b.fixed_clock_hz > 0 && std::fabs(d.clock_hz / b.fixed_clock_hz - 1.0) > 1e-6) {
         r.violations.push_back(fmt::format("clock: low-power mode runs at {:.3g} MHz, the design clocks {:.4g} MHz",
