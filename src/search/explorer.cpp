@@ -448,6 +448,16 @@ void Explorer::write_outputs() {
   nlohmann::ordered_json settings;
   for (const auto& [k, v] : config_.run_info) settings[k] = v;
   search["settings"] = settings;
+  // What the agent learned: for SAC-MoE the gate's mean weight per expert over its recent asks
+  // shows which experts the regime uses (docs/results.md).
+  const AgentStats stats = agent_.stats();
+  nlohmann::ordered_json agent;
+  agent["updates"] = stats.updates;
+  agent["critic_loss"] = stats.critic_loss;
+  agent["actor_loss"] = stats.actor_loss;
+  agent["entropy_temperature"] = stats.entropy_temperature;
+  agent["gate_usage"] = std::vector<double>(stats.gate_usage.data(), stats.gate_usage.data() + stats.gate_usage.size());
+  search["agent_stats"] = agent;
   j["search"] = search;
   write_atomically(file(kReportFile), j.dump(1) + "\n");
 }
