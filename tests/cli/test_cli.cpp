@@ -10,35 +10,15 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "run_binary.h"
+
 namespace {
 
-struct CommandResult {
-  int status = -1;
-  std::string out;   // stdout
-  std::string err;   // stderr
-};
+using meshforge::testing::CommandResult;
 
-std::filesystem::path temp_dir() {
-  auto dir = std::filesystem::temp_directory_path() / ("meshforge_cli_test_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::filesystem::path temp_dir() { return meshforge::testing::scratch_dir("cli_test"); }
 
-CommandResult run(const std::string& args) {
-  const auto err_file = temp_dir() / "stderr.txt";
-  const std::string cmd = std::string(MESHFORGE_BINARY) + " " + args + " 2>" + err_file.string();
-  CommandResult r;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int raw = ::pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  std::ifstream e(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(e), {});
-  return r;
-}
+CommandResult run(const std::string& args) { return meshforge::testing::run_meshforge(args, temp_dir()); }
 
 std::string write_file(const std::string& name, const std::string& content) {
   const auto path = temp_dir() / name;

@@ -17,40 +17,17 @@
 #include <string>
 #include <thread>
 
+#include "run_binary.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
+using Result = meshforge::testing::CommandResult;
 
-fs::path scratch() {
-  static const fs::path dir = [] {
-    auto d = fs::temp_directory_path() / ("meshforge_explore_cli_test_" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
+fs::path scratch() { return meshforge::testing::scratch_dir("explore_cli_test"); }
 
-Result run(const std::string& args) {
-  const auto err_file = scratch() / "stderr.txt";
-  const std::string cmd = std::string(MESHFORGE_BINARY) + " " + args + " 2>" + err_file.string();
-  Result r;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  const int raw = ::pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  std::ifstream e(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(e), {});
-  return r;
-}
+Result run(const std::string& args) { return meshforge::testing::run_meshforge(args, scratch()); }
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
