@@ -394,12 +394,13 @@ struct Evaluator::Impl {
       wmem_weight_bytes += op.weight_read_bytes * (1 - wf);
     }
     double step = 0, sum_stages = 0, max_stage = 0, bubbles = 0, busy_total = 0;
-    int n_mb = 1;
+    int n_mb = 1, last_mb = 1;
     std::array<double, kBottlenecks> bound_time{};
     const std::int64_t max_mb = std::max<std::int64_t>(
         1, std::min<std::int64_t>(work_units, static_cast<std::int64_t>(micro.max_microbatches_per_stage * stages)));
     for (std::int64_t candidate = 1;; candidate *= 2) {
       const int mb = static_cast<int>(std::min<std::int64_t>(candidate, max_mb));
+      last_mb = mb;
       const StepEstimate e = schedule(graph, ps, d, f, link_bytes_eff, hop_s, 1.0 / mb);
       double t = e.sum_stages + e.transfers + (mb - 1) * e.max_stage;
       if (dram_bw > 0) t = std::max(t, (dram_weight_bytes * mb + dram_kv_bytes) / dram_bw);
@@ -415,7 +416,8 @@ struct Evaluator::Impl {
       if (mb >= max_mb) break;
     }
     if (!(step > 0)) step = 1.0 / f;
-    schedule(graph, ps, d, f, link_bytes_eff, hop_s, 1.0 / n_mb);  // stage times of the chosen count
+    // ps.stage_time holds the last candidate's schedule; redo it only if another count won.
+    if (n_mb != last_mb) schedule(graph, ps, d, f, link_bytes_eff, hop_s, 1.0 / n_mb);
     const double dram_bytes = dram_weight_bytes * n_mb + dram_kv_bytes;
     const double wmem_bytes = wmem_weight_bytes * n_mb;
 
