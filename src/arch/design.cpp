@@ -299,6 +299,11 @@ double operating_supply_v(const Design& design, const tech::Node& node) {
 
 std::vector<std::string> validate(const Design& design, const tech::Node& node) {
   std::vector<std::string> out = validate_structure(design);
+  validate_against_node(design, node, out);
+  return out;
+}
+
+void validate_against_node(const Design& design, const tech::Node& node, std::vector<std::string>& out) {
   auto fail = [&out](std::string field, const std::string& reason) {
     out.push_back(std::move(field) + ": " + reason);
   };
@@ -347,7 +352,6 @@ std::vector<std::string> validate(const Design& design, const tech::Node& node) 
       }
     }
   }
-  return out;
 }
 
 }  // namespace meshforge::arch

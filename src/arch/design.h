@@ -117,6 +117,9 @@ void save_design(const Design& design, const std::filesystem::path& path);
 // (A VLEN that is not a power of two, a clock above the node's fmax at the supply, a supply
 // outside [vdd_min, vdd_nominal * 1.1], a DRAM kind the node does not offer, ...)
 std::vector<std::string> validate(const Design& design, const tech::Node& node);
+// The node-dependent part of validate() (DRAM kind offered, clock within fmax at the supply,
+// supply range), appended to out. validate() = validate_structure() + this.
+void validate_against_node(const Design& design, const tech::Node& node, std::vector<std::string>& out);
 
 // The node-independent part of validate() (mesh size, class count and map, TCC and NoC ranges,
 // DRAM channel count vs kind, clock > 0, supply >= 0, mapping hints). Same "field: reason" lines.

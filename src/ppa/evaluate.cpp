@@ -160,6 +160,8 @@ struct Evaluator::Impl {
   const Microarch& micro;
   PhaseScratch prefill, decode;
   std::array<ClassModel, mapping::kMaxTileClasses> classes{};
+  std::array<int, mapping::kMaxTileClasses> class_counts{};  // tiles of each class in the design
+  double wmem_bandwidth_bytes_per_s = 0;                      // all tiles' weight ports
 
   Impl(const Workload& w, const tech::Node& n, const Microarch& m) : workload(w), node(n), micro(m) {}
 
@@ -523,16 +525,7 @@ struct Evaluator::Impl {
     out.power_w = power.total();
     out.energy_per_token_j = out.power_w * step / tokens;
     out.utilisation = graph.total_flops() / step / report.peak_flops_per_s;
-    const double onchip_bw = [&] {
-      double bw = 0;
-      for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
-        int n = 0;
-        for (const auto& st : plan.stages) n += st.class_counts[c];
-        bw += n * classes[c].port_bytes * f;
-      }
-      return bw;
-    }();
-    const double roof_step = std::max({graph.total_flops() / report.peak_flops_per_s, wmem_bytes / n_mb / onchip_bw,
+    const double roof_step = std::max({graph.total_flops() / report.peak_flops_per_s, wmem_bytes / n_mb / wmem_bandwidth_bytes_per_s,
                                        dram_bw > 0 ? dram_bytes / dram_bw : 0.0});
     out.roofline_tokens_per_second = roof_step > 0 ? tokens / roof_step : 0;
     out.roofline_share = out.roofline_tokens_per_second > 0 ? out.tokens_per_second / out.roofline_tokens_per_second : 0;
@@ -569,12 +562,9 @@ struct Evaluator::Impl {
 
   void area(const arch::Design& d, AreaBreakdown& a) const {
     a = AreaBreakdown{};
-    std::array<int, mapping::kMaxTileClasses> counts{};
-    for (int r = 0; r < d.rows; ++r)
-      for (int c = 0; c < d.cols; ++c) counts[static_cast<std::size_t>(d.class_of(r, c))] += 1;
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
       const auto& m = classes[c];
-      const double n = counts[c];
+      const double n = class_counts[c];
       a.cores += n * m.core_mm2;
       a.vector_units += n * m.vector_mm2;
       a.imem += n * m.imem_mm2;
@@ -601,8 +591,7 @@ struct Evaluator::Impl {
     r.scored_phase = std::string(workload::to_string(sc.scored_phase));
     r.violations = arch::validate_structure(d);
     if (!r.violations.empty()) return;  // nothing sensible to evaluate; score 0
-    for (auto& v : arch::validate(d, node))
-      if (std::find(r.violations.begin(), r.violations.end(), v) == r.violations.end()) r.violations.push_back(v);
+    arch::validate_against_node(d, node, r.violations);
 
     const auto& scen = (workload.decode.ops.empty() ? workload.prefill : workload.decode).scenario;
     const workload::Precision mac = mac_precision(scen);
@@ -611,15 +600,18 @@ struct Evaluator::Impl {
     r.clock_hz = f;
     r.supply_v = v;
     build_classes(d, mac);
+    class_counts.fill(0);
+    for (int row = 0; row < d.rows; ++row)
+      for (int col = 0; col < d.cols; ++col) class_counts[static_cast<std::size_t>(d.class_of(row, col))] += 1;
     area(d, r.area);
     r.area_mm2 = r.area.total();
-    double macs_per_cycle = 0;
-    for (int row = 0; row < d.rows; ++row)
-      for (int col = 0; col < d.cols; ++col) {
-        const auto& m = classes[static_cast<std::size_t>(d.class_of(row, col))];
-        macs_per_cycle += m.lanes * m.rows;
-      }
+    double macs_per_cycle = 0, port_bytes_per_cycle = 0;
+    for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
+      macs_per_cycle += class_counts[c] * classes[c].lanes * classes[c].rows;
+      port_bytes_per_cycle += class_counts[c] * classes[c].port_bytes;
+    }
     r.peak_flops_per_s = 2.0 * macs_per_cycle * f;
+    wmem_bandwidth_bytes_per_s = port_bytes_per_cycle * f;
 
     PowerBreakdown prefill_power, decode_power;
     const double temperature_scale = std::pow(2.0, (sc.budgets.junction_temperature_c - 25.0) / micro.leakage_doubling_c);
