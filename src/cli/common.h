@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "ppa/evaluate.h"
 #include "workload/graph.h"
 #include "workload/onnx_import.h"
 
@@ -40,5 +41,14 @@ std::string si(double value, const std::string& unit = "");
 // Bytes in binary units: 1.5 GiB, 64 KiB.
 std::string bytes(double value);
 std::string with_commas(std::int64_t value);
+
+// A design file, or the name of a shipped one in data_dir/designs (InputError listing them).
+std::filesystem::path resolve_design(const std::string& name_or_path, const std::filesystem::path& data_dir);
+// The score scenario of a mode with its default budgets, overridden where a value is given
+// (> 0 for the budgets, >= 0 for the throughput target and the fixed clock).
+ppa::Scenario make_ppa_scenario(const std::string& mode, workload::Phase scored, double power_budget_w,
+                                double area_budget_mm2, double min_tps, double fixed_clock_mhz);
+// Both phases of a model for the scenario options.
+ppa::Workload build_workload(const std::filesystem::path& model_file, const ScenarioOptions& o);
 
 }  // namespace meshforge::cli

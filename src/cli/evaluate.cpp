@@ -27,36 +27,6 @@ struct EvaluateOptions {
 
 }  // namespace
 
-std::filesystem::path resolve_design(const std::string& name_or_path, const std::filesystem::path& data_dir) {
-  if (std::filesystem::exists(name_or_path)) return name_or_path;
-  const auto shipped = data_dir / "designs" / (name_or_path + ".yaml");
-  if (std::filesystem::exists(shipped)) return shipped;
-  std::string known;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(data_dir / "designs", ec))
-    if (e.path().extension() == ".yaml") known += (known.empty() ? "" : ", ") + e.path().stem().string();
-  throw InputError(name_or_path, "", "no such design file, and not a shipped design name (shipped: " + known + ")");
-}
-
-ppa::Scenario make_ppa_scenario(const std::string& mode, workload::Phase scored, double power_budget_w,
-                                double area_budget_mm2, double min_tps, double fixed_clock_mhz) {
-  ppa::Scenario s;
-  s.mode = mode == "low-power" ? ppa::Mode::low_power : ppa::Mode::performance;
-  s.scored_phase = scored;
-  s.budgets = ppa::defaults_for(s.mode);
-  if (power_budget_w > 0) s.budgets.power_budget_w = power_budget_w;
-  if (area_budget_mm2 > 0) s.budgets.area_budget_mm2 = area_budget_mm2;
-  if (min_tps >= 0) s.budgets.min_tokens_per_second = min_tps;
-  if (fixed_clock_mhz >= 0) s.budgets.fixed_clock_hz = fixed_clock_mhz * 1e6;
-  return s;
-}
-
-ppa::Workload build_workload(const std::filesystem::path& model_file, const ScenarioOptions& o) {
-  const auto dims = o.symbolic_dims();
-  return {workload::build_graph(model_file, o.scenario(workload::Phase::prefill), dims),
-          workload::build_graph(model_file, o.scenario(workload::Phase::decode), dims)};
-}
-
 void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
   auto o = std::make_shared<EvaluateOptions>();
   CLI::App* c = app.add_subcommand("evaluate", "Predict performance, power, area and PPA score of one design");

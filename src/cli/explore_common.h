@@ -1,5 +1,5 @@
-// Pieces shared by evaluate, explore and sweep: the scenario set-up defined in evaluate.cpp, and
-// the explorer run (settings, agent construction, terminal progress) used by explore and sweep.
+// Pieces shared by explore and sweep: the explorer run (settings, agent construction, terminal
+// progress). The scenario set-up they share with evaluate is in cli/common.h.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -13,12 +13,6 @@
 #include "search/explorer.h"
 
 namespace meshforge::cli {
-
-// Defined in evaluate.cpp.
-std::filesystem::path resolve_design(const std::string& name_or_path, const std::filesystem::path& data_dir);
-ppa::Scenario make_ppa_scenario(const std::string& mode, workload::Phase scored, double power_budget_w,
-                                double area_budget_mm2, double min_tps, double fixed_clock_mhz);
-ppa::Workload build_workload(const std::filesystem::path& model_file, const ScenarioOptions& o);
 
 // Everything that defines an exploration run (explore's and sweep's options). Stored in the
 // checkpoint as text (to_run_info) so that --resume rebuilds the same run.
