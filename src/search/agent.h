@@ -36,6 +36,8 @@ class Agent {
   // Experience of the last action; the agent may learn from it (SAC: store and update).
   virtual void tell(const Transition& transition) = 0;
   virtual AgentStats stats() const = 0;
+  // Mixture-of-experts: the gate's weight per expert in this state (empty when the agent has none).
+  virtual Eigen::VectorXd gate_weights(const Eigen::VectorXd& /*state*/) const { return {}; }
   // Complete state for --resume: parameters, optimiser moments, replay buffer, random engine.
   virtual void save(std::ostream& out) const = 0;
   virtual void load(std::istream& in) = 0;  // throws std::runtime_error on a corrupt checkpoint

@@ -265,6 +265,7 @@ void Explorer::save_checkpoint() {
     progress_.flush();
     if (!progress_) throw InputError(file(kProgressFile).string(), "", "cannot write");
   }
+  if (!config_.write_checkpoint) return;
   const std::string payload = serialize();
   std::string bytes(kMagic);
   const std::uint64_t size = payload.size(), sum = fnv1a(payload);
@@ -364,41 +365,60 @@ void Explorer::resume() {
   opened_ = true;
 }
 
+void Explorer::begin() {
+  if (!opened_) open_fresh();
+}
+
+bool Explorer::step() {
+  if (budget_spent()) return false;
+  if (episodes_ == 0 || env_.episode_done()) start_episode();
+  const Eigen::VectorXd state = env_.state();
+  const Eigen::VectorXd action = agent_.ask(state, true);
+  StepResult result = env_.step(action);
+  agent_.tell(Transition{result.state, action, result.reward, result.next_state, result.terminal});
+  record(result);
+  return true;
+}
+
+void Explorer::finish() {
+  save_checkpoint();
+  write_outputs();
+}
+
+Progress Explorer::progress() const {
+  Progress p;
+  p.evaluations = evaluations_;
+  p.budget = config_.budget;
+  p.episodes = episodes_;
+  p.best = &best_;
+  p.agent = agent_.stats();
+  return p;
+}
+
 ExploreStatus Explorer::run(const std::function<void(const Progress&)>& on_progress,
                             const std::function<bool()>& stop_requested) {
   using clock = std::chrono::steady_clock;
-  if (!opened_) open_fresh();
+  begin();
   const auto t0 = clock::now();
   auto last_checkpoint = t0, last_progress = t0;
   const std::int64_t at_start = evaluations_;
   auto report_progress = [&](clock::time_point now, bool finished) {
     if (!on_progress) return;
-    Progress p;
+    Progress p = progress();
     p.finished = finished;
-    p.evaluations = evaluations_;
-    p.budget = config_.budget;
-    p.episodes = episodes_;
-    p.best = &best_;
     p.seconds_elapsed = std::chrono::duration<double>(now - t0).count();
     p.evaluations_per_second = p.seconds_elapsed > 0 ? static_cast<double>(evaluations_ - at_start) / p.seconds_elapsed : 0.0;
     p.seconds_left = p.evaluations_per_second > 0 ? static_cast<double>(std::max<std::int64_t>(0, config_.budget - evaluations_)) / p.evaluations_per_second : 0.0;
-    p.agent = agent_.stats();
     on_progress(p);
   };
 
   ExploreStatus status = ExploreStatus::finished;
-  while (evaluations_ < config_.budget) {
+  while (!budget_spent()) {
     if (stop_requested && stop_requested()) {
       status = ExploreStatus::interrupted;
       break;
     }
-    if (episodes_ == 0 || env_.episode_done()) start_episode();
-    const Eigen::VectorXd state = env_.state();
-    const Eigen::VectorXd action = agent_.ask(state, true);
-    StepResult step = env_.step(action);
-    agent_.tell(Transition{step.state, action, step.reward, step.next_state, step.terminal});
-    record(step);
-
+    step();
     const auto now = clock::now();
     if (std::chrono::duration<double>(now - last_progress).count() >= 0.2) {
       report_progress(now, false);
@@ -406,13 +426,12 @@ ExploreStatus Explorer::run(const std::function<void(const Progress&)>& on_progr
     }
     const bool every = config_.checkpoint_every > 0 && evaluations_ % config_.checkpoint_every == 0;
     const bool timed = config_.checkpoint_seconds > 0 && std::chrono::duration<double>(now - last_checkpoint).count() >= config_.checkpoint_seconds;
-    if ((every || timed) && evaluations_ < config_.budget) {
+    if ((every || timed) && !budget_spent()) {
       save_checkpoint();
       last_checkpoint = clock::now();
     }
   }
-  save_checkpoint();
-  write_outputs();
+  finish();
   report_progress(clock::now(), true);
   return status;
 }
@@ -457,6 +476,9 @@ void Explorer::write_outputs() {
   agent["actor_loss"] = stats.actor_loss;
   agent["entropy_temperature"] = stats.entropy_temperature;
   agent["gate_usage"] = std::vector<double>(stats.gate_usage.data(), stats.gate_usage.data() + stats.gate_usage.size());
+  // The gate of this run's regime now (the gate reads the state's constant context block).
+  const Eigen::VectorXd gate = agent_.gate_weights(env_.state());
+  agent["gate"] = std::vector<double>(gate.data(), gate.data() + gate.size());
   search["agent_stats"] = agent;
   j["search"] = search;
   write_atomically(file(kReportFile), j.dump(1) + "\n");

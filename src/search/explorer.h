@@ -39,6 +39,8 @@ struct ExplorerConfig {
   std::filesystem::path out_dir;        // empty: nothing is written
   double checkpoint_seconds = 30;       // wall-clock interval of periodic checkpoints (0 = never)
   std::int64_t checkpoint_every = 0;    // also every N evaluations (0 = never); for tests
+  bool write_checkpoint = true;         // false: no checkpoint.bin at all (an agent shared by
+                                        // several explorers is saved by none of them)
   std::string design_name = "explored"; // name of best_design.yaml's design
   std::string evaluate_command;         // how to evaluate best_design.yaml (written in its header)
   // Settings of the run (model, node, mode, scenario, agent, ...): stored in the checkpoint so that
@@ -98,6 +100,15 @@ class Explorer {
   // evaluation). Saves the checkpoint and the outputs at the end either way.
   ExploreStatus run(const std::function<void(const Progress&)>& on_progress = {},
                     const std::function<bool()>& stop_requested = {});
+
+  // The same run one evaluation at a time, for several explorers sharing one agent (a campaign
+  // interleaves their episodes): begin() once, step() while it returns true, then finish().
+  void begin();                                  // opens the outputs (unless resumed)
+  bool step();                                   // one evaluation; false once the budget is spent
+  bool episode_done() const { return env_.episode_done(); }
+  void finish();                                 // checkpoint (when enabled) and outputs
+  bool budget_spent() const { return evaluations_ >= config_.budget; }
+  Progress progress() const;                     // without wall-clock fields
 
   const BestDesign& best() const { return best_; }
   std::int64_t evaluations() const { return evaluations_; }

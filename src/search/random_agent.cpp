@@ -3,6 +3,7 @@
 #include <istream>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include "search/nn/random.h"
 #include "search/nn/serialize.h"
@@ -12,8 +13,8 @@ namespace {
 constexpr std::string_view kMagic = "meshforge-random-agent-checkpoint";
 }
 
-RandomAgent::RandomAgent(int action_dims, std::uint64_t seed)
-    : action_dims_(action_dims), rng_(seed) {
+RandomAgent::RandomAgent(int action_dims, std::uint64_t seed, std::string name)
+    : action_dims_(action_dims), name_(std::move(name)), rng_(seed) {
   if (action_dims <= 0) throw std::invalid_argument("RandomAgent: action_dims must be positive");
 }
 

@@ -1,9 +1,12 @@
-// The first baseline: uniform random actions in [-1, 1]^action_dims from a seeded engine. It
-// learns nothing; tell() only counts. ask(state, explore) ignores both arguments.
+// The baselines: uniform random actions in [-1, 1]^action_dims from a seeded engine. They learn
+// nothing; tell() only counts. ask(state, explore) ignores both arguments. In an environment with
+// absolute actions this is random search (every evaluation an independent uniform design, agent
+// name "random"); with delta actions it is a random walk from the episode starts ("random-walk").
 #pragma once
 
 #include <cstdint>
 #include <random>
+#include <string>
 
 #include "search/agent.h"
 
@@ -11,9 +14,9 @@ namespace meshforge::search {
 
 class RandomAgent : public Agent {
  public:
-  RandomAgent(int action_dims, std::uint64_t seed);
+  RandomAgent(int action_dims, std::uint64_t seed, std::string name = "random");
 
-  std::string name() const override { return "random"; }
+  std::string name() const override { return name_; }
   Eigen::VectorXd ask(const Eigen::VectorXd& state, bool explore) override;
   void tell(const Transition& transition) override;
   AgentStats stats() const override;  // all zero, no gate
@@ -24,6 +27,7 @@ class RandomAgent : public Agent {
 
  private:
   int action_dims_;
+  std::string name_;
   std::mt19937_64 rng_;
   std::int64_t transitions_ = 0;
 };

@@ -386,6 +386,18 @@ TEST_P(Bandit, SacSolvesARegimeDependentBanditFarBetterThanRandom) {
   EXPECT_GT(r.sac, 0.05 * r.random);
   ASSERT_EQ(r.gate_usage.size(), GetParam());
   EXPECT_NEAR(r.gate_usage.sum(), 1.0, 1e-9);
+  if (GetParam() > 1) {
+    // The trunk does not see the regime, so solving the bandit needs the gate to route: the
+    // mutual information of regime and expert (uniform regimes) is far from zero.
+    const Eigen::MatrixXd& g = r.gates_per_regime;
+    const auto entropy = [](const Eigen::VectorXd& p) { return -(p.array() * p.array().max(1e-12).log()).sum(); };
+    double conditional = 0;
+    for (Index k = 0; k < g.cols(); ++k) conditional += entropy(g.col(k)) / static_cast<double>(g.cols());
+    const double mutual_information = entropy(g.rowwise().mean()) - conditional;
+    std::cout << "  mutual information of regime and expert " << mutual_information << " nats (max "
+              << std::log(3.0) << ")\n";
+    EXPECT_GT(mutual_information, 0.7);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Experts, Bandit, ::testing::Values(4, 1));

@@ -45,11 +45,14 @@ struct ActorCase {
   nn::Activation activation;
   double action_weight, log_prob_weight;
   double log_std_max;  // small values make the clamp active for some entries
+  double routing_weight = 0;  // adds the gate's routing loss
+  bool trunk_sees_gate_features = false;
 };
 
 void PrintTo(const ActorCase& c, std::ostream* os) {
   *os << "K=" << c.experts << " " << nn::to_string(c.activation) << " d_action=" << c.action_weight
-      << " d_logp=" << c.log_prob_weight << " log_std_max=" << c.log_std_max;
+      << " d_logp=" << c.log_prob_weight << " log_std_max=" << c.log_std_max << " routing=" << c.routing_weight
+      << (c.trunk_sees_gate_features ? " trunk sees gate features" : "");
 }
 
 class ActorGradient : public ::testing::TestWithParam<ActorCase> {};
@@ -58,6 +61,7 @@ TEST_P(ActorGradient, SampleAndLogProbabilityMatchFiniteDifferences) {
   const ActorCase& p = GetParam();
   SacConfig c = small_config(p.experts, p.activation);
   c.log_std_max = p.log_std_max;
+  c.trunk_sees_gate_features = p.trunk_sees_gate_features;
   Rng rng(17);
   MoeActor actor(c);
   actor.init(rng);
@@ -71,13 +75,18 @@ TEST_P(ActorGradient, SampleAndLogProbabilityMatchFiniteDifferences) {
   MoeActor::Tape tape;
   const auto loss = [&] {
     actor.forward(states, eps, tape);
-    return (tape.action.array() * wa.array()).sum() + (tape.log_prob.array() * wl.array()).sum();
+    return (tape.action.array() * wa.array()).sum() + (tape.log_prob.array() * wl.array()).sum() +
+           p.routing_weight * MoeActor::routing_loss(tape);
   };
   loss();
   actor.zero_grad();
-  actor.backward(wa, wl, tape);
+  actor.backward(wa, wl, tape, p.routing_weight);
   const Vector trunk_grad = actor.trunk().grads(), gate_grad = actor.gate().grads();
-  EXPECT_GRADIENT_NEAR(trunk_grad, numeric_gradient(actor.trunk().params(), loss));
+  if (p.action_weight == 0 && p.log_prob_weight == 0) {
+    EXPECT_EQ(trunk_grad.squaredNorm(), 0.0);  // the routing loss depends on the gate alone
+  } else {
+    EXPECT_GRADIENT_NEAR(trunk_grad, numeric_gradient(actor.trunk().params(), loss));
+  }
   if (p.experts > 1) {
     EXPECT_GRADIENT_NEAR(gate_grad, numeric_gradient(actor.gate().params(), loss));
   } else {
@@ -93,7 +102,9 @@ INSTANTIATE_TEST_SUITE_P(
                       ActorCase{4, nn::Activation::relu, 0.0, 1.0, 2.0},   // log-prob only
                       ActorCase{4, nn::Activation::tanh, 1.0, 0.7, 2.0},   // both
                       ActorCase{3, nn::Activation::relu, 0.5, 1.0, 0.05},  // clamp active
-                      ActorCase{1, nn::Activation::relu, 1.0, 1.0, 2.0}));  // plain SAC
+                      ActorCase{4, nn::Activation::relu, 0.0, 0.0, 2.0, 1.0},  // routing loss only
+                      ActorCase{4, nn::Activation::tanh, 1.0, 0.7, 2.0, 0.5, true},  // all, full trunk
+                      ActorCase{1, nn::Activation::relu, 1.0, 1.0, 2.0, 1.0}));  // plain SAC
 
 TEST(MoeActor, MixesExpertsByTheGateAndComputesTheTanhGaussianDensity) {
   const SacConfig c = small_config(4);
@@ -106,7 +117,11 @@ TEST(MoeActor, MixesExpertsByTheGateAndComputesTheTanhGaussianDensity) {
   MoeActor::Tape tape;
   actor.forward(states, eps, tape);
   const Index d = c.action_dims;
-  const Matrix heads = actor.trunk().forward(states);
+  // The trunk sees the state without the gate's features [2, 5).
+  ASSERT_EQ(actor.trunk().input_dim(), c.state_dims - 3);
+  Matrix trunk_in(c.state_dims - 3, batch);
+  trunk_in << states.topRows(2), states.bottomRows(2);
+  const Matrix heads = actor.trunk().forward(trunk_in);
   // The gate sees only its subset of the state: other features do not change it.
   Matrix perturbed = states;
   perturbed.topRows(2).setRandom();
@@ -257,7 +272,7 @@ TEST(Learner, CriticTargetIsTheClippedDoubleQWithEntropyBonus) {
     const Matrix q = learner.critic(i).forward(sa);
     for (Index j = 0; j < 6; ++j) {
       const double soft_v = std::min(qt1(0, j), qt2(0, j)) - learner.alpha() * tape.log_prob(0, j);
-      const double y = batch.rewards(0, j) + c.gamma * (1 - batch.terminals(0, j)) * soft_v;
+      const double y = c.reward_scale * batch.rewards(0, j) + c.gamma * (1 - batch.terminals(0, j)) * soft_v;
       expected += 0.5 * (q(0, j) - y) * (q(0, j) - y) / 6;
     }
   }

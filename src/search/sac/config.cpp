@@ -42,6 +42,9 @@ void validate(const SacConfig& c) {
           "must be positive");
   require(!c.target_entropy || std::isfinite(*c.target_entropy), "target_entropy",
           "must be finite");
+  require(c.gate_routing_weight >= 0 && std::isfinite(c.gate_routing_weight), "gate_routing_weight",
+          "must be >= 0");
+  require(c.reward_scale > 0 && std::isfinite(c.reward_scale), "reward_scale", "must be positive");
   require(c.gate_usage_window >= 1, "gate_usage_window", "must be at least 1");
 }
 

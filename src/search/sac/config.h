@@ -22,6 +22,15 @@ struct SacConfig {
   int gate_begin = 0;
   int gate_end = -1;
   std::vector<int> gate_hidden{64};  // hidden layer sizes of the gating network
+  // With K > 1 the expert trunk does not see the gate's features: the regime reaches the policy
+  // only through the gate, so routing is what adapts it (true: the trunk sees the whole state, as
+  // it always does with K = 1).
+  bool trunk_sees_gate_features = false;
+  // Weight of the routing loss  mean_b H(g_b) - H(mean_b g_b)  (minus the mutual information of
+  // state and expert over a batch): it pushes each regime to a confident gate and different
+  // regimes to different experts. Exactly zero, with zero gradient, when every state of a batch
+  // has one gate (a single regime).
+  double gate_routing_weight = 0.5;
 
   // --- networks -----------------------------------------------------------------------------
   std::vector<int> actor_hidden{256, 256};   // shared actor trunk; K heads of 2 * action_dims
@@ -40,6 +49,9 @@ struct SacConfig {
   int buffer_capacity = 100'000;  // replay ring buffer; the oldest transition is overwritten
   int learning_starts = 1000;     // uniform random actions and no updates before this many tells
   int updates_per_step = 1;       // gradient steps per tell once learning has started (UTD ratio)
+  double reward_scale = 10.0;     // rewards are multiplied by this in the critic targets (SAC v1's
+                                  // reward scale: how much reward weighs against entropy; scores
+                                  // in [0, 1] are small against a 39-dim action's entropy)
 
   // --- entropy temperature ------------------------------------------------------------------
   double initial_alpha = 1.0;  // alpha at the start (stable-baselines3's "auto" starts at 1)

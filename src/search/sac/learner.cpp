@@ -60,7 +60,7 @@ double SacLearner::critic_loss_and_grad(const Batch& batch, const Matrix& next_e
   next_sa_.bottomRows(config_.action_dims) = next_tape_.action;
   const Matrix& qt1 = target_[0].forward(next_sa_, target_tape_[0]);
   const Matrix& qt2 = target_[1].forward(next_sa_, target_tape_[1]);
-  y_ = batch.rewards.array() +
+  y_ = config_.reward_scale * batch.rewards.array() +
        config_.gamma * (1.0 - batch.terminals.array()) *
            (qt1.array().min(qt2.array()) - alpha_now * next_tape_.log_prob.array());
 
@@ -86,7 +86,7 @@ double SacLearner::actor_loss_and_grad(const Matrix& states, const Matrix& eps) 
 double SacLearner::actor_loss_from_tape() {
   const Index s = config_.state_dims, b = pi_tape_.action.cols();
   const double alpha_now = alpha(), inv_b = 1.0 / static_cast<double>(b);
-  const Matrix& states = pi_tape_.trunk.a.front();
+  const Matrix& states = pi_tape_.states;
   sa_.resize(s + config_.action_dims, b);
   sa_.topRows(s) = states;
   sa_.bottomRows(config_.action_dims) = pi_tape_.action;
@@ -106,8 +106,8 @@ double SacLearner::actor_loss_from_tape() {
   d_action_ += critic_[1].input_gradient(dq2_, q_tape_[1]).bottomRows(config_.action_dims);
   d_log_prob_.setConstant(1, b, alpha_now * inv_b);
   actor_.zero_grad();
-  actor_.backward(d_action_, d_log_prob_, pi_tape_);
-  return loss * inv_b;
+  actor_.backward(d_action_, d_log_prob_, pi_tape_, config_.gate_routing_weight);
+  return loss * inv_b + config_.gate_routing_weight * MoeActor::routing_loss(pi_tape_);
 }
 
 void SacLearner::check_finite(double value, const char* what) const {

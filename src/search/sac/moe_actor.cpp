@@ -14,6 +14,9 @@ std::vector<Index> layer_sizes(int in, const std::vector<int>& hidden, Index out
   return sizes;
 }
 
+// Gates below this count as this in logarithms (a softmax can underflow to 0).
+constexpr double kMinGate = 1e-12;
+
 double softplus(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
 
 }  // namespace
@@ -25,11 +28,14 @@ double log_one_minus_tanh_sq(double u) {
 MoeActor::MoeActor(const SacConfig& c)
     : experts_(c.experts),
       action_dims_(c.action_dims),
+      state_dims_(c.state_dims),
       gate_begin_(c.gate_begin),
       gate_dims_(c.gate_dims()),
+      trunk_sees_gate_(c.experts == 1 || c.trunk_sees_gate_features),
       log_std_min_(c.log_std_min),
       log_std_max_(c.log_std_max),
-      trunk_(layer_sizes(c.state_dims, c.actor_hidden, 2 * Index{c.action_dims} * c.experts),
+      trunk_(layer_sizes(trunk_sees_gate_ ? c.state_dims : c.state_dims - c.gate_dims(), c.actor_hidden,
+                         2 * Index{c.action_dims} * c.experts),
              c.activation),
       gate_(layer_sizes(c.gate_dims(), c.gate_hidden, c.experts), c.activation) {}
 
@@ -50,12 +56,24 @@ const Matrix& MoeActor::gate_weights(const Eigen::Ref<const Matrix>& states, Tap
   return tape.gates;
 }
 
+const Matrix& MoeActor::trunk_input(const Eigen::Ref<const Matrix>& states, Tape& tape) const {
+  if (trunk_sees_gate_) return tape.states;
+  const Index after = state_dims_ - gate_begin_ - gate_dims_;
+  tape.trunk_in.resize(state_dims_ - gate_dims_, states.cols());
+  tape.trunk_in.topRows(gate_begin_) = states.topRows(gate_begin_);
+  tape.trunk_in.bottomRows(after) = states.bottomRows(after);
+  return tape.trunk_in;
+}
+
 void MoeActor::forward(const Eigen::Ref<const Matrix>& states, const Eigen::Ref<const Matrix>& eps,
                        Tape& tape) const {
   const Index d = action_dims_, batch = states.cols();
   if (eps.rows() != d || eps.cols() != batch)
     throw std::invalid_argument("MoeActor::forward: noise shape does not match");
-  const Matrix& heads = trunk_.forward(states, tape.trunk);
+  if (states.rows() != state_dims_)
+    throw std::invalid_argument("MoeActor::forward: state size does not match");
+  tape.states = states;
+  const Matrix& heads = trunk_.forward(trunk_input(states, tape), tape.trunk);
   gate_weights(states, tape);
   tape.mean.setZero(d, batch);
   tape.log_std.setZero(d, batch);
@@ -86,8 +104,18 @@ void MoeActor::forward(const Eigen::Ref<const Matrix>& states, const Eigen::Ref<
   }
 }
 
+double MoeActor::routing_loss(const Tape& tape) {
+  const Matrix& g = tape.gates;
+  const Eigen::VectorXd p = g.rowwise().mean();
+  double per_sample = 0, of_mean = 0;
+  for (Index b = 0; b < g.cols(); ++b)
+    for (Index k = 0; k < g.rows(); ++k) per_sample -= g(k, b) * std::log(std::max(g(k, b), kMinGate));
+  for (Index k = 0; k < p.size(); ++k) of_mean -= p(k) * std::log(std::max(p(k), kMinGate));
+  return per_sample / static_cast<double>(g.cols()) - of_mean;
+}
+
 void MoeActor::backward(const Eigen::Ref<const Matrix>& d_action,
-                        const Eigen::Ref<const Matrix>& d_log_prob, Tape& tape) {
+                        const Eigen::Ref<const Matrix>& d_log_prob, Tape& tape, double routing_weight) {
   const Index d = action_dims_, batch = tape.action.cols();
   if (d_action.rows() != d || d_action.cols() != batch || d_log_prob.rows() != 1 ||
       d_log_prob.cols() != batch)
@@ -119,11 +147,17 @@ void MoeActor::backward(const Eigen::Ref<const Matrix>& d_action,
         ((raw_k >= log_std_min_) && (raw_k <= log_std_max_))
             .select(tape.d_log_std.array().rowwise() * g, 0.0);
   }
+  if (routing_weight != 0 && experts_ > 1) {
+    // d/dg_bk of w [mean_b H(g_b) - H(p)], p = mean_b g_b:  (w / B) (log p_k - log g_bk).
+    const Eigen::ArrayXd log_p = tape.gates.rowwise().mean().array().max(kMinGate).log();
+    const double w = routing_weight / static_cast<double>(batch);
+    tape.d_gates.array() += w * ((-tape.gates.array().max(kMinGate).log()).colwise() + log_p);
+  }
   // Softmax backward: dL/dz_k = g_k (dL/dg_k - sum_j g_j dL/dg_j).
   tape.d_logits = tape.gates.array() *
                   (tape.d_gates.array().rowwise() -
                    (tape.gates.array() * tape.d_gates.array()).colwise().sum());
-  trunk_.backward(tape.d_heads, tape.trunk, false);
+  trunk_.backward(tape.d_heads, tape.trunk, false);  // the trunk input needs no gradient
   gate_.backward(tape.d_logits, tape.gate, false);
 }
 

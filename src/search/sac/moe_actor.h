@@ -1,6 +1,8 @@
 // The mixture-of-experts Gaussian policy of the SAC agent (docs/agent.md, "The actor").
 //
-//   trunk:  state -> hidden... -> K heads, head k = [mean_k ; raw_log_std_k]  (2 D K outputs)
+//   trunk:  state -> hidden... -> K heads, head k = [mean_k ; raw_log_std_k]  (2 D K outputs);
+//           with K > 1 the trunk reads the state without the gate's features (unless
+//           trunk_sees_gate_features), so the regime acts through the gate alone
 //   gate:   state[gate_begin, gate_end) -> hidden... -> K logits -> g = softmax (sums to 1)
 //   mix:    mean = sum_k g_k mean_k,   log_std = sum_k g_k clamp(raw_log_std_k, lo, hi)
 //   sample: u = mean + exp(log_std) * eps,  eps ~ N(0, I_D);   action = tanh(u)
@@ -26,6 +28,8 @@ class MoeActor {
  public:
   // Everything one forward pass computes (columns = samples), and the backward scratch.
   struct Tape {
+    Matrix states;    // the states of the forward (state_dims x B)
+    Matrix trunk_in;  // the trunk's input when it skips the gate's features
     Mlp::Tape trunk, gate;
     Matrix gates;     // K x B softmax weights
     Matrix mean;      // D x B gate-weighted pre-tanh mean
@@ -50,9 +54,13 @@ class MoeActor {
   const Matrix& gate_weights(const Eigen::Ref<const Matrix>& states, Tape& tape) const;
   // For the last forward on the tape, accumulates into trunk().grads() and gate().grads() the
   // gradient of a loss L given d_action = dL/daction (D x B) and d_log_prob = dL/dlog pi (1 x B),
-  // with eps held fixed (the reparameterisation gradient).
+  // with eps held fixed (the reparameterisation gradient), plus routing_weight times the
+  // gradient of routing_loss(tape).
   void backward(const Eigen::Ref<const Matrix>& d_action,
-                const Eigen::Ref<const Matrix>& d_log_prob, Tape& tape);
+                const Eigen::Ref<const Matrix>& d_log_prob, Tape& tape, double routing_weight = 0);
+  // The gate's routing loss on the last forward: mean_b H(g_b) - H(mean_b g_b) (<= 0; zero when
+  // all columns share one gate).
+  static double routing_loss(const Tape& tape);
 
   Mlp& trunk() { return trunk_; }
   const Mlp& trunk() const { return trunk_; }
@@ -65,10 +73,14 @@ class MoeActor {
 
   Index experts() const { return experts_; }
   Index action_dims() const { return action_dims_; }
-  Index state_dims() const { return trunk_.input_dim(); }
+  Index state_dims() const { return state_dims_; }
+  bool trunk_sees_gate_features() const { return trunk_sees_gate_; }
 
  private:
-  Index experts_ = 1, action_dims_ = 0, gate_begin_ = 0, gate_dims_ = 0;
+  const Matrix& trunk_input(const Eigen::Ref<const Matrix>& states, Tape& tape) const;
+
+  Index experts_ = 1, action_dims_ = 0, state_dims_ = 0, gate_begin_ = 0, gate_dims_ = 0;
+  bool trunk_sees_gate_ = true;
   double log_std_min_ = -20, log_std_max_ = 2;
   Mlp trunk_, gate_;
 };

@@ -46,7 +46,7 @@ class SacMoeAgent : public Agent {
   // One gradient step now, on a batch from the replay buffer (which must not be empty).
   void update();
   // The gate's weights (K) for a state; records nothing.
-  Eigen::VectorXd gate_weights(const Eigen::VectorXd& state) const;
+  Eigen::VectorXd gate_weights(const Eigen::VectorXd& state) const override;
   std::int64_t transitions() const;  // tells so far
   const ReplayBuffer& replay_buffer() const;
   SacLearner& learner();
