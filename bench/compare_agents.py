@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
-"""Issue-4 experiments: SAC-MoE vs random search at equal budget, the K = 1 ablation, gate usage,
-and the seven-node sweeps with their wall time. Writes OUT/results.md (the tables quoted in
-docs/results.md) and OUT/runs.csv.
+"""Issue-4 experiments: SAC-MoE against random search at equal budget, the K = 1 ablation, the
+gate per regime, and one agent over both workloads and all seven nodes. Writes OUT/results.md (the
+tables quoted in docs/results.md) and OUT/runs.csv.
 
 Run from the repository root after building:
     /usr/bin/python3 bench/compare_agents.py [--out out/bench] [--jobs 2] [--seeds 5] [--budget 10000]
-Each explore run is `meshforge explore` with the default settings except those listed here.
+    /usr/bin/python3 bench/compare_agents.py --out out/bench --tables-only   # tables from saved runs
+
+The learned agent runs as the reference paper's single agent: `meshforge campaign
+data/campaigns/paper-3nodes.yaml` trains ONE SAC-MoE agent on Llama 3.1 8B (performance) and
+SmolVLM (low-power) at 3, 12 and 28 nm at once, --budget evaluations for each workload and node.
+The baselines run per workload and node with `meshforge explore` at the same budget:
+  random       random search, every evaluation an independent uniformly random design
+  random-walk  uniform random moves in the same refinement episodes the SAC agent plays
 """
-import argparse, csv, json, os, statistics, subprocess, sys, time
+import argparse, csv, json, os, statistics, subprocess, time
 from concurrent.futures import ThreadPoolExecutor
 
 WORKLOADS = {
@@ -15,68 +22,46 @@ WORKLOADS = {
     "smolvlm": ["--model", "smolvlm-256m-instruct", "--mode", "low-power", "--precision", "int8"],
 }
 NODES = ["3nm", "12nm", "28nm"]
-ALL_NODES = "3nm,5nm,7nm,12nm,16nm,22nm,28nm"
+CAMPAIGN = "data/campaigns/paper-3nodes.yaml"
+ALL_NODES_CAMPAIGN = "data/campaigns/paper.yaml"
 
 
-def explore(binary, out, workload, node, agent, seed, budget, experts=None):
-    d = os.path.join(out, workload, node, f"{agent}{'' if experts is None else f'-k{experts}'}-s{seed}")
-    cmd = [binary, "explore", *WORKLOADS[workload], "--node", node, "--agent", agent, "--seed", str(seed),
-           "--budget", str(budget), "--out", d, "--force"]
-    if experts is not None:
-        cmd += ["--experts", str(experts)]
+def row_from_report(d, workload, node, agent, experts, seed, seconds):
+    r = json.load(open(os.path.join(d, "report.json")))
+    stats = r.get("search", {}).get("agent_stats", {})
+    return {"workload": workload, "node": node, "agent": agent, "experts": experts, "seed": seed,
+            "score": r["ppa_score"], "feasible": r["feasible"],
+            "tps_decode": r["tokens_per_second"]["decode"], "tps_prefill": r["tokens_per_second"]["prefill"],
+            "power_w": r["power_w"], "area_mm2": r["area_mm2"], "seconds": seconds,
+            "gate": json.dumps(stats.get("gate", []))}
+
+
+def explore(a, workload, node, agent, seed):
+    d = os.path.join(a.out, "explore", workload, node, f"{agent}-s{seed}")
+    cmd = [a.binary, "explore", *WORKLOADS[workload], "--node", node, "--agent", agent, "--seed", str(seed),
+           "--budget", str(a.budget), "--out", d, "--force"]
+    t0 = time.time()
+    subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return [row_from_report(d, workload, node, agent, 0, seed, time.time() - t0)]
+
+
+def campaign(a, experts, seed, file=CAMPAIGN, tag=None):
+    d = os.path.join(a.out, tag or f"campaign-k{experts}-s{seed}")
+    cmd = [a.binary, "campaign", file, "--seed", str(seed), "--experts", str(experts), "--budget", str(a.budget),
+           "--out", d, "--force"]
     t0 = time.time()
     subprocess.run(cmd, check=True, capture_output=True, text=True)
     seconds = time.time() - t0
-    r = json.load(open(os.path.join(d, "report.json")))
-    stats = r.get("search", {}).get("agent_stats", {})
-    return {"workload": workload, "node": node, "agent": agent, "experts": experts if experts is not None else (4 if agent == "sac" else 0),
-            "seed": seed, "score": r["ppa_score"], "feasible": r["feasible"],
-            "tps_decode": r["tokens_per_second"]["decode"], "tps_prefill": r["tokens_per_second"]["prefill"],
-            "power_w": r["power_w"], "area_mm2": r["area_mm2"], "seconds": seconds,
-            "gate_usage": stats.get("gate_usage", []), "updates": stats.get("updates", 0)}
+    rows = []
+    for w in WORKLOADS:
+        for node in sorted(os.listdir(os.path.join(d, w))):
+            if os.path.isdir(os.path.join(d, w, node)):
+                rows.append(row_from_report(os.path.join(d, w, node), w, node, "sac" if tag is None else tag, experts, seed, seconds))
+    return rows
 
 
 def mean_std(xs):
     return (statistics.mean(xs), statistics.stdev(xs) if len(xs) > 1 else 0.0)
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", default="out/bench")
-    ap.add_argument("--binary", default="build/meshforge")
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--budget", type=int, default=10000)
-    ap.add_argument("--tables-only", action="store_true",
-                    help="only rebuild results.md from OUT/runs.csv and the sweeps in OUT/../sweep-*")
-    a = ap.parse_args()
-    os.makedirs(a.out, exist_ok=True)
-    if a.tables_only:
-        runs = load_runs(os.path.join(a.out, "runs.csv"))
-        write_tables(a, runs, explore_seconds=None)
-        return
-
-    jobs = []
-    for w in WORKLOADS:
-        for node in NODES:
-            for seed in range(1, a.seeds + 1):
-                jobs.append((w, node, "sac", seed, None))
-                jobs.append((w, node, "random", seed, None))
-        for node in ("3nm", "28nm"):
-            for seed in range(1, a.seeds + 1):
-                jobs.append((w, node, "sac", seed, 1))
-    t0 = time.time()
-    with ThreadPoolExecutor(max_workers=a.jobs) as pool:
-        runs = list(pool.map(lambda j: explore(a.binary, a.out, j[0], j[1], j[2], j[3], a.budget, j[4]), jobs))
-    explore_seconds = time.time() - t0
-
-    with open(os.path.join(a.out, "runs.csv"), "w", newline="") as f:
-        wr = csv.DictWriter(f, fieldnames=list(runs[0].keys()))
-        wr.writeheader()
-        for r in runs:
-            wr.writerow(r)
-
-    write_tables(a, runs, explore_seconds)
 
 
 def load_runs(path):
@@ -86,54 +71,102 @@ def load_runs(path):
         r["seed"] = int(r["seed"])
         for k in ("score", "tps_decode", "tps_prefill", "power_w", "area_mm2", "seconds"):
             r[k] = float(r[k])
-        r["gate_usage"] = json.loads(r["gate_usage"]) if r["gate_usage"] else []
+        r["gate"] = json.loads(r["gate"]) if r["gate"] else []
         runs.append(r)
     return runs
 
 
-def write_tables(a, runs, explore_seconds):
-    timing = "" if explore_seconds is None else f"; {len(runs)} runs in {explore_seconds / 60:.1f} min with {a.jobs} parallel jobs"
-    lines = [f"Budget {a.budget} evaluations per run, {a.seeds} seeds, defaults otherwise{timing}.", ""]
+def fmt_ms(rs):
+    return "—" if not rs else "%.4f ± %.4f" % mean_std([r["score"] for r in rs])
+
+
+def write_tables(a, runs, wall_seconds):
+    timing = "" if wall_seconds is None else f"; everything in {wall_seconds / 60:.1f} min wall with {a.jobs} parallel jobs"
+    lines = [f"Budget {a.budget} evaluations per workload and node, seeds 1..{a.seeds}, defaults otherwise{timing}.", ""]
     lines += ["### Best PPA score, mean ± std over seeds", "",
-              "| workload | node | SAC-MoE (K=4) | random | SAC (K=1) | SAC-MoE wins (seeds) |", "|---|---|---|---|---|---|"]
+              "| workload | node | SAC-MoE (K=4) | SAC (K=1) | random search | random walk | SAC-MoE > random search | SAC-MoE > random walk |",
+              "|---|---|---|---|---|---|---|---|"]
     for w in WORKLOADS:
         for node in NODES:
-            sel = lambda agent, k: [r for r in runs if r["workload"] == w and r["node"] == node and r["agent"] == agent and r["experts"] == k]
-            sac, rnd, k1 = sel("sac", 4), sel("random", 0), sel("sac", 1)
-            ms = lambda rs: "—" if not rs else "%.4f ± %.4f" % mean_std([r["score"] for r in rs])
-            wins = sum(1 for s, r in zip(sorted(sac, key=lambda r: r["seed"]), sorted(rnd, key=lambda r: r["seed"])) if s["score"] > r["score"])
-            lines.append(f"| {w} | {node} | {ms(sac)} | {ms(rnd)} | {ms(k1)} | {wins}/{len(sac)} |")
-    lines += ["", "### Best designs found (SAC-MoE, seed 1)", "",
+            sel = lambda agent, k: sorted([r for r in runs if r["workload"] == w and r["node"] == node and r["agent"] == agent and r["experts"] == k],
+                                          key=lambda r: r["seed"])
+            sac, k1, rnd, walk = sel("sac", 4), sel("sac", 1), sel("random", 0), sel("random-walk", 0)
+            wins = lambda base: sum(1 for s, b in zip(sac, base) if s["score"] > b["score"])
+            lines.append(f"| {w} | {node} | {fmt_ms(sac)} | {fmt_ms(k1)} | {fmt_ms(rnd)} | {fmt_ms(walk)} | "
+                         f"{wins(rnd)}/{min(len(sac), len(rnd))} | {wins(walk)}/{min(len(sac), len(walk))} |")
+    lines += ["", "### The gate per regime at the end of the campaign (mean over seeds; K = 4)", "",
+              "| workload | node | expert 1 | expert 2 | expert 3 | expert 4 | top expert per seed |", "|---|---|---|---|---|---|---|"]
+    for w in WORKLOADS:
+        for node in NODES:
+            rs = sorted([r for r in runs if r["workload"] == w and r["node"] == node and r["agent"] == "sac" and r["experts"] == 4 and r["gate"]],
+                        key=lambda r: r["seed"])
+            if rs:
+                g = [statistics.mean(r["gate"][k] for r in rs) for k in range(4)]
+                top = " ".join(str(1 + max(range(4), key=lambda k: r["gate"][k])) for r in rs)
+                lines.append(f"| {w} | {node} | " + " | ".join(f"{x:.3f}" for x in g) + f" | {top} |")
+    lines += ["", "### Best designs found (SAC-MoE campaign, seed 1)", "",
               "| workload | node | decode tok/s | prefill tok/s | power W | area mm² | feasible |", "|---|---|---|---|---|---|---|"]
     for w in WORKLOADS:
         for node in NODES:
-            r = next(r for r in runs if r["workload"] == w and r["node"] == node and r["agent"] == "sac" and r["experts"] == 4 and r["seed"] == 1)
-            lines.append(f"| {w} | {node} | {r['tps_decode']:.4g} | {r['tps_prefill']:.4g} | {r['power_w']:.4g} | {r['area_mm2']:.4g} | {r['feasible']} |")
-    lines += ["", "### MoE gate usage (mean gate weight per expert over the last 1000 asks, mean over seeds)", "",
-              "| workload | node | expert 1 | expert 2 | expert 3 | expert 4 |", "|---|---|---|---|---|---|"]
-    for w in WORKLOADS:
-        for node in NODES:
-            rs = [r for r in runs if r["workload"] == w and r["node"] == node and r["agent"] == "sac" and r["experts"] == 4 and r["gate_usage"]]
-            if rs:
-                g = [statistics.mean(r["gate_usage"][k] for r in rs) for k in range(4)]
-                lines.append(f"| {w} | {node} | " + " | ".join(f"{x:.3f}" for x in g) + " |")
-    sac_rate = [a.budget / r["seconds"] for r in runs if r["agent"] == "sac"]
-    rnd_rate = [a.budget / r["seconds"] for r in runs if r["agent"] == "random"]
-    lines += ["", f"Environment steps per second (one run, {a.jobs} runs in parallel on 2 cores): SAC {statistics.mean(sac_rate):.0f}, random {statistics.mean(rnd_rate):.0f}.", ""]
-
-    # The default sweep of both workloads over the seven nodes.
-    lines += ["### Default sweeps (SAC-MoE, default budget, seed 1)", ""]
-    for w in WORKLOADS:
-        d = os.path.join(os.path.dirname(os.path.abspath(a.out)), f"sweep-{w}")
-        if not os.path.exists(os.path.join(d, "summary.csv")):
-            t0 = time.time()
-            subprocess.run([a.binary, "sweep", *WORKLOADS[w], "--nodes", ALL_NODES, "--budget", str(a.budget), "--out", d],
-                           check=True, capture_output=True, text=True)
-            lines.append(f"(sweep of {w} took {(time.time() - t0) / 60:.1f} min)")
-        lines += [f"#### {w}", "", "```", open(os.path.join(d, "summary.csv")).read().strip(), "```", ""]
+            r = next((r for r in runs if r["workload"] == w and r["node"] == node and r["agent"] == "sac" and r["experts"] == 4 and r["seed"] == 1), None)
+            if r:
+                lines.append(f"| {w} | {node} | {r['tps_decode']:.4g} | {r['tps_prefill']:.4g} | {r['power_w']:.4g} | {r['area_mm2']:.4g} | {r['feasible']} |")
+    camp = [r for r in runs if r["agent"] == "sac"]
+    if camp:
+        per_campaign = {(r["experts"], r["seed"]): r["seconds"] for r in camp}
+        evals = len(WORKLOADS) * len(NODES) * a.budget
+        rate = statistics.mean(evals / s for s in per_campaign.values())
+        lines += ["", f"Campaign speed ({len(per_campaign)} campaigns of {evals} evaluations, {a.jobs} at a time on 2 cores): "
+                      f"{rate:.0f} environment steps (and SAC updates) per second."]
+    allnodes = [r for r in runs if r["agent"] == "all-nodes"]
+    if allnodes:
+        lines += ["", f"### One agent, both workloads, seven nodes ({ALL_NODES_CAMPAIGN}, seed 1): "
+                      f"{len(allnodes) * a.budget} evaluations in {allnodes[0]['seconds'] / 60:.1f} min", ""]
+        d = os.path.join(a.out, "all-nodes")
+        for w in WORKLOADS:
+            lines += [f"#### {w}", "", "```", open(os.path.join(d, w, "summary.csv")).read().strip(), "```", ""]
+        lines += ["#### gate", "", "```", open(os.path.join(d, "gate.csv")).read().strip(), "```", ""]
     open(os.path.join(a.out, "results.md"), "w").write("\n".join(lines) + "\n")
     print("\n".join(lines))
 
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default="out/bench")
+    ap.add_argument("--binary", default="build/meshforge")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--k1-seeds", type=int, default=3, help="seeds of the K = 1 ablation")
+    ap.add_argument("--budget", type=int, default=10000)
+    ap.add_argument("--no-all-nodes", action="store_true", help="skip the seven-node campaign")
+    ap.add_argument("--tables-only", action="store_true", help="only rebuild results.md from OUT/runs.csv")
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    if a.tables_only:
+        write_tables(a, load_runs(os.path.join(a.out, "runs.csv")), None)
+        return
+
+    # Longest first, so the two workers finish together.
+    jobs = []
+    if not a.no_all_nodes:
+        jobs.append(lambda: campaign(a, 4, 1, ALL_NODES_CAMPAIGN, "all-nodes"))
+    jobs += [lambda s=s: campaign(a, 4, s) for s in range(1, a.seeds + 1)]
+    jobs += [lambda s=s: campaign(a, 1, s) for s in range(1, a.k1_seeds + 1)]
+    for w in WORKLOADS:
+        for node in NODES:
+            for s in range(1, a.seeds + 1):
+                jobs.append(lambda w=w, node=node, s=s: explore(a, w, node, "random", s))
+                jobs.append(lambda w=w, node=node, s=s: explore(a, w, node, "random-walk", s))
+    t0 = time.time()
+    with ThreadPoolExecutor(max_workers=a.jobs) as pool:
+        runs = [r for rows in pool.map(lambda j: j(), jobs) for r in rows]
+    wall = time.time() - t0
+    with open(os.path.join(a.out, "runs.csv"), "w", newline="") as f:
+        wr = csv.DictWriter(f, fieldnames=list(runs[0].keys()))
+        wr.writeheader()
+        for r in runs:
+            wr.writerow(r)
+    write_tables(a, load_runs(os.path.join(a.out, "runs.csv")), wall)
 
 
 if __name__ == "__main__":

@@ -170,7 +170,8 @@ ExploreSettings ExploreSettings::from_run_info(const std::map<std::string, std::
   s.node = get("node");
   s.mode = get("mode");
   s.agent = get("agent");
-  if (s.agent != "sac" && s.agent != "random") throw InputError(file, "agent", "unknown agent '" + s.agent + "'");
+  if (s.agent != "sac" && s.agent != "random" && s.agent != "random-walk")
+    throw InputError(file, "agent", "unknown agent '" + s.agent + "'");
   if (s.mode != "performance" && s.mode != "low-power") throw InputError(file, "mode", "unknown mode '" + s.mode + "'");
   s.budget = integer("budget");
   s.seed = static_cast<std::uint64_t>(integer("seed"));
@@ -211,8 +212,11 @@ void add_explore_options(CLI::App& c, ExploreSettings& s) {
                "(10 MHz by default) meeting a throughput target")
       ->check(CLI::IsMember({"performance", "low-power"}))
       ->capture_default_str();
-  c.add_option("--agent", s.agent, "sac: Soft Actor-Critic with a mixture of experts; random: uniform random actions (baseline)")
-      ->check(CLI::IsMember({"sac", "random"}))
+  c.add_option("--agent", s.agent,
+               "sac: Soft Actor-Critic with a mixture of experts; random: random search (every evaluation an "
+               "independent uniformly random design; baseline); random-walk: uniform random moves in sac's "
+               "refinement episodes (a stochastic hill-climber; second baseline)")
+      ->check(CLI::IsMember({"sac", "random", "random-walk"}))
       ->capture_default_str();
   c.add_option("--budget", s.budget,
                fmt::format("Evaluations to spend (default {}: about a minute with sac on one core, a second with "
@@ -256,45 +260,57 @@ void check_writable(const std::filesystem::path& out_dir, const std::string& opt
   std::filesystem::remove(probe, ec);
 }
 
-ExploreResult run_exploration(const ExploreSettings& s, const std::filesystem::path& data_dir,
-                              const std::filesystem::path& out_dir, bool resume, const std::string& label) {
-  const auto node = tech::load_node(s.node, data_dir);
-  const auto micro = ppa::load_microarch(data_dir);
-  const auto model_file = workload::resolve_model(s.model, data_dir);
-  const auto work = build_workload(model_file, s.scenario);
-  if (!resume)
-    for (const auto& w : work.decode.warnings) std::cerr << "meshforge: warning: " << w << "\n";
-  const auto scenario = make_ppa_scenario(s.mode, *workload::parse_phase(s.scenario.phase), s.power_budget_w,
-                                          s.area_budget_mm2, s.min_tokens_per_second, s.fixed_clock_mhz);
+std::unique_ptr<ExplorationSetup> make_exploration_setup(const ExploreSettings& s, const std::filesystem::path& data_dir,
+                                                         bool show_warnings) {
+  auto setup = std::make_unique<ExplorationSetup>();
+  setup->node = tech::load_node(s.node, data_dir);
+  setup->micro = ppa::load_microarch(data_dir);
+  setup->work = build_workload(workload::resolve_model(s.model, data_dir), s.scenario);
+  if (show_warnings)
+    for (const auto& w : setup->work.decode.warnings) std::cerr << "meshforge: warning: " << w << "\n";
+  setup->scenario = make_ppa_scenario(s.mode, *workload::parse_phase(s.scenario.phase), s.power_budget_w,
+                                      s.area_budget_mm2, s.min_tokens_per_second, s.fixed_clock_mhz);
   search::EnvironmentConfig ec;
   ec.episode_steps = s.episode_steps;
-  search::Environment env(work, node, micro, scenario, ec);
+  // Random search proposes complete designs; the other agents refine one (docs/mdp.md).
+  if (s.agent == "random") ec.action_mode = search::ActionMode::absolute;
+  setup->env = std::make_unique<search::Environment>(setup->work, setup->node, setup->micro, setup->scenario, ec);
+  return setup;
+}
 
-  std::unique_ptr<search::Agent> agent;
-  if (s.agent == "random") {
-    agent = std::make_unique<search::RandomAgent>(env.action_dims(), s.seed);
-  } else {
-    search::sac::SacConfig c;
-    c.state_dims = env.state_dims();
-    c.action_dims = env.action_dims();
-    c.experts = s.experts;
-    c.gate_begin = search::Observation::context_begin();
-    c.gate_end = search::Observation::context_end();
-    c.actor_hidden = c.critic_hidden = {128, 128};  // 2.8x the updates/s of 2 x 256, same results (docs/mdp.md)
-    c.learning_starts = 500;
-    c.seed = s.seed;
-    agent = std::make_unique<search::sac::SacMoeAgent>(c);
-  }
+std::unique_ptr<search::Agent> make_agent(const ExploreSettings& s, const search::Environment& env) {
+  if (s.agent == "random" || s.agent == "random-walk")
+    return std::make_unique<search::RandomAgent>(env.action_dims(), s.seed, s.agent);
+  search::sac::SacConfig c;
+  c.state_dims = env.state_dims();
+  c.action_dims = env.action_dims();
+  c.experts = s.experts;
+  c.gate_begin = search::Observation::context_begin();
+  c.gate_end = search::Observation::context_end();
+  c.actor_hidden = c.critic_hidden = {128, 128};  // 2.8x the updates/s of 2 x 256, same results (docs/mdp.md)
+  c.learning_starts = 500;
+  c.seed = s.seed;
+  return std::make_unique<search::sac::SacMoeAgent>(c);
+}
 
+search::ExplorerConfig make_explorer_config(const ExploreSettings& s, const ExplorationSetup& setup,
+                                            const std::filesystem::path& data_dir, const std::filesystem::path& out_dir) {
   search::ExplorerConfig xc;
   xc.budget = s.budget > 0 ? s.budget : kDefaultBudget;
   xc.seed = s.seed;
   xc.out_dir = out_dir;
   xc.run_info = s.to_run_info();
-  xc.design_name = fmt::format("{}-{}-{}", work.decode.model_name, node.name, s.mode);
+  xc.design_name = fmt::format("{}-{}-{}", setup.work.decode.model_name, setup.node.name, s.mode);
   xc.evaluate_command = evaluate_command(s, out_dir / search::kBestDesignFile);
-  if (!s.from.empty()) xc.seed_design = env.actions().encode(arch::load_design(resolve_design(s.from, data_dir)));
-  search::Explorer explorer(env, *agent, xc);
+  if (!s.from.empty()) xc.seed_design = setup.env->actions().encode(arch::load_design(resolve_design(s.from, data_dir)));
+  return xc;
+}
+
+ExploreResult run_exploration(const ExploreSettings& s, const std::filesystem::path& data_dir,
+                              const std::filesystem::path& out_dir, bool resume, const std::string& label) {
+  const auto setup = make_exploration_setup(s, data_dir, !resume);
+  const auto agent = make_agent(s, *setup->env);
+  search::Explorer explorer(*setup->env, *agent, make_explorer_config(s, *setup, data_dir, out_dir));
   if (resume) explorer.resume();
 
   ProgressLine line(label);

@@ -6,11 +6,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "cli/common.h"
 #include "ppa/evaluate.h"
+#include "search/environment.h"
 #include "search/explorer.h"
+#include "tech/node.h"
 
 namespace meshforge::cli {
 
@@ -41,6 +44,26 @@ inline constexpr std::int64_t kDefaultBudget = 10000;
 // Registers the options common to explore and sweep (all but --node/--nodes, --out, --resume).
 void add_explore_options(CLI::App& command, ExploreSettings& settings);
 
+// What one exploration runs on; the environment keeps references into the rest, so a setup lives
+// on the heap and is not moved.
+struct ExplorationSetup {
+  tech::Node node;
+  ppa::Microarch micro;
+  ppa::Workload work;
+  ppa::Scenario scenario;
+  std::unique_ptr<search::Environment> env;
+};
+// Loads node, microarchitecture and model, builds the workload and scenario and the environment
+// (InputError naming the file and field on bad input).
+std::unique_ptr<ExplorationSetup> make_exploration_setup(const ExploreSettings& settings, const std::filesystem::path& data_dir,
+                                                         bool show_warnings);
+// The agent of settings.agent for this environment (SAC-MoE with the documented defaults, or a
+// random baseline).
+std::unique_ptr<search::Agent> make_agent(const ExploreSettings& settings, const search::Environment& env);
+// The explorer's configuration of a run writing to out_dir.
+search::ExplorerConfig make_explorer_config(const ExploreSettings& settings, const ExplorationSetup& setup,
+                                            const std::filesystem::path& data_dir, const std::filesystem::path& out_dir);
+
 // Outcome of one exploration.
 struct ExploreResult {
   search::ExploreStatus status = search::ExploreStatus::finished;
@@ -54,6 +77,12 @@ struct ExploreResult {
 // label prefixes the progress line (the node in a sweep).
 ExploreResult run_exploration(const ExploreSettings& settings, const std::filesystem::path& data_dir,
                               const std::filesystem::path& out_dir, bool resume, const std::string& label);
+
+// The sweep table (summary.csv): header, and one node's row (kept by sweep and campaign alike).
+std::string sweep_summary_header();
+std::string sweep_summary_row(const std::string& node, const ExploreResult& result);
+// Writes through a temporary file and a rename (InputError naming option when it cannot).
+void write_text_atomically(const std::filesystem::path& file, const std::string& content, const std::string& option);
 
 // SIGINT handling: the first Ctrl-C asks the running exploration to stop and save; a second one
 // kills the process (the last checkpoint on disk is intact: files are replaced atomically).

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   cli::add_evaluate_command(app, global);
   cli::add_explore_command(app, global);
   cli::add_sweep_command(app, global);
+  cli::add_campaign_command(app, global);
 
   try {
     app.parse(argc, argv);

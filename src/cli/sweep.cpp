@@ -42,7 +42,9 @@ std::vector<std::string> split_nodes(const std::string& text) {
   return out;
 }
 
-std::string summary_header() {
+}  // namespace
+
+std::string sweep_summary_header() {
   std::string h =
       "node,mesh_rows,mesh_cols,tokens_per_second_prefill,tokens_per_second_decode,power_w,area_mm2,ppa_score,"
       "feasible,clock_mhz,supply_v,dram_kind,dram_channels,tile_classes,evaluations,found_at_evaluation";
@@ -53,7 +55,7 @@ std::string summary_header() {
   return h + "\n";
 }
 
-std::string summary_row(const std::string& node, const ExploreResult& r) {
+std::string sweep_summary_row(const std::string& node, const ExploreResult& r) {
   const auto& b = r.best;
   if (!b.found) return node + std::string(static_cast<std::size_t>(15 + 8 * kSummaryClasses), ',') + "\n";
   const auto& d = b.design;
@@ -76,19 +78,17 @@ std::string summary_row(const std::string& node, const ExploreResult& r) {
   return row + "\n";
 }
 
-void write_summary(const std::filesystem::path& file, const std::string& content) {
+void write_text_atomically(const std::filesystem::path& file, const std::string& content, const std::string& option) {
   const auto tmp = file.string() + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << content;
-    if (!out.flush()) throw InputError(file.string(), "--out", "cannot write");
+    if (!out.flush()) throw InputError(file.string(), option, "cannot write");
   }
   std::error_code ec;
   std::filesystem::rename(tmp, file, ec);
-  if (ec) throw InputError(file.string(), "--out", "cannot write: " + ec.message());
+  if (ec) throw InputError(file.string(), option, "cannot write: " + ec.message());
 }
-
-}  // namespace
 
 void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
   auto o = std::make_shared<SweepOptions>();
@@ -122,9 +122,9 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
     for (const auto& n : nodes) check_fresh_output(out / n, o->force);
     check_writable(out, "--out");
 
-    std::string summary = summary_header();
+    std::string summary = sweep_summary_header();
     const auto summary_file = out / "summary.csv";
-    write_summary(summary_file, summary);
+    write_text_atomically(summary_file, summary, "--out");
     install_interrupt_handler();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       s.node = nodes[i];
@@ -133,13 +133,13 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
       const std::string label = fmt::format("[{} {}/{}] ", s.node, i + 1, nodes.size());
       const ExploreResult r = run_exploration(s, data, dir, false, label);
       if (r.status == search::ExploreStatus::interrupted) {
-        write_summary(summary_file, summary);
+        write_text_atomically(summary_file, summary, "--out");
         throw Interrupted(fmt::format("interrupted on node {} after {} evaluations; summary.csv has the {} finished node(s); "
                                       "continue that node with: meshforge explore --resume {}",
                                       s.node, r.evaluations, i, dir.string()));
       }
-      summary += summary_row(s.node, r);
-      write_summary(summary_file, summary);
+      summary += sweep_summary_row(s.node, r);
+      write_text_atomically(summary_file, summary, "--out");
     }
     std::signal(SIGINT, SIG_DFL);
 

@@ -1,0 +1,283 @@
+// meshforge campaign: ONE agent explores several regimes (models, modes, nodes) at once, its
+// episodes interleaved across them, as the reference paper's single agent serves every node and
+// mode without retuning. This is where the mixture-of-experts gate earns its keep: within one
+// regime its input is constant, across regimes it routes each one to its experts.
+//
+// The campaign file (YAML):
+//   nodes: [3nm, 12nm, 28nm]          # every regime runs on every node listed
+//   regimes:                          # name -> explore options (those of `meshforge explore`)
+//     llama:   {model: llama-3.1-8b, mode: performance}
+//     smolvlm: {model: smolvlm-256m-instruct, mode: low-power, precision: int8}
+// The agent's options (--agent, --budget per regime and node, --seed, --experts,
+// --episode-steps) come from the command line and are the same for every regime.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <set>
+
+#include "cli/commands.h"
+#include "cli/explore_common.h"
+#include "common/input_error.h"
+#include "tech/node.h"
+#include "workload/model.h"
+
+namespace meshforge::cli {
+namespace {
+
+// Options of a regime that belong to the agent (shared) or to the node list.
+const std::set<std::string> kAgentKeys{"agent", "budget", "seed", "experts", "episode-steps", "node"};
+
+struct Regime {
+  std::string name;
+  ExploreSettings settings;  // node filled per run
+};
+
+struct Campaign {
+  std::vector<std::string> nodes;
+  std::vector<Regime> regimes;
+};
+
+std::string scalar_text(const YAML::Node& n, const std::string& file, const std::string& field) {
+  if (!n.IsScalar()) throw InputError(file, field, "expected a single value");
+  return n.Scalar();
+}
+
+Campaign load_campaign(const std::string& file, const ExploreSettings& agent_settings, const std::filesystem::path& data) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    throw InputError(file, "", "cannot open the campaign file");
+  } catch (const YAML::Exception& e) {
+    const std::string where = e.mark.is_null() ? std::string() : fmt::format("line {}, column {}", e.mark.line + 1, e.mark.column + 1);
+    throw InputError(file, where, "malformed YAML: " + e.msg);
+  }
+  if (!root.IsMap()) throw InputError(file, "", "expected a map with 'nodes' and 'regimes'");
+  for (const auto& kv : root) {
+    const auto key = kv.first.Scalar();
+    if (key != "nodes" && key != "regimes") throw InputError(file, key, "unknown key (expected nodes, regimes)");
+  }
+  Campaign c;
+  const YAML::Node nodes = root["nodes"];
+  if (!nodes) {
+    c.nodes = tech::known_node_names();
+  } else {
+    if (!nodes.IsSequence() || nodes.size() == 0) throw InputError(file, "nodes", "expected a non-empty list of nodes");
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const auto n = scalar_text(nodes[i], file, fmt::format("nodes[{}]", i));
+      if (!seen.insert(n).second) throw InputError(file, fmt::format("nodes[{}]", i), "node " + n + " is listed twice");
+      c.nodes.push_back(n);
+    }
+  }
+  for (const auto& n : c.nodes) tech::load_node(n, data);
+
+  const YAML::Node regimes = root["regimes"];
+  if (!regimes || !regimes.IsMap() || regimes.size() == 0)
+    throw InputError(file, "regimes", "expected a map of regime name -> explore options");
+  const auto defaults = agent_settings.to_run_info();
+  for (const auto& kv : regimes) {
+    Regime r;
+    r.name = kv.first.Scalar();
+    const std::string where = "regimes." + r.name;
+    if (r.name.empty() || r.name.find_first_of("/\\ ") != std::string::npos || r.name == "." || r.name == "..")
+      throw InputError(file, where, "a regime name must be a plain directory name");
+    if (!kv.second.IsMap()) throw InputError(file, where, "expected a map of explore options (model, mode, precision, ...)");
+    auto info = defaults;
+    for (const auto& option : kv.second) {
+      const auto key = option.first.Scalar();
+      if (kAgentKeys.count(key))
+        throw InputError(file, where + "." + key, "is an option of the shared agent: give it on the command line");
+      if (!info.count(key)) throw InputError(file, where + "." + key, "unknown option (the options of meshforge explore)");
+      info[key] = scalar_text(option.second, file, where + "." + key);
+    }
+    try {
+      r.settings = ExploreSettings::from_run_info(info, file);
+    } catch (const InputError& e) {
+      throw InputError(file, where + "." + e.field(), e.reason());
+    }
+    workload::resolve_model(r.settings.model, data);
+    if (!r.settings.from.empty()) resolve_design(r.settings.from, data);
+    c.regimes.push_back(std::move(r));
+  }
+  return c;
+}
+
+struct Run {
+  std::string regime, node;
+  std::filesystem::path dir;
+  std::unique_ptr<ExplorationSetup> setup;
+  std::unique_ptr<search::Explorer> explorer;
+};
+
+struct CampaignOptions {
+  ExploreSettings settings;  // the agent's options
+  std::string file, out;
+  bool force = false;
+};
+
+std::string vector_text(const Eigen::VectorXd& v) {
+  std::string s;
+  for (Eigen::Index i = 0; i < v.size(); ++i) s += fmt::format("{}{:.3f}", i ? " " : "", v(i));
+  return s;
+}
+
+}  // namespace
+
+void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
+  auto o = std::make_shared<CampaignOptions>();
+  CLI::App* c = app.add_subcommand("campaign", "One agent explores several models, modes and nodes at once (shared experts)");
+  c->footer(
+      "FILE lists the nodes and the regimes (name -> explore options such as model, mode, precision,\n"
+      "power-budget); data/campaigns/paper.yaml is the reference paper's pair. Every regime runs on every\n"
+      "node with --budget evaluations; one agent (one replay buffer, one set of experts) learns from all\n"
+      "of them, its episodes taken in turn. OUT/<regime>/<node>/ gets each run's best_design.yaml,\n"
+      "report.json and progress.csv, OUT/<regime>/summary.csv the sweep table, OUT/gate.csv the gate's\n"
+      "weight per expert for every regime and node. A campaign keeps no checkpoint (Ctrl-C writes the\n"
+      "outputs found so far); continue single runs with meshforge explore --from OUT/<regime>/<node>/best_design.yaml.\n"
+      "Example: meshforge campaign data/campaigns/paper.yaml --budget 2000 --out runs/paper");
+  c->add_option("file", o->file, "Campaign file (YAML)")->required()->check(CLI::ExistingFile);
+  c->add_option("--agent", o->settings.agent, "sac (SAC with a mixture of experts) or random-walk / random (baselines)")
+      ->check(CLI::IsMember({"sac", "random", "random-walk"}))
+      ->capture_default_str();
+  c->add_option("--budget", o->settings.budget, fmt::format("Evaluations per regime and node (default {})", kDefaultBudget))
+      ->check(CLI::PositiveNumber);
+  c->add_option("--seed", o->settings.seed, "Seed of every random choice")->capture_default_str();
+  c->add_option("--experts", o->settings.experts, "SAC: mixture-of-experts heads K (1 = plain SAC)")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
+  c->add_option("--episode-steps", o->settings.episode_steps, "Refinement steps per episode")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  c->add_option("--out", o->out, "Output directory (default: campaign-FILE)");
+  c->add_flag("--force", o->force, "Overwrite previous runs in --out");
+  c->callback([o, &global] {
+    const auto data = global.resolved_data_dir();
+    const Campaign campaign = load_campaign(o->file, o->settings, data);
+    const std::filesystem::path out =
+        o->out.empty() ? std::filesystem::path("campaign-" + std::filesystem::path(o->file).stem().string()) : std::filesystem::path(o->out);
+    for (const auto& r : campaign.regimes)
+      for (const auto& n : campaign.nodes) check_fresh_output(out / r.name / n, o->force);
+    check_writable(out, "--out");
+
+    // Every run's environment, one agent, one explorer per run (no checkpoints: the agent is shared).
+    std::vector<Run> runs;
+    for (const auto& r : campaign.regimes) {
+      for (const auto& n : campaign.nodes) {
+        Run run;
+        run.regime = r.name;
+        run.node = n;
+        run.dir = out / r.name / n;
+        check_writable(run.dir, "--out");
+        ExploreSettings s = r.settings;
+        s.agent = o->settings.agent;
+        s.budget = o->settings.budget > 0 ? o->settings.budget : kDefaultBudget;
+        s.seed = o->settings.seed;
+        s.experts = o->settings.experts;
+        s.episode_steps = o->settings.episode_steps;
+        s.node = n;
+        run.setup = make_exploration_setup(s, data, n == campaign.nodes.front());
+        runs.push_back(std::move(run));
+      }
+    }
+    ExploreSettings agent_settings = campaign.regimes.front().settings;
+    agent_settings.agent = o->settings.agent;
+    agent_settings.seed = o->settings.seed;
+    agent_settings.experts = o->settings.experts;
+    const auto agent = make_agent(agent_settings, *runs.front().setup->env);
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      Run& run = runs[i];
+      const Regime& regime = campaign.regimes[i / campaign.nodes.size()];
+      ExploreSettings s = regime.settings;
+      s.agent = o->settings.agent;
+      s.budget = o->settings.budget > 0 ? o->settings.budget : kDefaultBudget;
+      s.seed = o->settings.seed + i;  // each run draws its own episode starts
+      s.experts = o->settings.experts;
+      s.episode_steps = o->settings.episode_steps;
+      s.node = run.node;
+      auto xc = make_explorer_config(s, *run.setup, data, run.dir);
+      xc.write_checkpoint = false;
+      xc.checkpoint_seconds = 0;
+      xc.run_info["campaign"] = o->file;
+      xc.run_info["regime"] = run.regime;
+      run.explorer = std::make_unique<search::Explorer>(*run.setup->env, *agent, xc);
+      run.explorer->begin();
+    }
+
+    // Episodes in turn, one per run, until every budget is spent.
+    install_interrupt_handler();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto last = t0;
+    std::int64_t done = 0, total = 0;
+    for (const auto& run : runs) total += run.explorer->config().budget;
+    bool interrupted = false, any = true;
+    while (any && !interrupted) {
+      any = false;
+      for (Run& run : runs) {
+        if (run.explorer->budget_spent()) continue;
+        any = true;
+        do {
+          run.explorer->step();
+          ++done;
+        } while (!run.explorer->episode_done() && !run.explorer->budget_spent());
+        if (interrupt_requested()) {
+          interrupted = true;
+          break;
+        }
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last >= std::chrono::seconds(2) || !any) {
+        last = now;
+        const double secs = std::chrono::duration<double>(now - t0).count();
+        const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+        std::cerr << fmt::format("campaign: {}/{} evaluations ({:.0f}%)  {:.0f} eval/s  left {:.0f} s\n", done, total,
+                                 100.0 * static_cast<double>(done) / static_cast<double>(total), rate,
+                                 rate > 0 ? static_cast<double>(total - done) / rate : 0.0);
+      }
+    }
+    std::signal(SIGINT, SIG_DFL);
+
+    // Outputs: each run's files, a sweep summary per regime, the gate per regime and node.
+    const int experts = static_cast<int>(agent->gate_weights(runs.front().setup->env->state()).size());
+    std::string gate_csv = "regime,node,mode";
+    for (int k = 0; k < experts; ++k) gate_csv += fmt::format(",expert_{}", k + 1);
+    gate_csv += "\n";
+    fmt::print("{:<12} {:>5}  {:>8}  {:>12}  {:>12}  {:>10}  {:>10}  {}\n", "regime", "node", "score", "decode tok/s",
+               "prefill tok/s", "power", "area mm2", experts > 0 ? "gate per expert" : "");
+    std::size_t i = 0;
+    for (const auto& regime : campaign.regimes) {
+      std::string summary = sweep_summary_header();
+      for (const auto& node : campaign.nodes) {
+        Run& run = runs[i++];
+        run.explorer->finish();
+        ExploreResult r;
+        r.evaluations = run.explorer->evaluations();
+        r.best = run.explorer->best();
+        summary += sweep_summary_row(node, r);
+        const Eigen::VectorXd gate = agent->gate_weights(run.setup->env->state());
+        gate_csv += fmt::format("{},{},{}", regime.name, node, regime.settings.mode);
+        for (Eigen::Index k = 0; k < gate.size(); ++k) gate_csv += fmt::format(",{:.6f}", gate(k));
+        gate_csv += "\n";
+        const auto& b = r.best;
+        if (b.found)
+          fmt::print("{:<12} {:>5}  {:>8.4f}  {:>12}  {:>12}  {:>10}  {:>10.4g}  {}\n", regime.name, node, b.score,
+                     si(b.report.decode.tokens_per_second), si(b.report.prefill.tokens_per_second), si(b.report.power_w, "W"),
+                     b.report.area_mm2, vector_text(gate));
+      }
+      write_text_atomically(out / regime.name / "summary.csv", summary, "--out");
+    }
+    if (experts > 0) write_text_atomically(out / "gate.csv", gate_csv, "--out");
+    fmt::print("wrote        {}/<regime>/summary.csv, {}/<regime>/<node>/, {}\n", out.string(), out.string(),
+               experts > 0 ? (out / "gate.csv").string() : std::string("(no gate: baseline agent)"));
+    if (interrupted)
+      throw Interrupted(fmt::format("interrupted after {} of {} evaluations; the outputs above hold the best designs found so far "
+                                    "(a campaign keeps no checkpoint)",
+                                    done, total));
+  });
+}
+
+}  // namespace meshforge::cli
