@@ -34,7 +34,7 @@ namespace meshforge::search {
 struct ExplorerConfig {
   std::int64_t budget = 2000;           // total evaluations, counting those before a resume
   std::uint64_t seed = 1;
-  double start_from_best = 0.5;
+  double start_from_best = 0.25;       // share of episodes starting at the best design so far (docs/mdp.md)
   std::optional<Eigen::VectorXd> seed_design;   // start of the first episode
   std::filesystem::path out_dir;        // empty: nothing is written
   double checkpoint_seconds = 30;       // wall-clock interval of periodic checkpoints (0 = never)
