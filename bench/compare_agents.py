@@ -60,6 +60,31 @@ def campaign(a, experts, seed, file=CAMPAIGN, tag=None):
     return rows
 
 
+def si_bytes(n):
+    n = int(n)
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:g} {unit}"
+    return f"{n} B"
+
+
+def node_table(summary_csv, power_unit):
+    """A summary.csv (sweep format) as a markdown table of the design per node."""
+    rows = list(csv.DictReader(open(summary_csv)))
+    out = ["| node | mesh | tiles by class | class 0: VLEN × MAC rows / WMEM | clock MHz | DRAM | decode tok/s | prefill tok/s | power | area mm² | score |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        classes = int(r["tile_classes"])
+        tiles = "/".join(r[f"class{c}_tiles"] for c in range(min(classes, 3)))
+        c0 = f"{r['class0_vlen_bits']} × {r['class0_mac_rows']} / {si_bytes(r['class0_wmem_bytes'])} {r['class0_weight_storage']}"
+        dram = "none" if r["dram_kind"] == "none" else f"{r['dram_kind']} × {r['dram_channels']}"
+        power = float(r["power_w"]) * (1e3 if power_unit == "mW" else 1)
+        out.append(f"| {r['node']} | {r['mesh_rows']}×{r['mesh_cols']} | {tiles} | {c0} | {float(r['clock_mhz']):.0f} | {dram} | "
+                   f"{float(r['tokens_per_second_decode']):.4g} | {float(r['tokens_per_second_prefill']):.4g} | {power:.3g} {power_unit} | "
+                   f"{float(r['area_mm2']):.4g} | {float(r['ppa_score']):.3f} |")
+    return out
+
+
 def mean_std(xs):
     return (statistics.mean(xs), statistics.stdev(xs) if len(xs) > 1 else 0.0)
 
@@ -123,9 +148,13 @@ def write_tables(a, runs, wall_seconds):
         lines += ["", f"### One agent, both workloads, seven nodes ({ALL_NODES_CAMPAIGN}, seed 1): "
                       f"{len(allnodes) * a.budget} evaluations in {allnodes[0]['seconds'] / 60:.1f} min", ""]
         d = os.path.join(a.out, "all-nodes")
-        for w in WORKLOADS:
-            lines += [f"#### {w}", "", "```", open(os.path.join(d, w, "summary.csv")).read().strip(), "```", ""]
-        lines += ["#### gate", "", "```", open(os.path.join(d, "gate.csv")).read().strip(), "```", ""]
+        for w, unit in (("llama", "W"), ("smolvlm", "mW")):
+            lines += [f"#### {w}", ""] + node_table(os.path.join(d, w, "summary.csv"), unit) + [""]
+        lines += ["#### gate (OUT/all-nodes/gate.csv)", "", "| regime | node | " + " | ".join(f"expert {k}" for k in range(1, 5)) + " |",
+                  "|---|---|---|---|---|---|"]
+        for g in csv.DictReader(open(os.path.join(d, "gate.csv"))):
+            lines.append(f"| {g['regime']} | {g['node']} | " + " | ".join(f"{float(g[f'expert_{k}']):.2f}" for k in range(1, 5)) + " |")
+        lines.append("")
     open(os.path.join(a.out, "results.md"), "w").write("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -140,7 +140,7 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
       "weight per expert for every regime and node. A campaign keeps no checkpoint (Ctrl-C writes the\n"
       "outputs found so far); continue single runs with meshforge explore --from OUT/<regime>/<node>/best_design.yaml.\n"
       "Example: meshforge campaign data/campaigns/paper.yaml --budget 2000 --out runs/paper");
-  c->add_option("file", o->file, "Campaign file (YAML)")->required()->check(CLI::ExistingFile);
+  c->add_option("file", o->file, "Campaign file (YAML)")->required();
   c->add_option("--agent", o->settings.agent, "sac (SAC with a mixture of experts) or random-walk / random (baselines)")
       ->check(CLI::IsMember({"sac", "random", "random-walk"}))
       ->capture_default_str();

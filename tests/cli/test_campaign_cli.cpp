@@ -105,6 +105,10 @@ TEST(CampaignCli, BadCampaignFilesAreOneLineNamingFileAndField) {
     EXPECT_THAT(r.err, ::testing::HasSubstr(c.field)) << c.text;
     EXPECT_FALSE(fs::exists(out)) << "nothing is created before the file is valid";
   }
+  const auto missing = run("campaign " + (scratch() / "no-such.yaml").string() + " --budget 5");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_EQ(lines_of(missing.err).size(), 1u) << missing.err;
+  EXPECT_THAT(missing.err, ::testing::HasSubstr("no-such.yaml"));
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ struct SacConfig {
   // state and expert over a batch): it pushes each regime to a confident gate and different
   // regimes to different experts. Exactly zero, with zero gradient, when every state of a batch
   // has one gate (a single regime).
-  double gate_routing_weight = 0.5;
+  double gate_routing_weight = 0.05;
 
   // --- networks -----------------------------------------------------------------------------
   std::vector<int> actor_hidden{256, 256};   // shared actor trunk; K heads of 2 * action_dims
