@@ -21,6 +21,7 @@
 
 #include "cli/commands.h"
 #include "cli/explore_common.h"
+#include "common/atomic_file.h"
 #include "common/input_error.h"
 #include "tech/node.h"
 #include "workload/model.h"
@@ -109,6 +110,7 @@ Campaign load_campaign(const std::string& file, const ExploreSettings& agent_set
 
 struct Run {
   std::string regime, node;
+  ExploreSettings settings;  // the regime's, with the shared agent's options and this node
   std::filesystem::path dir;
   std::unique_ptr<ExplorationSetup> setup;
   std::unique_ptr<search::Explorer> explorer;
@@ -164,7 +166,8 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
       for (const auto& n : campaign.nodes) check_fresh_output(out / r.name / n, o->force);
     check_writable(out, "--out");
 
-    // Every run's environment, one agent, one explorer per run (no checkpoints: the agent is shared).
+    // Every run's settings and environment, one agent, one explorer per run (no checkpoints: the
+    // agent is shared).
     std::vector<Run> runs;
     for (const auto& r : campaign.regimes) {
       for (const auto& n : campaign.nodes) {
@@ -173,33 +176,21 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
         run.node = n;
         run.dir = out / r.name / n;
         check_writable(run.dir, "--out");
-        ExploreSettings s = r.settings;
-        s.agent = o->settings.agent;
-        s.budget = o->settings.budget > 0 ? o->settings.budget : kDefaultBudget;
-        s.seed = o->settings.seed;
-        s.experts = o->settings.experts;
-        s.episode_steps = o->settings.episode_steps;
-        s.node = n;
-        run.setup = make_exploration_setup(s, data, n == campaign.nodes.front());
+        run.settings = r.settings;
+        run.settings.agent = o->settings.agent;
+        run.settings.budget = o->settings.budget > 0 ? o->settings.budget : kDefaultBudget;
+        run.settings.seed = o->settings.seed + runs.size();  // each run draws its own episode starts
+        run.settings.experts = o->settings.experts;
+        run.settings.episode_steps = o->settings.episode_steps;
+        run.settings.node = n;
+        run.setup = make_exploration_setup(run.settings, data, n == campaign.nodes.front());
         runs.push_back(std::move(run));
       }
     }
-    ExploreSettings agent_settings = campaign.regimes.front().settings;
-    agent_settings.agent = o->settings.agent;
-    agent_settings.seed = o->settings.seed;
-    agent_settings.experts = o->settings.experts;
-    const auto agent = make_agent(agent_settings, *runs.front().setup->env);
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      Run& run = runs[i];
-      const Regime& regime = campaign.regimes[i / campaign.nodes.size()];
-      ExploreSettings s = regime.settings;
-      s.agent = o->settings.agent;
-      s.budget = o->settings.budget > 0 ? o->settings.budget : kDefaultBudget;
-      s.seed = o->settings.seed + i;  // each run draws its own episode starts
-      s.experts = o->settings.experts;
-      s.episode_steps = o->settings.episode_steps;
-      s.node = run.node;
-      auto xc = make_explorer_config(s, *run.setup, data, run.dir);
+    // The first run's seed is --seed; agent, seed and experts are the same in every run.
+    const auto agent = make_agent(runs.front().settings, *runs.front().setup->env);
+    for (Run& run : runs) {
+      auto xc = make_explorer_config(run.settings, *run.setup, data, run.dir);
       xc.write_checkpoint = false;
       xc.checkpoint_seconds = 0;
       xc.run_info["campaign"] = o->file;
@@ -268,9 +259,9 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
                      si(b.report.decode.tokens_per_second), si(b.report.prefill.tokens_per_second), si(b.report.power_w, "W"),
                      b.report.area_mm2, vector_text(gate));
       }
-      write_text_atomically(out / regime.name / "summary.csv", summary, "--out");
+      write_file_atomically(out / regime.name / "summary.csv", summary, "--out");
     }
-    if (experts > 0) write_text_atomically(out / "gate.csv", gate_csv, "--out");
+    if (experts > 0) write_file_atomically(out / "gate.csv", gate_csv, "--out");
     fmt::print("wrote        {}/<regime>/summary.csv, {}/<regime>/<node>/, {}\n", out.string(), out.string(),
                experts > 0 ? (out / "gate.csv").string() : std::string("(no gate: baseline agent)"));
     if (interrupted)

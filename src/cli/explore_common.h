@@ -81,8 +81,6 @@ ExploreResult run_exploration(const ExploreSettings& settings, const std::filesy
 // The sweep table (summary.csv): header, and one node's row (kept by sweep and campaign alike).
 std::string sweep_summary_header();
 std::string sweep_summary_row(const std::string& node, const ExploreResult& result);
-// Writes through a temporary file and a rename (InputError naming option when it cannot).
-void write_text_atomically(const std::filesystem::path& file, const std::string& content, const std::string& option);
 
 // SIGINT handling: the first Ctrl-C asks the running exploration to stop and save; a second one
 // kills the process (the last checkpoint on disk is intact: files are replaced atomically).

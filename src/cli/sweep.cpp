@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/explore_common.h"
+#include "common/atomic_file.h"
 #include "common/input_error.h"
 #include "tech/node.h"
 #include "workload/model.h"
@@ -78,18 +79,6 @@ std::string sweep_summary_row(const std::string& node, const ExploreResult& r) {
   return row + "\n";
 }
 
-void write_text_atomically(const std::filesystem::path& file, const std::string& content, const std::string& option) {
-  const auto tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out.flush()) throw InputError(file.string(), option, "cannot write");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) throw InputError(file.string(), option, "cannot write: " + ec.message());
-}
-
 void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
   auto o = std::make_shared<SweepOptions>();
   CLI::App* c = app.add_subcommand("sweep", "Run the explorer on several nodes and tabulate the best design per node");
@@ -124,7 +113,7 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
 
     std::string summary = sweep_summary_header();
     const auto summary_file = out / "summary.csv";
-    write_text_atomically(summary_file, summary, "--out");
+    write_file_atomically(summary_file, summary, "--out");
     install_interrupt_handler();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       s.node = nodes[i];
@@ -133,13 +122,13 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
       const std::string label = fmt::format("[{} {}/{}] ", s.node, i + 1, nodes.size());
       const ExploreResult r = run_exploration(s, data, dir, false, label);
       if (r.status == search::ExploreStatus::interrupted) {
-        write_text_atomically(summary_file, summary, "--out");
+        write_file_atomically(summary_file, summary, "--out");
         throw Interrupted(fmt::format("interrupted on node {} after {} evaluations; summary.csv has the {} finished node(s); "
                                       "continue that node with: meshforge explore --resume {}",
                                       s.node, r.evaluations, i, dir.string()));
       }
       summary += sweep_summary_row(s.node, r);
-      write_text_atomically(summary_file, summary, "--out");
+      write_file_atomically(summary_file, summary, "--out");
     }
     std::signal(SIGINT, SIG_DFL);
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/atomic_file.h"
 #include "common/input_error.h"
 #include "report/report_json.h"
 
@@ -86,21 +87,6 @@ std::string read_file(const std::filesystem::path& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-// Write to a temporary file, then rename over the target: a crash never leaves half a file.
-void write_atomically(const std::filesystem::path& path, const std::string& content) {
-  const auto tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path.string(), "", "cannot write: " + std::string(std::strerror(errno)));
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) throw InputError(path.string(), "", "cannot write: " + std::string(std::strerror(errno)));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw InputError(path.string(), "", "cannot write: " + ec.message());
 }
 
 // The payload of a checkpoint after checking magic, size and checksum.
@@ -272,7 +258,7 @@ void Explorer::save_checkpoint() {
   bytes.append(reinterpret_cast<const char*>(&size), 8);
   bytes.append(reinterpret_cast<const char*>(&sum), 8);
   bytes += payload;
-  write_atomically(file(kCheckpointFile), bytes);
+  write_file_atomically(file(kCheckpointFile), bytes);
 }
 
 void Explorer::resume() {
@@ -359,7 +345,7 @@ void Explorer::resume() {
     best_.report = env_.evaluate(best.x);  // deterministic: the same report as when it was found
     best_features_ = report_features(best_.report);
   }
-  write_atomically(csv_path, kept);
+  write_file_atomically(csv_path, kept);
   progress_.open(csv_path, std::ios::binary | std::ios::app);
   if (!progress_) throw InputError(csv_path.string(), "", "cannot write: " + std::string(std::strerror(errno)));
   opened_ = true;
@@ -451,7 +437,7 @@ void Explorer::write_outputs() {
       best_.feasible ? "feasible" : "infeasible");
   if (!config_.evaluate_command.empty()) yaml += "# Evaluate it with: " + config_.evaluate_command + "\n";
   yaml += arch::to_yaml(d);
-  write_atomically(file(kBestDesignFile), yaml);
+  write_file_atomically(file(kBestDesignFile), yaml);
 
   auto j = report::to_json(best_.report);
   j["model"] = info("model");
@@ -481,7 +467,7 @@ void Explorer::write_outputs() {
   agent["gate"] = std::vector<double>(gate.data(), gate.data() + gate.size());
   search["agent_stats"] = agent;
   j["search"] = search;
-  write_atomically(file(kReportFile), j.dump(1) + "\n");
+  write_file_atomically(file(kReportFile), j.dump(1) + "\n");
 }
 
 }  // namespace meshforge::search
