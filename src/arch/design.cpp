@@ -98,6 +98,33 @@ std::optional<PlacementOrder> parse_placement_order(std::string_view s) {
 }
 std::optional<tech::Flavor> parse_flavor(std::string_view s) { return lookup(kFlavor, s); }
 
+std::string format_mac_formats(MacFormatSet set) {
+  std::string out;
+  for (int f = 0; f < 6; ++f)
+    if (set & mac_format_bit(static_cast<tech::MacFormat>(f)))
+      out += (out.empty() ? "" : ", ") + std::string(tech::to_string(static_cast<tech::MacFormat>(f)));
+  return out.empty() ? "none" : out;
+}
+
+std::optional<tech::MacFormat> executing_format(MacFormatSet declared, tech::MacFormat run) {
+  using F = tech::MacFormat;
+  // Formats that hold every value of `run` exactly, cheapest (narrowest) first.
+  auto hosts = [](F f) -> std::vector<F> {
+    switch (f) {
+      case F::int4: return {F::int4, F::int8, F::fp8, F::bf16, F::fp16, F::fp32};
+      case F::int8: return {F::int8, F::bf16, F::fp16, F::fp32};
+      case F::fp8: return {F::fp8, F::bf16, F::fp16, F::fp32};
+      case F::bf16: return {F::bf16, F::fp32};
+      case F::fp16: return {F::fp16, F::fp32};
+      case F::fp32: return {F::fp32};
+    }
+    return {};
+  };
+  for (F h : hosts(run))
+    if (declared & mac_format_bit(h)) return h;
+  return std::nullopt;
+}
+
 std::optional<std::int64_t> parse_byte_size(std::string_view text) {
   // Trim surrounding blanks.
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
@@ -201,6 +228,9 @@ std::vector<std::string> validate_structure(const Design& d) {
     if (c.mac_rows < 1 || c.mac_rows > 1024) {
       fail(at + ".mac_rows", fmt::format("expected 1 .. 1024, got {}", c.mac_rows));
     }
+    if (c.mac_formats == 0 || (c.mac_formats & ~kAllMacFormats) != 0) {
+      fail(at + ".mac_formats", "expected a non-empty list of fp32, fp16, bf16, fp8, int8, int4");
+    }
     const std::pair<const char*, std::int64_t> mems[] = {
         {"imem_bytes", c.imem_bytes}, {"wmem_bytes", c.wmem_bytes}, {"amem_bytes", c.amem_bytes}};
     for (const auto& [field, bytes] : mems) {
@@ -293,7 +323,7 @@ std::vector<std::string> validate_structure(const Design& d) {
 double operating_supply_v(const Design& design, const tech::Node& node) {
   if (design.supply_v > 0) return design.supply_v;
   // The typical-corner minimum plus the node's sign-off guard band, never above nominal.
-  return std::min(tech::min_vdd_for_frequency(node, design.clock_hz) * (1.0 + node.vdd_guard_band),
+  return std::min(tech::min_vdd_for_frequency(node, design.clock_hz, design.flavor) * (1.0 + node.vdd_guard_band),
                   node.vdd_nominal);
 }
 
@@ -337,17 +367,19 @@ void validate_against_node(const Design& design, const tech::Node& node, std::ve
   // Clock against fmax at the supply
   if (std::isfinite(design.clock_hz) && design.clock_hz > 0) {
     const double supply = operating_supply_v(design, node);
-    const double fmax = tech::max_frequency_hz(node, supply);
+    const double fmax = tech::max_frequency_hz(node, supply, design.flavor);
     if (design.clock_hz > fmax * (1 + 1e-9)) {
       if (supply_set) {
         fail("clock_mhz",
-             fmt::format("{} MHz exceeds node {}'s fmax of {} MHz at supply_v = {} V",
-                         num(design.clock_hz / 1e6), node.name, num(fmax / 1e6), num(supply)));
+             fmt::format("{} MHz exceeds node {}'s fmax of {} MHz at supply_v = {} V ({} cells)",
+                         num(design.clock_hz / 1e6), node.name, num(fmax / 1e6), num(supply),
+                         flavor_name(design.flavor)));
       } else {
         fail("clock_mhz",
-             fmt::format("{} MHz exceeds node {}'s fmax of {} MHz at {} V (automatic supply, "
-                         "capped at vdd_nominal = {} V; set supply_v up to {} V to overdrive)",
+             fmt::format("{} MHz exceeds node {}'s fmax of {} MHz at {} V with {} cells (automatic "
+                         "supply, capped at vdd_nominal = {} V; set supply_v up to {} V to overdrive)",
                          num(design.clock_hz / 1e6), node.name, num(fmax / 1e6), num(supply),
+                         flavor_name(design.flavor),
                          num(node.vdd_nominal), num(vmax)));
       }
     }

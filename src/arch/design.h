@@ -39,6 +39,16 @@ std::optional<std::int64_t> parse_byte_size(std::string_view text);
 // The shortest exact spelling: "64KiB", "8MiB", "1GiB", or a plain integer ("1000").
 std::string format_byte_size(std::int64_t bytes);
 
+// MAC formats a tile's datapath is built for, as a bit set over tech::MacFormat.
+using MacFormatSet = std::uint8_t;
+constexpr MacFormatSet mac_format_bit(tech::MacFormat f) { return static_cast<MacFormatSet>(1u << static_cast<unsigned>(f)); }
+constexpr MacFormatSet kAllMacFormats = 0x3f;
+// "int8, fp16" style list, in MacFormat order.
+std::string format_mac_formats(MacFormatSet set);
+// The cheapest declared format that represents every value of `run` exactly (int8 runs on int8,
+// else fp16 / bf16 / fp32 lanes; fp16 on fp16 or fp32; ...); nullopt when none does.
+std::optional<tech::MacFormat> executing_format(MacFormatSet declared, tech::MacFormat run);
+
 // One kind of tile. A TCC is a small RISC-V core (fetching fetch_width instructions per cycle)
 // driving a vector/tensor MAC unit: VLEN / element-bits lanes, times mac_rows rows when the unit
 // is a 2D tensor array (mac_rows = 1: a plain vector unit).
@@ -51,6 +61,8 @@ struct TileClass {
   std::int64_t wmem_bytes = 1024 * 1024;       // weight memory (SRAM or ROM)
   std::int64_t amem_bytes = 256 * 1024;        // activation / KV memory (SRAM)
   WeightStorage weight_storage = WeightStorage::sram;
+  // Formats the MAC lanes are built for: area follows these, throughput the format run on them.
+  MacFormatSet mac_formats = mac_format_bit(tech::MacFormat::fp16);
 
   bool operator==(const TileClass&) const = default;
 };

@@ -359,7 +359,7 @@ TileClass read_tile_class(Reader& r, const YAML::Node& n, const std::string& pat
   TileClass c;
   r.for_each_entry(n, path,
                    {"name", "fetch_width", "vlen_bits", "mac_rows", "imem_bytes", "wmem_bytes",
-                    "amem_bytes", "weight_storage"},
+                    "amem_bytes", "weight_storage", "mac_formats"},
                    [&](const std::string& key, const YAML::Node& v, const std::string& field) {
                      if (key == "name") c.name = r.get_string(v, field);
                      else if (key == "fetch_width") c.fetch_width = r.get_int(v, field);
@@ -371,6 +371,14 @@ TileClass read_tile_class(Reader& r, const YAML::Node& n, const std::string& pat
                      else if (key == "weight_storage") {
                        c.weight_storage = r.get_enum<WeightStorage>(v, field, parse_weight_storage,
                                                                     {"sram", "rom"});
+                     } else if (key == "mac_formats") {
+                       if (!v.IsSequence() || v.size() == 0)
+                         r.fail(field, v, "expected a non-empty list of MAC formats, e.g. [int8, fp16]");
+                       c.mac_formats = 0;
+                       for (std::size_t i = 0; i < v.size(); ++i)
+                         c.mac_formats |= mac_format_bit(r.get_enum<tech::MacFormat>(
+                             v[i], fmt::format("{}[{}]", field, i), tech::parse_mac_format,
+                             {"fp32", "fp16", "bf16", "fp8", "int8", "int4"}));
                      }
                    });
   return c;
@@ -520,6 +528,7 @@ std::string to_yaml(const Design& d) {
       o += fmt::format("    wmem_bytes: {}\n", format_byte_size(c.wmem_bytes));
       o += fmt::format("    amem_bytes: {}\n", format_byte_size(c.amem_bytes));
       o += fmt::format("    weight_storage: {}\n", to_string(c.weight_storage));
+      o += fmt::format("    mac_formats: [{}]\n", format_mac_formats(c.mac_formats));
     }
   }
   if (!d.class_map.empty()) {

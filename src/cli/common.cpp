@@ -151,7 +151,7 @@ std::filesystem::path resolve_design(const std::string& name_or_path, const std:
 }
 
 ppa::Scenario make_ppa_scenario(const std::string& mode, workload::Phase scored, double power_budget_w,
-                                double area_budget_mm2, double min_tps, double fixed_clock_mhz) {
+                                double area_budget_mm2, double min_tps, double fixed_clock_mhz, double max_ttft_s) {
   ppa::Scenario s;
   s.mode = mode == "low-power" ? ppa::Mode::low_power : ppa::Mode::performance;
   s.scored_phase = scored;
@@ -160,6 +160,7 @@ ppa::Scenario make_ppa_scenario(const std::string& mode, workload::Phase scored,
   if (area_budget_mm2 > 0) s.budgets.area_budget_mm2 = area_budget_mm2;
   if (min_tps >= 0) s.budgets.min_tokens_per_second = min_tps;
   if (fixed_clock_mhz >= 0) s.budgets.fixed_clock_hz = fixed_clock_mhz * 1e6;
+  if (max_ttft_s >= 0) s.budgets.max_time_to_first_token_s = max_ttft_s;
   return s;
 }
 

@@ -47,7 +47,8 @@ std::filesystem::path resolve_design(const std::string& name_or_path, const std:
 // The score scenario of a mode with its default budgets, overridden where a value is given
 // (> 0 for the budgets, >= 0 for the throughput target and the fixed clock).
 ppa::Scenario make_ppa_scenario(const std::string& mode, workload::Phase scored, double power_budget_w,
-                                double area_budget_mm2, double min_tps, double fixed_clock_mhz);
+                                double area_budget_mm2, double min_tps, double fixed_clock_mhz,
+                                double max_ttft_s = -1);
 // Both phases of a model for the scenario options.
 ppa::Workload build_workload(const std::filesystem::path& model_file, const ScenarioOptions& o);
 

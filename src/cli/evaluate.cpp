@@ -21,7 +21,7 @@ struct EvaluateOptions {
   std::string design;
   std::string mode = "performance";
   ScenarioOptions scenario;
-  double power_budget_w = 0, area_budget_mm2 = 0, min_tokens_per_second = -1, fixed_clock_mhz = -1;
+  double power_budget_w = 0, area_budget_mm2 = 0, min_tokens_per_second = -1, fixed_clock_mhz = -1, max_ttft_s = -1;
   bool json = false;
 };
 
@@ -49,6 +49,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("--area-budget", o->area_budget_mm2, "Area budget in mm2 (default 858, one reticle)");
   c->add_option("--min-tokens-per-second", o->min_tokens_per_second, "Low-power throughput target of the scored phase (default 1)");
   c->add_option("--fixed-clock-mhz", o->fixed_clock_mhz, "Low-power mode clock in MHz (default 10; 0 = any)");
+  c->add_option("--max-ttft-s", o->max_ttft_s, "Time-to-first-token budget in s: the prefill step, images and prompt (default 1 in performance mode, 10 in low-power mode; 0 = none)");
   c->add_flag("--json", o->json, "Print one JSON object instead of the table");
   c->callback([o, &global] {
     const auto data = global.resolved_data_dir();
@@ -59,7 +60,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
     const auto work = build_workload(model_file, o->scenario);
     for (const auto& w : work.decode.warnings) std::cerr << "meshforge: warning: " << w << "\n";
     const auto scenario = make_ppa_scenario(o->mode, *workload::parse_phase(o->scenario.phase), o->power_budget_w,
-                                            o->area_budget_mm2, o->min_tokens_per_second, o->fixed_clock_mhz);
+                                            o->area_budget_mm2, o->min_tokens_per_second, o->fixed_clock_mhz, o->max_ttft_s);
     const ppa::Report report = ppa::evaluate(work, node, micro, design, scenario);
     if (o->json) {
       auto j = report::to_json(report);

@@ -95,7 +95,7 @@ std::string evaluate_command(const ExploreSettings& s, const std::filesystem::pa
   std::string cmd = fmt::format("meshforge evaluate --model {} --node {} --mode {}", s.model, s.node, s.mode);
   for (const char* key : {"phase", "seq", "ctx", "batch", "images", "image-split", "precision", "weight-precision",
                           "activation-precision", "kv-precision", "power-budget", "area-budget",
-                          "min-tokens-per-second", "fixed-clock-mhz"})
+                          "min-tokens-per-second", "fixed-clock-mhz", "max-ttft-s"})
     if (mine.at(key) != base.at(key)) cmd += fmt::format(" --{} {}", key, mine.at(key));
   for (const auto& d : s.scenario.dims) cmd += " --dim " + d;
   return cmd + " --design " + design.string();
@@ -136,6 +136,7 @@ std::map<std::string, std::string> ExploreSettings::to_run_info() const {
   m["area-budget"] = number(area_budget_mm2);
   m["min-tokens-per-second"] = number(min_tokens_per_second);
   m["fixed-clock-mhz"] = number(fixed_clock_mhz);
+  m["max-ttft-s"] = number(max_ttft_s);
   return m;
 }
 
@@ -202,6 +203,7 @@ ExploreSettings ExploreSettings::from_run_info(const std::map<std::string, std::
   s.area_budget_mm2 = real("area-budget");
   s.min_tokens_per_second = real("min-tokens-per-second");
   s.fixed_clock_mhz = real("fixed-clock-mhz");
+  s.max_ttft_s = info.count("max-ttft-s") ? real("max-ttft-s") : -1;  // absent from older checkpoints
   return s;
 }
 
@@ -237,6 +239,7 @@ void add_explore_options(CLI::App& c, ExploreSettings& s) {
   c.add_option("--area-budget", s.area_budget_mm2, "Area budget in mm2 (default 858, one reticle)");
   c.add_option("--min-tokens-per-second", s.min_tokens_per_second, "Low-power throughput target of the scored phase (default 1)");
   c.add_option("--fixed-clock-mhz", s.fixed_clock_mhz, "Low-power mode clock in MHz (default 10; 0 = any)");
+  c.add_option("--max-ttft-s", s.max_ttft_s, "Time-to-first-token budget in s (default 1 in performance mode, 10 in low-power mode; 0 = none)");
 }
 
 void check_fresh_output(const std::filesystem::path& out_dir, bool force) {
@@ -269,7 +272,7 @@ std::unique_ptr<ExplorationSetup> make_exploration_setup(const ExploreSettings& 
   if (show_warnings)
     for (const auto& w : setup->work.decode.warnings) std::cerr << "meshforge: warning: " << w << "\n";
   setup->scenario = make_ppa_scenario(s.mode, *workload::parse_phase(s.scenario.phase), s.power_budget_w,
-                                      s.area_budget_mm2, s.min_tokens_per_second, s.fixed_clock_mhz);
+                                      s.area_budget_mm2, s.min_tokens_per_second, s.fixed_clock_mhz, s.max_ttft_s);
   search::EnvironmentConfig ec;
   ec.episode_steps = s.episode_steps;
   // Random search proposes complete designs; the other agents refine one (docs/mdp.md).

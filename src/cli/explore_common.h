@@ -30,7 +30,7 @@ struct ExploreSettings {
   int episode_steps = 8;
   std::string from;                  // seed design (shipped name or file); empty = none
   ScenarioOptions scenario;
-  double power_budget_w = 0, area_budget_mm2 = 0, min_tokens_per_second = -1, fixed_clock_mhz = -1;
+  double power_budget_w = 0, area_budget_mm2 = 0, min_tokens_per_second = -1, fixed_clock_mhz = -1, max_ttft_s = -1;
 
   std::map<std::string, std::string> to_run_info() const;
   // Throws InputError(file, key, reason) for a missing or malformed entry.

@@ -62,6 +62,26 @@ LayerUnits layer_units(const workload::Graph& graph) {
     u.weight_bytes.back() += ops[i].weight_bytes;
     u.graph_weight_bytes += ops[i].weight_bytes;
   }
+  // Storage owners and how hot their bytes are.
+  u.weight_owner.assign(ops.size(), -1);
+  int embedding = -1;
+  for (std::size_t i = 0; i < ops.size(); ++i)
+    if (ops[i].kind == workload::OpKind::embedding && ops[i].weight_bytes > 0 && embedding < 0) embedding = static_cast<int>(i);
+  std::vector<double> reads(ops.size(), 0.0);
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (ops[i].weight_bytes > 0) {
+      reads[i] += ops[i].weight_read_bytes;
+    } else if (ops[i].weight_read_bytes > 0 && embedding >= 0 && ops[i].kind == workload::OpKind::matmul) {
+      u.weight_owner[i] = embedding;  // tied LM head
+      reads[static_cast<std::size_t>(embedding)] += ops[i].weight_read_bytes;
+    }
+  }
+  for (std::size_t i = 0; i < ops.size(); ++i)
+    if (ops[i].weight_bytes > 0) u.cold_order.push_back(static_cast<int>(i));
+  std::stable_sort(u.cold_order.begin(), u.cold_order.end(), [&](int a, int b) {
+    return reads[static_cast<std::size_t>(a)] / ops[static_cast<std::size_t>(a)].weight_bytes <
+           reads[static_cast<std::size_t>(b)] / ops[static_cast<std::size_t>(b)].weight_bytes;
+  });
   return u;
 }
 
@@ -197,13 +217,24 @@ void plan_with_stages(const workload::Graph& graph, const LayerUnits& lu, const 
     plan.kv_bytes_total += st.kv_bytes;
     plan.kv_bytes_spilled += kv_overflow;
 
-    const float w_frac = st.weight_bytes > 0 ? static_cast<float>(overflow / st.weight_bytes) : 0.0f;
     const float kv_frac = st.kv_bytes > 0 ? static_cast<float>(kv_overflow / st.kv_bytes) : 0.0f;
-    for (int i = st.first_op; i < st.end_op; ++i) {
-      plan.op_weight_dram_fraction[static_cast<std::size_t>(i)] = w_frac;
-      plan.op_kv_dram_fraction[static_cast<std::size_t>(i)] = kv_frac;
-    }
+    for (int i = st.first_op; i < st.end_op; ++i) plan.op_kv_dram_fraction[static_cast<std::size_t>(i)] = kv_frac;
+    st.weight_bytes_to_spill = overflow;
     plan.weight_bytes_spilled += overflow;
+  }
+  // What does not fit goes to DRAM coldest bytes first: the WMEM keeps the bytes read most per
+  // byte stored, an embedding table (one row per token) goes first.
+  for (int i : lu.cold_order) {
+    auto& st = plan.stages[static_cast<std::size_t>(plan.op_stage[static_cast<std::size_t>(i)])];
+    if (st.weight_bytes_to_spill <= 0) continue;
+    const double stored = ops[static_cast<std::size_t>(i)].weight_bytes;
+    const double take = std::min(stored, st.weight_bytes_to_spill);
+    st.weight_bytes_to_spill -= take;
+    plan.op_weight_dram_fraction[static_cast<std::size_t>(i)] = static_cast<float>(take / stored);
+  }
+  for (int i = 0; i < n_ops; ++i) {
+    const int owner = lu.weight_owner.empty() ? -1 : lu.weight_owner[static_cast<std::size_t>(i)];
+    if (owner >= 0) plan.op_weight_dram_fraction[static_cast<std::size_t>(i)] = plan.op_weight_dram_fraction[static_cast<std::size_t>(owner)];
   }
 
   // Parameters of ops that are not in this step's graph (the vision tower during decode) still

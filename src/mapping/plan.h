@@ -25,7 +25,8 @@ struct Stage {
   int group_tiles = 0;
   ClassCounts class_counts{};          // tiles of each class in the region
   double weight_bytes = 0;             // parameters stored by the stage's ops
-  double weight_bytes_on_chip = 0;     // of which fit in the region's WMEM
+  double weight_bytes_on_chip = 0;     // of which fit in the region's WMEM (the most-read bytes)
+  double weight_bytes_to_spill = 0;    // scratch of the placement (0 once placed)
   double kv_bytes = 0;                 // KV cache of the stage's layers (whole context, batch)
   double kv_bytes_on_chip = 0;         // of which fit in AMEM
   double centroid_row = 0, centroid_col = 0;
@@ -54,6 +55,13 @@ struct LayerUnits {
   std::vector<int> end_op;             // one past each unit's last op
   std::vector<double> weight_bytes;    // parameters stored by each unit's ops
   double graph_weight_bytes = 0;       // all ops of the graph
+  // Ops that store weights, coldest first: by bytes read per step / bytes stored, counting the
+  // reads of ops that share the storage (a tied LM head reads the embedding table). Spill to
+  // DRAM takes the coldest bytes first (an embedding table is read one row per token).
+  std::vector<int> cold_order;
+  // Per op: the op whose stored weights it reads when it stores none itself (a tied LM head
+  // reads the input embedding), else -1.
+  std::vector<int> weight_owner;
 };
 LayerUnits layer_units(const workload::Graph& graph);
 

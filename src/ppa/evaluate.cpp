@@ -43,13 +43,35 @@ workload::Precision mac_precision(const workload::Scenario& s) {
 
 tech::MacFormat to_mac_format(workload::Precision p) { return static_cast<tech::MacFormat>(static_cast<int>(p)); }
 
+double format_bits(tech::MacFormat f) {
+  switch (f) {
+    case tech::MacFormat::fp32: return 32;
+    case tech::MacFormat::fp16:
+    case tech::MacFormat::bf16: return 16;
+    case tech::MacFormat::fp8:
+    case tech::MacFormat::int8: return 8;
+    case tech::MacFormat::int4: return 4;
+  }
+  return 16;
+}
+
+// The widest declared format (in MacFormat order: fp32, fp16, bf16, fp8, int8, int4).
+tech::MacFormat widest_format(arch::MacFormatSet set) {
+  for (int f = 0; f < 6; ++f)
+    if (set & arch::mac_format_bit(static_cast<tech::MacFormat>(f))) return static_cast<tech::MacFormat>(f);
+  return tech::MacFormat::fp16;
+}
+
 // Per tile class: everything that does not depend on the op.
 struct ClassModel {
   double lanes = 0, rows = 1, fetch = 1, port_bytes = 0;
+  tech::MacFormat exec = tech::MacFormat::fp16;  // the declared format the run's precision executes on
+  double exec_bits = 16, mac_energy_pj = 0;
   double core_mm2 = 0, vector_mm2 = 0, imem_mm2 = 0, wmem_mm2 = 0, amem_mm2 = 0, router_mm2 = 0;
   bool rom = false;
   double wmem_read_pj_bit = 0, amem_read_pj_bit = 0, amem_write_pj_bit = 0, imem_read_pj_bit = 0;
   double logic_cells_mm2 = 0;  // placed logic cells (no floorplan whitespace): clock and leakage
+  double vector_cells_mm2 = 0; // of which the MAC datapath and vector registers
 
 };
 
@@ -64,13 +86,22 @@ struct OpTerms {
   double compute = 0, issue = 0, local_act = 0, local_weight = 0, noc = 0, dram_weight = 0, dram_kv = 0,
          latency = 0;
   double noc_bytes_per_tile = 0;  // bytes each tile of the group sends (= receives) for this op
+  // A 2D array's rows hold tokens: a micro-batch of phi x m tokens may fill them less than m did.
+  double gemm_m = 0, rows = 1;
+  double row_factor(double phi) const {
+    if (rows <= 1 || gemm_m <= 0 || phi >= 1) return 1.0;
+    auto util = [&](double m) { return m / (std::ceil(m / rows - 1e-9) * rows); };
+    return util(gemm_m) / util(std::max(1.0, gemm_m * phi));
+  }
   double time(double phi) const {
-    return std::max({phi * compute, phi * issue, std::max(local_weight, phi * local_act), phi * noc,
+    const double rf = row_factor(phi);
+    return std::max({phi * compute * rf, phi * issue * rf, std::max(local_weight, phi * local_act), phi * noc,
                      dram_weight + phi * dram_kv}) +
            latency;
   }
   Bottleneck bound(double phi) const {
-    const double terms[] = {phi * compute, phi * issue, std::max(local_weight, phi * local_act), phi * noc,
+    const double rf = row_factor(phi);
+    const double terms[] = {phi * compute * rf, phi * issue * rf, std::max(local_weight, phi * local_act), phi * noc,
                             dram_weight + phi * dram_kv};
     const auto it = std::max_element(std::begin(terms), std::end(terms));
     if (latency > *it) return Bottleneck::latency;
@@ -124,7 +155,29 @@ struct PhaseScratch {
   std::vector<double> finish;
   std::vector<double> group_free;
   std::vector<double> stage_time;
+  std::vector<int> last_use;                  // per op: index of its last consumer (itself if none)
+  std::vector<int> mark;                      // scratch of live_activations
+  std::vector<double> stage_live;             // per stage: peak live activation bytes, whole step
+  std::vector<double> stage_act_capacity;     // per stage: AMEM bytes the KV cache leaves
+  std::vector<double> stage_mac_activity;     // per stage: share of the step its MAC arrays compute
 };
+
+// Per op, the index of its last consumer (itself when nothing reads it).
+std::vector<int> last_uses(const workload::Graph& g) {
+  std::vector<int> last(g.ops.size());
+  for (std::size_t i = 0; i < g.ops.size(); ++i) last[i] = static_cast<int>(i);
+  for (std::size_t i = 0; i < g.ops.size(); ++i)
+    for (int p : g.ops[i].producers) last[static_cast<std::size_t>(p)] = std::max(last[static_cast<std::size_t>(p)], static_cast<int>(i));
+  return last;
+}
+
+// Score constants (docs/ppa-score.md): the largest excess a penalty counts, and the base score
+// of a design that cannot run its scored phase, times the share of bytes it houses.
+constexpr double kMaxExcess = 10.0;
+constexpr double kCannotRunScore = 0.05;
+
+// Micro-batches (prompt chunks, sequences) the evaluator may split a step into.
+constexpr std::int64_t kMaxMicrobatches = 1 << 16;
 
 }  // namespace
 
@@ -142,6 +195,9 @@ const char* to_string(Bottleneck b) {
 
 const char* to_string(Mode m) { return m == Mode::performance ? "performance" : "low-power"; }
 
+// Time to first token: response-time limits of interactive systems (Miller 1968; Nielsen,
+// Usability Engineering 1993, ch. 5): 1 s keeps the user's flow of thought (performance mode),
+// 10 s is the limit of keeping their attention (low-power mode, an on-device assistant).
 Budgets defaults_for(Mode mode) {
   Budgets b;
   if (mode == Mode::low_power) {
@@ -150,6 +206,7 @@ Budgets defaults_for(Mode mode) {
     b.min_tokens_per_second = 1.0;   // assumption: one token per second keeps a chat usable
     b.power_reference_w = 0.010;     // 10 mW scores 0.5 (the paper reports < 13 mW)
     b.junction_temperature_c = 40;   // assumption: a milliwatt die sits near a warm ambient
+    b.max_time_to_first_token_s = 10;  // Nielsen's 10 s limit of keeping a user's attention
   }
   return b;
 }
@@ -169,18 +226,23 @@ struct Evaluator::Impl {
     if (prefill.units.end_op.empty() && !workload.prefill.ops.empty()) {
       prefill.units = mapping::layer_units(workload.prefill);
       prefill.exchange = exchanges(workload.prefill);
+      prefill.last_use = last_uses(workload.prefill);
     }
     if (decode.units.end_op.empty() && !workload.decode.ops.empty()) {
       decode.units = mapping::layer_units(workload.decode);
       decode.exchange = exchanges(workload.decode);
+      decode.last_use = last_uses(workload.decode);
     }
   }
 
 
   double macro_bytes(double capacity) const { return std::max(1024.0, std::min(capacity, micro.memory_macro_bytes_max)); }
 
-  void build_classes(const arch::Design& d, workload::Precision mac) {
-    const double mac_bits = 8.0 * workload::bytes_per_element(mac);
+  // Per class: lanes at the format the run executes on, datapath area of every declared format
+  // (a multi-format MAC shares its multiplier array: each further format adds a share of its own
+  // gates), energies. Appends a violation for a class that cannot represent the run's format.
+  void build_classes(const arch::Design& d, workload::Precision mac, std::vector<std::string>& violations) {
+    const tech::MacFormat run = to_mac_format(mac);
     const double nand2_mm2 = node.nand2_area_um2 * 1e-6;
     const double flop_mm2 = node.flop_area_um2 * 1e-6;
     const double ports = micro.router_ports;
@@ -191,12 +253,33 @@ struct Evaluator::Impl {
     for (std::size_t c = 0; c < d.tile_classes.size() && c < classes.size(); ++c) {
       const auto& t = d.tile_classes[c];
       ClassModel& m = classes[c];
-      m.lanes = std::max(1.0, t.vlen_bits / mac_bits);
+      const auto exec = arch::executing_format(t.mac_formats, run);
+      if (!exec) {
+        violations.push_back(fmt::format("tile_classes[{}].mac_formats: [{}] cannot represent {} exactly; "
+                                         "evaluated on the widest declared format",
+                                         c, arch::format_mac_formats(t.mac_formats), tech::to_string(run)));
+      }
+      m.exec = exec ? *exec : widest_format(t.mac_formats);
+      m.exec_bits = format_bits(m.exec);
+      const auto energy = node.mac_energy_pj.find(m.exec);
+      m.mac_energy_pj = energy != node.mac_energy_pj.end() ? energy->second : 0.0;
+      // Gates per bit of VLEN (per MAC row) of each declared format's lanes: the costliest, plus a
+      // share of each further one.
+      double gates_max = 0, gates_sum = 0;
+      for (int f = 0; f < 6; ++f) {
+        const auto fmt_f = static_cast<tech::MacFormat>(f);
+        if (!(t.mac_formats & arch::mac_format_bit(fmt_f))) continue;
+        const double per_bit = micro.mac_gates[static_cast<std::size_t>(f)] / format_bits(fmt_f);
+        gates_max = std::max(gates_max, per_bit);
+        gates_sum += per_bit;
+      }
+      const double gates_per_vlen_bit = gates_max + micro.mac_format_sharing * (gates_sum - gates_max);
+      m.lanes = std::max(1.0, t.vlen_bits / m.exec_bits);
       m.rows = t.mac_rows;
       m.fetch = t.fetch_width;
       m.port_bytes = micro.memory_port_vector_registers * t.vlen_bits / 8.0;
       m.core_mm2 = micro.scalar_core_gates * std::pow(t.fetch_width, micro.fetch_width_area_exponent) * nand2_mm2;
-      m.vector_mm2 = m.lanes * m.rows * micro.mac_gates[static_cast<std::size_t>(mac)] * nand2_mm2 +
+      m.vector_mm2 = t.vlen_bits * gates_per_vlen_bit * m.rows * nand2_mm2 +
                      micro.vector_registers * t.vlen_bits * flop_mm2;
       auto mem_mm2 = [&](double bytes, double density_factor) {
         return bytes * 8.0 / 1e6 / (tech::sram_density_mbit_per_mm2(node, macro_bytes(bytes)) * density_factor);
@@ -207,6 +290,7 @@ struct Evaluator::Impl {
       m.amem_mm2 = mem_mm2(static_cast<double>(t.amem_bytes), 1.0);
       m.router_mm2 = router;
       m.logic_cells_mm2 = m.core_mm2 + m.vector_mm2 + m.router_mm2;
+      m.vector_cells_mm2 = m.vector_mm2;
       // Blocks fill only part of the die: spread the floorplan overhead over every tile block.
       for (double* block : {&m.core_mm2, &m.vector_mm2, &m.imem_mm2, &m.wmem_mm2, &m.amem_mm2, &m.router_mm2})
         *block /= micro.floorplan_utilisation;
@@ -239,7 +323,7 @@ struct Evaluator::Impl {
     const double total_cols = gemm ? static_cast<double>(op.gemm.n) * static_cast<double>(op.gemm.count) : 0.0;
     const double n_split = gemm ? std::clamp(std::ceil(total_cols / std::max(1.0, lanes_avg)), 1.0, g) : g;
     const double k_split = gemm ? std::clamp(std::floor(g / n_split), 1.0, static_cast<double>(std::max<std::int64_t>(1, op.gemm.k))) : 1.0;
-    double rate_ideal = 0, rate_issued = 0, ports = 0;
+    double rate_ideal = 0, rate_issued = 0, ports = 0, rows_weighted = 0;
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
       const double n = st.class_counts[c] * scale;
       if (n <= 0) continue;
@@ -256,6 +340,7 @@ struct Evaluator::Impl {
         rate = n * m.lanes;
       }
       rate_ideal += rate;
+      rows_weighted += rate * m.rows;
       rate_issued += rate * std::min(1.0, m.fetch / ipv);
       ports += n * m.port_bytes;
     }
@@ -263,6 +348,10 @@ struct Evaluator::Impl {
     if (rate_ideal > 0) {
       t.compute = work / rate_ideal / f;
       t.issue = work / rate_issued / f;
+      if (gemm) {
+        t.gemm_m = static_cast<double>(op.gemm.m);
+        t.rows = rows_weighted / rate_ideal;
+      }
     }
     const double kv_local = (op.kv_read_bytes + op.kv_write_bytes) * (1.0 - kv_dram);
     t.local_weight = op.weight_read_bytes * (1.0 - w_dram) / ports / f;
@@ -345,9 +434,42 @@ struct Evaluator::Impl {
     return e;
   }
 
-  void evaluate_phase(const workload::Graph& graph, PhaseScratch& ps, const arch::Design& d,
-                      workload::Precision mac, double f, double v, double temperature_scale, PhaseReport& out,
-                      PowerBreakdown& power, Report& report) {
+  // Live activations of each stage's ops for the whole step (phi = 1), walked in op order: an
+  // op's output lives from the op until its last consumer; a stage's inputs from other stages
+  // live from the stage's start. Attention scores and probabilities are produced and consumed
+  // block by block (fused attention, Dao et al. 2022) and never live whole. Fills ps.stage_live.
+  void live_activations(const workload::Graph& graph, PhaseScratch& ps) const {
+    const auto& ops = graph.ops;
+    const auto& plan = ps.plan;
+    ps.stage_live.assign(plan.stages.size(), 0.0);
+    ps.mark.assign(ops.size(), -1);
+    auto streamed = [](OpKind k) { return k == OpKind::attention_scores || k == OpKind::softmax; };
+    for (std::size_t s = 0; s < plan.stages.size(); ++s) {
+      const auto& st = plan.stages[s];
+      double live = 0, peak = 0;
+      for (int i = st.first_op; i < st.end_op; ++i)
+        for (int p : ops[static_cast<std::size_t>(i)].producers)
+          if (p < st.first_op && ps.mark[static_cast<std::size_t>(p)] != static_cast<int>(s)) {
+            ps.mark[static_cast<std::size_t>(p)] = static_cast<int>(s);
+            if (!streamed(ops[static_cast<std::size_t>(p)].kind)) live += ops[static_cast<std::size_t>(p)].output_bytes;
+          }
+      for (int i = st.first_op; i < st.end_op; ++i) {
+        const auto& op = ops[static_cast<std::size_t>(i)];
+        if (!streamed(op.kind)) live += op.output_bytes;
+        peak = std::max(peak, live);
+        for (int p : op.producers) {
+          const auto pi = static_cast<std::size_t>(p);
+          const int last = std::min(ps.last_use[pi], st.end_op - 1);
+          if (last == i && !streamed(ops[pi].kind)) live -= ops[pi].output_bytes;
+        }
+        if (ps.last_use[static_cast<std::size_t>(i)] == i && !streamed(op.kind)) live -= op.output_bytes;
+      }
+      ps.stage_live[s] = peak;
+    }
+  }
+
+  void evaluate_phase(const workload::Graph& graph, PhaseScratch& ps, const arch::Design& d, double f, double v,
+                      double temperature_scale, PhaseReport& out, PowerBreakdown& power, Report& report) {
     {
       auto stages_buffer = std::move(out.stages);  // keep the capacity across evaluations
       out = PhaseReport{};
@@ -379,9 +501,27 @@ struct Evaluator::Impl {
                      plan.op_kv_dram_fraction[static_cast<std::size_t>(i)], d, f, link_bytes_eff, dram_bw);
     }
 
-    // 2.-4. Micro-batches: sequences in decode, prompt chunks in prefill. More micro-batches fill
-    // the pipeline but re-read each stage's weights once per micro-batch: pick the count (powers
-    // of two up to the work available) with the shortest step.
+    // 2. Live activations against the AMEM the KV cache leaves, per stage.
+    live_activations(graph, ps);
+    ps.stage_act_capacity.assign(static_cast<std::size_t>(stages), 0.0);
+    for (int s = 0; s < stages; ++s) {
+      const auto& st = plan.stages[static_cast<std::size_t>(s)];
+      double amem = 0;
+      for (std::size_t c = 0; c < d.tile_classes.size(); ++c) amem += st.class_counts[c] * static_cast<double>(d.tile_classes[c].amem_bytes);
+      ps.stage_act_capacity[static_cast<std::size_t>(s)] = std::max(0.0, amem - st.kv_bytes_on_chip);
+    }
+    // Bytes beyond AMEM for n micro-batches: each micro-batch's excess goes to DRAM and back.
+    auto activation_spill = [&](double n) {
+      double bytes = 0;
+      for (int s = 0; s < stages; ++s)
+        bytes += std::max(0.0, ps.stage_live[static_cast<std::size_t>(s)] / n - ps.stage_act_capacity[static_cast<std::size_t>(s)]) * n;
+      return 2.0 * bytes;
+    };
+
+    // 3.-4. Micro-batches: sequences in decode, prompt chunks in prefill. More micro-batches fill
+    // the pipeline and shrink the live activations but re-read each stage's weights once per
+    // micro-batch: pick the count (powers of two up to the work available) with the shortest step;
+    // beyond the pipeline's need only while activations still spill.
     const std::int64_t work_units = graph.scenario.phase == workload::Phase::decode
                                         ? graph.scenario.batch
                                         : graph.scenario.batch * graph.tokens_per_sequence;
@@ -395,18 +535,22 @@ struct Evaluator::Impl {
       dram_kv_bytes += (op.kv_read_bytes + op.kv_write_bytes) * kf;
       wmem_weight_bytes += op.weight_read_bytes * (1 - wf);
     }
-    double step = 0, sum_stages = 0, max_stage = 0, bubbles = 0, busy_total = 0;
+    double step = 0, sum_stages = 0, max_stage = 0, bubbles = 0, busy_total = 0, act_spill = 0;
     int n_mb = 1, last_mb = 1;
     std::array<double, kBottlenecks> bound_time{};
-    const std::int64_t max_mb = std::max<std::int64_t>(
+    const std::int64_t pipeline_mb = std::max<std::int64_t>(
         1, std::min<std::int64_t>(work_units, static_cast<std::int64_t>(micro.max_microbatches_per_stage * stages)));
+    const std::int64_t max_mb = std::max<std::int64_t>(1, std::min<std::int64_t>(work_units, kMaxMicrobatches));
     for (std::int64_t candidate = 1;; candidate *= 2) {
       const int mb = static_cast<int>(std::min<std::int64_t>(candidate, max_mb));
       last_mb = mb;
       const StepEstimate e = schedule(graph, ps, d, f, link_bytes_eff, hop_s, 1.0 / mb);
+      const double spill = activation_spill(mb);
       double t = e.sum_stages + e.transfers + (mb - 1) * e.max_stage;
-      if (dram_bw > 0) t = std::max(t, (dram_weight_bytes * mb + dram_kv_bytes) / dram_bw);
-      if (candidate == 1 || t < step) {
+      if (dram_bw > 0) t = std::max(t, (dram_weight_bytes * mb + dram_kv_bytes + spill) / dram_bw);
+      // Without DRAM a spill has nowhere to go: the fewest-spill count wins.
+      const bool better = candidate == 1 || (dram_bw > 0 || spill == act_spill ? t < step : spill < act_spill);
+      if (better) {
         step = t;
         n_mb = mb;
         sum_stages = e.sum_stages;
@@ -414,26 +558,46 @@ struct Evaluator::Impl {
         bubbles = e.bubbles;
         busy_total = e.busy;
         bound_time = e.bound_time;
+        act_spill = spill;
       }
-      if (mb >= max_mb) break;
+      if (mb >= max_mb || (mb >= pipeline_mb && spill == 0)) break;
     }
     if (!(step > 0)) step = 1.0 / f;
     // ps.stage_time holds the last candidate's schedule; redo it only if another count won.
     if (n_mb != last_mb) schedule(graph, ps, d, f, link_bytes_eff, hop_s, 1.0 / n_mb);
-    const double dram_bytes = dram_weight_bytes * n_mb + dram_kv_bytes;
+    const double dram_bytes = dram_weight_bytes * n_mb + dram_kv_bytes + (has_dram ? act_spill : 0.0);
     const double wmem_bytes = wmem_weight_bytes * n_mb;
+    out.activation_peak_bytes = 0;
+    for (double live : ps.stage_live) out.activation_peak_bytes = std::max(out.activation_peak_bytes, live / n_mb);
+    out.activation_spill_bytes = act_spill;
 
-    // 5. Energy per step (J).
+    // Bytes with no home: spilled weights and KV without DRAM, live activations beyond AMEM
+    // without DRAM, and whatever DRAM holds beyond its devices' capacity. A phase with such bytes
+    // cannot run: no throughput from data that is nowhere.
+    const double resident_dram = plan.weight_bytes_spilled + plan.kv_bytes_spilled;
+    if (!has_dram) {
+      out.unhoused_bytes = resident_dram + act_spill / 2.0;
+      if (act_spill > 0)
+        add_violation(report, fmt::format("activations: {:.3g} MB live per micro-batch do not fit in the AMEM the KV "
+                                                "cache leaves and the design has no DRAM",
+                                                out.activation_peak_bytes / 1e6));
+    } else if (report.dram_capacity_bytes > 0 && resident_dram > report.dram_capacity_bytes) {
+      out.unhoused_bytes = resident_dram - report.dram_capacity_bytes;
+      add_violation(report, fmt::format("dram: {:.4g} GB of weights and KV cache exceed the {:.4g} GB of {} {} devices",
+                                              resident_dram / 1e9, report.dram_capacity_bytes / 1e9, d.dram.channels, d.dram.kind));
+    }
+    out.runs = !(out.unhoused_bytes > 0);
+
+    // 5. Energy per step (J). A phase that cannot run does no work: only static power remains.
     const double vscale = tech::dynamic_energy_scale(node, v);
-    const double e_mac = node.mac_energy_pj.at(to_mac_format(mac)) * 1e-12;
-    const double mac_bits = 8.0 * workload::bytes_per_element(mac);
     const double pitch_mm = std::sqrt(std::max(1e-9, report.area.total() / d.tiles()));
     const double e_bit_hop = (node.router_energy_pj_per_bit + node.wire_energy_pj_per_bit_mm * pitch_mm) * 1e-12;
     double e_mac_total = 0, e_rf = 0, e_mem = 0, e_fetch = 0, e_noc = 0;
-    for (int s = 0; s < stages; ++s) {
+    ps.stage_mac_activity.assign(static_cast<std::size_t>(stages), 0.0);
+    for (int s = 0; s < stages && out.runs; ++s) {
       const auto& st = plan.stages[static_cast<std::size_t>(s)];
       // Region averages of the per-class figures, by tile count.
-      double lanes = 0, rows = 0, wr = 0, ar = 0, aw = 0, ir = 0;
+      double lanes = 0, rows = 0, wr = 0, ar = 0, aw = 0, ir = 0, e_mac = 0, mac_bits = 0;
       for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
         const double w = static_cast<double>(st.class_counts[c]) / st.tiles;
         lanes += w * classes[c].lanes;
@@ -442,8 +606,11 @@ struct Evaluator::Impl {
         ar += w * classes[c].amem_read_pj_bit;
         aw += w * classes[c].amem_write_pj_bit;
         ir += w * classes[c].imem_read_pj_bit;
+        e_mac += w * classes[c].mac_energy_pj * 1e-12;
+        mac_bits += w * classes[c].exec_bits;
       }
       const double g = st.group_tiles;
+      double compute_tile_s = 0;  // MAC-array busy time x tiles, over the step
       for (int i = st.first_op; i < st.end_op; ++i) {
         const auto& op = ops[static_cast<std::size_t>(i)];
         const bool gemm = is_gemm(op.kind) && op.gemm.count > 0;
@@ -464,9 +631,11 @@ struct Evaluator::Impl {
                   (op.input_bytes + op.kv_read_bytes * (1 - kf)) * 8.0 * ar +
                   (op.output_bytes + op.kv_write_bytes * (1 - kf)) * 8.0 * aw) * 1e-12;
         e_noc += ps.terms[static_cast<std::size_t>(i)].noc_bytes_per_tile * g * 8.0 * e_bit_hop;
+        compute_tile_s += ps.terms[static_cast<std::size_t>(i)].compute * ps.terms[static_cast<std::size_t>(i)].row_factor(1.0 / n_mb) * g;
       }
+      ps.stage_mac_activity[static_cast<std::size_t>(s)] = std::min(1.0, compute_tile_s / (st.tiles * step));
     }
-    for (int s = 0; s < stages; ++s)
+    for (int s = 0; s < stages && out.runs; ++s)
       for (int t = 0; t < stages; ++t) {
         const double bytes = plan.stage_traffic_bytes[static_cast<std::size_t>(s * stages + t)];
         if (bytes <= 0) continue;
@@ -475,16 +644,24 @@ struct Evaluator::Impl {
         const double hops = std::max(1.0, std::fabs(a.centroid_row - b.centroid_row) + std::fabs(a.centroid_col - b.centroid_col));
         e_noc += bytes * 8.0 * hops * e_bit_hop;
       }
-    const double e_dram = dram_bytes * 8.0 * dram_pj_bit * 1e-12;
+    const double e_dram = out.runs ? dram_bytes * 8.0 * dram_pj_bit * 1e-12 : 0.0;
 
     // 6. Static power: clock tree and leakage, with power gating by stage duty where allowed.
+    // Clock gating follows activity: an idle unit's leaf clocks stop (its gating cells and the
+    // trunk keep toggling, micro.idle_clock_fraction); the MAC datapath is clocked only while it
+    // computes, the core and router while their stage works.
     double clock_w = 0, leak_w = 0;
     const auto& leak = node.leakage.at(d.flavor);
     const double lscale = tech::leakage_scale(node, v) * temperature_scale;
+    const double idle = micro.idle_clock_fraction;
     double wake_j = 0;
     for (int s = 0; s < stages; ++s) {
       const auto& st = plan.stages[static_cast<std::size_t>(s)];
-      const double duty = std::min(1.0, n_mb * ps.stage_time[static_cast<std::size_t>(s)] / step);
+      const double duty = out.runs ? std::min(1.0, n_mb * ps.stage_time[static_cast<std::size_t>(s)] / step) : 0.0;
+      const double mac_active = out.runs ? std::min(duty, ps.stage_mac_activity[static_cast<std::size_t>(s)]) : 0.0;
+      const double off = d.power_gate_idle_tiles ? 0.0 : idle;  // clock share of a tile outside its duty
+      const double clocked_other = duty + (1.0 - duty) * off;
+      const double clocked_mac = mac_active + (duty - mac_active) * idle + (1.0 - duty) * off;
       for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
         const double n = st.class_counts[c];
         if (n <= 0) continue;
@@ -497,10 +674,9 @@ struct Evaluator::Impl {
         // SRAM keeps its contents (weights, KV) and so stays powered; logic and ROM can be gated.
         leak_w += n * lscale * (logic_leak * gate + rom_bits * leak.rom_pw_per_bit * 1e-12 * gate +
                                 sram_bits * leak.sram_pw_per_bit * 1e-12);
-        // Idle tiles are clock-gated (the trunk keeps toggling), or stopped entirely when power-gated.
-        const double clocked = duty + (1.0 - duty) * (d.power_gate_idle_tiles ? 0.0 : micro.idle_clock_fraction);
-        clock_w += n * node.clock_energy_pj_per_mm2_cycle * 1e-12 * m.logic_cells_mm2 * f * vscale * clocked;
-        if (d.power_gate_idle_tiles && duty < 1.0)
+        const double clocked_mm2 = m.vector_cells_mm2 * clocked_mac + (m.logic_cells_mm2 - m.vector_cells_mm2) * clocked_other;
+        clock_w += n * node.clock_energy_pj_per_mm2_cycle * 1e-12 * clocked_mm2 * f * vscale;
+        if (d.power_gate_idle_tiles && duty < 1.0 && out.runs)
           wake_j += n * micro.gating_wakeup_cycles_per_step * node.clock_energy_pj_per_mm2_cycle * 1e-12 * m.logic_cells_mm2 * vscale;
       }
     }
@@ -519,18 +695,23 @@ struct Evaluator::Impl {
     // 7. Figures of merit.
     const double tokens = static_cast<double>(graph.tokens);
     out.evaluated = true;
-    out.step_latency_s = step;
-    out.tokens_per_second = tokens / step;
-    out.ms_per_token = graph.scenario.phase == workload::Phase::decode ? step * 1e3 : step * 1e3 / tokens;
     out.power_w = power.total();
-    out.energy_per_token_j = out.power_w * step / tokens;
-    out.utilisation = graph.total_flops() / step / report.peak_flops_per_s;
+    out.pipeline_stages = stages;
+    out.microbatches = n_mb;
     const double roof_step = std::max({graph.total_flops() / report.peak_flops_per_s, wmem_bytes / n_mb / wmem_bandwidth_bytes_per_s,
                                        dram_bw > 0 ? dram_bytes / dram_bw : 0.0});
     out.roofline_tokens_per_second = roof_step > 0 ? tokens / roof_step : 0;
+    if (out.runs) {
+      out.step_latency_s = step;
+      out.tokens_per_second = tokens / step;
+      out.ms_per_token = graph.scenario.phase == workload::Phase::decode ? step * 1e3 : step * 1e3 / tokens;
+      out.energy_per_token_j = out.power_w * step / tokens;
+      out.utilisation = graph.total_flops() / step / report.peak_flops_per_s;
+    } else {
+      const double inf = std::numeric_limits<double>::infinity();
+      out.step_latency_s = out.ms_per_token = out.energy_per_token_j = inf;
+    }
     out.roofline_share = out.roofline_tokens_per_second > 0 ? out.tokens_per_second / out.roofline_tokens_per_second : 0;
-    out.pipeline_stages = stages;
-    out.microbatches = n_mb;
     double bound_sum = 0;
     for (double b : bound_time) bound_sum += b;
     for (std::size_t b = 0; b < out.bottleneck_share.size(); ++b)
@@ -555,9 +736,12 @@ struct Evaluator::Impl {
     report.weight_bytes_in_dram = has_dram ? plan.weight_bytes_spilled : 0;
     report.kv_bytes_on_chip = plan.kv_bytes_total - plan.kv_bytes_spilled;
     report.kv_bytes_in_dram = has_dram ? plan.kv_bytes_spilled : 0;
-    for (const auto& msg : plan.violations)
-      if (std::find(report.violations.begin(), report.violations.end(), msg) == report.violations.end())
-        report.violations.push_back(msg);
+    for (const auto& msg : plan.violations) add_violation(report, msg);
+  }
+
+  static void add_violation(Report& report, std::string msg) {
+    if (std::find(report.violations.begin(), report.violations.end(), msg) == report.violations.end())
+      report.violations.push_back(std::move(msg));
   }
 
   void area(const arch::Design& d, AreaBreakdown& a) const {
@@ -595,16 +779,25 @@ struct Evaluator::Impl {
 
     const auto& scen = (workload.decode.ops.empty() ? workload.prefill : workload.decode).scenario;
     const workload::Precision mac = mac_precision(scen);
-    const double f = d.clock_hz;
     const double v = arch::operating_supply_v(d, node);
+    // A clock the node cannot reach at this supply and cell flavour is evaluated at the one it
+    // can (validate_against_node has said so); the report carries both.
+    const double fmax = tech::max_frequency_hz(node, v, d.flavor);
+    const double f = std::min(d.clock_hz, fmax > 0 ? fmax : d.clock_hz);
+    r.requested_clock_hz = d.clock_hz;
     r.clock_hz = f;
     r.supply_v = v;
-    build_classes(d, mac);
+    if (f < d.clock_hz * (1 - 1e-9))
+      r.violations.push_back(fmt::format("clock_mhz: evaluated at {:.4g} MHz, the most node {} reaches at {:.3g} V with {} cells "
+                                         "(the design asks {:.4g} MHz)",
+                                         f / 1e6, node.name, v, arch::flavor_name(d.flavor), d.clock_hz / 1e6));
+    build_classes(d, mac, r.violations);
     class_counts.fill(0);
     for (int row = 0; row < d.rows; ++row)
       for (int col = 0; col < d.cols; ++col) class_counts[static_cast<std::size_t>(d.class_of(row, col))] += 1;
     area(d, r.area);
     r.area_mm2 = r.area.total();
+    check_package(d, r);
     double macs_per_cycle = 0, port_bytes_per_cycle = 0;
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
       macs_per_cycle += class_counts[c] * classes[c].lanes * classes[c].rows;
@@ -615,8 +808,9 @@ struct Evaluator::Impl {
 
     PowerBreakdown prefill_power, decode_power;
     const double temperature_scale = std::pow(2.0, (sc.budgets.junction_temperature_c - 25.0) / micro.leakage_doubling_c);
-    evaluate_phase(workload.prefill, prefill, d, mac, f, v, temperature_scale, r.prefill, prefill_power, r);
-    evaluate_phase(workload.decode, decode, d, mac, f, v, temperature_scale, r.decode, decode_power, r);
+    evaluate_phase(workload.prefill, prefill, d, f, v, temperature_scale, r.prefill, prefill_power, r);
+    evaluate_phase(workload.decode, decode, d, f, v, temperature_scale, r.decode, decode_power, r);
+    r.time_to_first_token_s = r.prefill.evaluated ? r.prefill.step_latency_s : 0.0;
 
     const bool decode_scored = sc.scored_phase == workload::Phase::decode && r.decode.evaluated;
     const PhaseReport& scored = decode_scored ? r.decode : r.prefill;
@@ -625,6 +819,30 @@ struct Evaluator::Impl {
     r.power_w = r.power.total();
     r.energy_per_token_j = scored.energy_per_token_j;
     score(d, sc, scored, r);
+  }
+
+  // DRAM PHYs need die edge ("beachfront"): a share of the perimeter of a square die of the
+  // design's area holds them, each as wide as its interface's PHY. HBM stacks sit beside the
+  // die on a silicon interposer, which has its own size limit.
+  void check_package(const arch::Design& d, Report& r) const {
+    const auto it = node.dram.find(d.dram.kind);
+    if (it == node.dram.end() || d.dram.channels <= 0) return;
+    const auto& di = it->second;
+    r.dram_capacity_bytes = di.capacity_bytes * d.dram.channels;
+    const double edge_mm = 4.0 * std::sqrt(r.area_mm2) * micro.dram_edge_share;
+    r.dram_channels_max = di.phy_edge_mm > 0 ? static_cast<int>(std::floor(edge_mm / di.phy_edge_mm + 1e-9)) : d.dram.channels;
+    if (d.dram.channels > r.dram_channels_max)
+      r.violations.push_back(fmt::format("dram.channels: {} {} PHYs need {:.0f} mm of die edge; a {:.0f} mm2 die offers {:.0f} mm "
+                                         "({:.0f}% of its perimeter) for {}",
+                                         d.dram.channels, d.dram.kind, d.dram.channels * di.phy_edge_mm, r.area_mm2, edge_mm,
+                                         100 * micro.dram_edge_share, r.dram_channels_max));
+    if (di.stack_footprint_mm2 > 0) {
+      r.interposer_mm2 = (r.area_mm2 + d.dram.channels * di.stack_footprint_mm2) * micro.interposer_area_overhead;
+      if (r.interposer_mm2 > micro.interposer_max_mm2)
+        r.violations.push_back(fmt::format("dram.channels: die and {} {} stacks need a {:.0f} mm2 interposer, above the {:.0f} mm2 "
+                                           "a silicon interposer reaches",
+                                           d.dram.channels, d.dram.kind, r.interposer_mm2, micro.interposer_max_mm2));
+    }
   }
 
   // docs/ppa-score.md
@@ -642,10 +860,17 @@ struct Evaluator::Impl {
       r.violations.push_back(fmt::format("budget.area: {:.1f} mm2 exceeds the area budget of {:.1f} mm2", r.area_mm2, b.area_budget_mm2));
       soft(r.area_mm2 / b.area_budget_mm2 - 1.0);
     }
-    const double fmax = tech::max_frequency_hz(node, r.supply_v);
-    if (d.clock_hz > fmax * 1.0001) soft(d.clock_hz / fmax - 1.0);
-    if (r.weight_bytes_on_chip < ppa_total_weights() && r.weight_bytes_in_dram == 0)
-      soft(1.0 - r.weight_bytes_on_chip / std::max(1.0, ppa_total_weights()));
+    if (d.clock_hz > r.clock_hz * 1.0001) soft(d.clock_hz / r.clock_hz - 1.0);
+    if (r.dram_channels_max < d.dram.channels && d.dram.channels > 0)
+      soft(static_cast<double>(d.dram.channels) / std::max(1, r.dram_channels_max) - 1.0);
+    if (r.interposer_mm2 > micro.interposer_max_mm2) soft(r.interposer_mm2 / micro.interposer_max_mm2 - 1.0);
+    if (b.max_time_to_first_token_s > 0 && r.prefill.evaluated && r.prefill.runs &&
+        r.time_to_first_token_s > b.max_time_to_first_token_s) {
+      r.violations.push_back(fmt::format("budget.time_to_first_token: {:.3g} s of prefill before the first token exceeds "
+                                         "the budget of {:.3g} s",
+                                         r.time_to_first_token_s, b.max_time_to_first_token_s));
+      soft(std::min(kMaxExcess, r.time_to_first_token_s / b.max_time_to_first_token_s - 1.0));
+    }
 
     double base = 0;
     if (sc.mode == Mode::performance) {
@@ -667,10 +892,16 @@ struct Evaluator::Impl {
       if (scored.tokens_per_second < b.min_tokens_per_second) {
         r.violations.push_back(fmt::format("budget.throughput: {:.3g} tokens/s ({}) is below the target of {:.3g} tokens/s",
                                            scored.tokens_per_second, r.scored_phase, b.min_tokens_per_second));
-        soft(std::min(10.0, b.min_tokens_per_second / std::max(1e-9, scored.tokens_per_second) - 1.0));
+        soft(std::min(kMaxExcess, b.min_tokens_per_second / std::max(1e-9, scored.tokens_per_second) - 1.0));
       }
       const double s_power = b.power_reference_w / (b.power_reference_w + r.power_w);
       base = 0.85 * s_power + 0.15 * (1.0 - std::min(1.0, r.area_mm2 / b.area_budget_mm2));
+    }
+    // A design that cannot run the scored phase (bytes with no home) earns only a small share for
+    // the bytes it does house, so a search still sees which way feasibility lies.
+    if (!scored.runs) {
+      const double need = std::max(1.0, ppa_total_weights() + r.kv_bytes_on_chip + r.kv_bytes_in_dram + scored.unhoused_bytes);
+      base = kCannotRunScore * std::clamp(1.0 - scored.unhoused_bytes / need, 0.0, 1.0);
     }
     r.feasible = r.violations.empty();
     // Hard violations (design rules, capacity without DRAM) halve the score on top of their

@@ -23,6 +23,7 @@ struct Budgets {
   double tokens_per_second_ceiling = 1e6;  // performance: log-scale top of the throughput score
   double fixed_clock_hz = 0;            // low-power: the clock the design must run at (0 = any)
   double min_tokens_per_second = 0;     // low-power: throughput target of the scored phase
+  double max_time_to_first_token_s = 1; // prefill latency budget (0 = none); see defaults_for
   double power_reference_w = 0.010;     // low-power: power at which the power score is 0.5
   double junction_temperature_c = 85;   // leakage is characterised at 25 C and doubles every ~22 C
 };

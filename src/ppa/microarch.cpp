@@ -66,6 +66,7 @@ Microarch load_microarch(const std::filesystem::path& data_dir) {
   Microarch m;
   constexpr const char* formats[] = {"fp32", "fp16", "bf16", "fp8", "int8", "int4"};
   for (std::size_t i = 0; i < 6; ++i) m.mac_gates[i] = r.value(std::string("mac_gates.") + formats[i]);
+  m.mac_format_sharing = r.value("mac_format_sharing");
   m.scalar_core_gates = r.value("scalar_core_gates");
   m.fetch_width_area_exponent = r.value("fetch_width_area_exponent");
   m.vector_registers = r.value("vector_registers");
@@ -93,6 +94,9 @@ Microarch load_microarch(const std::filesystem::path& data_dir) {
   m.router_ports = r.value("noc.router_ports");
   m.adaptive_routing_area_overhead = r.value("noc.adaptive_routing_area_overhead");
   m.adaptive_routing_load_relief = r.value("noc.adaptive_routing_load_relief");
+  m.dram_edge_share = r.value("package.dram_edge_share");
+  m.interposer_max_mm2 = r.value("package.interposer_max_mm2");
+  m.interposer_area_overhead = r.value("package.interposer_area_overhead");
   m.gating_residual_leakage = r.value("power_gating.residual_leakage");
   m.gating_wakeup_cycles_per_step = r.value("power_gating.wakeup_cycles_per_step");
   return m;

@@ -12,6 +12,7 @@ constexpr int kOpKinds = 10;  // workload::OpKind values
 
 struct Microarch {
   std::array<double, 6> mac_gates{};          // by workload::Precision order: fp32 fp16 bf16 fp8 int8 int4
+  double mac_format_sharing = 0;             // share of a further format's gates in a multi-format MAC
   double scalar_core_gates = 0;
   double fetch_width_area_exponent = 0;
   double vector_registers = 0;
@@ -34,6 +35,9 @@ struct Microarch {
   double router_ports = 0;
   double adaptive_routing_area_overhead = 0;
   double adaptive_routing_load_relief = 0;
+  double dram_edge_share = 0;               // share of the die perimeter DRAM PHYs may use
+  double interposer_max_mm2 = 0;            // largest silicon interposer (2.5D package)
+  double interposer_area_overhead = 0;      // interposer area / (die + stacks): spacing, routing
   double gating_residual_leakage = 0;
   double gating_wakeup_cycles_per_step = 0;
 };

@@ -22,6 +22,13 @@ struct StageReport {
 // One phase (prefill or decode) on the design.
 struct PhaseReport {
   bool evaluated = false;
+  // False when the design cannot run this phase at all: bytes (weights, KV cache, live
+  // activations) with no home, or beyond the DRAM's capacity. Then throughput is 0, latency and
+  // energy per token are infinite (JSON null), and power is what the idle chip draws.
+  bool runs = true;
+  double unhoused_bytes = 0;          // bytes that fit nowhere (0 when it runs)
+  double activation_peak_bytes = 0;   // live activations of the busiest stage, per micro-batch
+  double activation_spill_bytes = 0;  // of them, beyond AMEM: to DRAM and back, per step
   double tokens_per_second = 0;       // tokens produced (decode) or consumed (prefill) per second
   double ms_per_token = 0;            // decode: time between tokens of one sequence; prefill: step time / tokens
   double step_latency_s = 0;          // one step: decode = one token for each sequence; prefill = time to first token
@@ -60,8 +67,13 @@ struct Report {
   double power_w = 0;
   double area_mm2 = 0;
   double energy_per_token_j = 0;        // of the scored phase
-  double clock_hz = 0;
+  double clock_hz = 0;                  // the clock evaluated: the design's, or the node's fmax when it asks more
+  double requested_clock_hz = 0;        // the design's clock_mhz
   double supply_v = 0;
+  double dram_capacity_bytes = 0;       // of all DRAM devices / stacks
+  int dram_channels_max = 0;            // the die edge's room for DRAM PHYs (beachfront)
+  double interposer_mm2 = 0;            // silicon interposer under die and HBM stacks (0 = none)
+  double time_to_first_token_s = 0;     // the prefill step: the whole prompt (and images), batch included
   double peak_flops_per_s = 0;
   double weight_bytes_on_chip = 0, weight_bytes_in_dram = 0;
   double kv_bytes_on_chip = 0, kv_bytes_in_dram = 0;

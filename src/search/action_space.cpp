@@ -200,6 +200,7 @@ arch::TileClass decode_class(const Eigen::VectorXd& a, int cls, const ActionBoun
   t.wmem_bytes = snap_size(log_value(u(ActionSpace::kWmem), static_cast<double>(b.wmem_min), static_cast<double>(b.wmem_max)), b.wmem_min, b.wmem_max);
   t.amem_bytes = snap_size(log_value(u(ActionSpace::kAmem), static_cast<double>(b.amem_min), static_cast<double>(b.amem_max)), b.amem_min, b.amem_max);
   t.weight_storage = u(ActionSpace::kStorage) < 0.5 ? arch::WeightStorage::sram : arch::WeightStorage::rom;
+  t.mac_formats = b.mac_formats;
   return t;
 }
 
@@ -233,17 +234,18 @@ const char* to_string(LayoutPattern p) {
   return "?";
 }
 
-ClockChoice choose_clock(const tech::Node& node, double f_hz) {
+ClockChoice choose_clock(const tech::Node& node, double f_hz, tech::Flavor flavor) {
   const double vmax = 1.1 * node.vdd_nominal;
   ClockChoice c;
-  c.clock_hz = std::min(f_hz, tech::max_frequency_hz(node, vmax));
+  c.clock_hz = std::min(f_hz, std::floor(tech::max_frequency_hz(node, vmax, flavor) / kClockGridHz) * kClockGridHz);
   if (!(c.clock_hz > 0)) c.clock_hz = kClockGridHz;
-  if (c.clock_hz <= node.fmax_hz) return c;  // automatic supply (<= vdd_nominal) reaches it
+  // The automatic supply (<= vdd_nominal) reaches it.
+  if (c.clock_hz <= tech::max_frequency_hz(node, node.vdd_nominal, flavor)) return c;
   // Overdrive: the lowest supply on a 1 mV grid that reaches the clock.
-  double v = std::ceil(tech::min_vdd_for_frequency(node, c.clock_hz) * 1000.0 - 1e-9) / 1000.0;
+  double v = std::ceil(tech::min_vdd_for_frequency(node, c.clock_hz, flavor) * 1000.0 - 1e-9) / 1000.0;
   v = std::clamp(v, node.vdd_nominal, vmax);
   c.supply_v = v;
-  c.clock_hz = std::min(c.clock_hz, tech::max_frequency_hz(node, v));
+  c.clock_hz = std::min(c.clock_hz, tech::max_frequency_hz(node, v, flavor));
   return c;
 }
 
@@ -258,6 +260,13 @@ ActionSpace::ActionSpace(const tech::Node& node, const ppa::Workload& workload, 
 
   const workload::Graph& main = workload.decode.ops.empty() ? workload.prefill : workload.decode;
   const double weights = main.total_weight_bytes();
+  {  // as the evaluator: MAC lanes run the wider of the weight and activation formats
+    const auto& s = main.scenario;
+    const auto run = workload::bytes_per_element(s.weight_precision) > workload::bytes_per_element(s.activation_precision)
+                         ? s.weight_precision
+                         : s.activation_precision;
+    b.mac_formats = arch::mac_format_bit(static_cast<tech::MacFormat>(static_cast<int>(run)));
+  }
   b.wmem_max = std::clamp(next_pow2(weights), kMiB, kGiB);
   double kv = 0;
   for (const auto& op : workload.decode.ops) kv += std::max(op.kv_read_bytes, op.kv_write_bytes);
@@ -325,7 +334,9 @@ arch::Design ActionSpace::decode(const Eigen::VectorXd& a) const {
     f = std::round(log_value(unit(a, kClock), b.clock_min_hz, b.clock_max_hz) / kClockGridHz) * kClockGridHz;
     f = std::clamp(f, kClockGridHz, b.clock_max_hz);
   }
-  const ClockChoice clock = choose_clock(node_, f);
+  // Low-leakage cells are slower: the flavour bounds the clock, so it is decoded first.
+  d.flavor = unit(a, kFlavor) < 0.5 ? tech::Flavor::high_performance : tech::Flavor::low_leakage;
+  const ClockChoice clock = choose_clock(node_, f, d.flavor);
   d.clock_hz = clock.clock_hz;
   d.supply_v = clock.supply_v;
 
@@ -370,7 +381,6 @@ arch::Design ActionSpace::decode(const Eigen::VectorXd& a) const {
   const int kinds = static_cast<int>(b.dram_kinds.size());
   d.dram.kind = b.dram_kinds[static_cast<std::size_t>(level(unit(a, kDramKind), kinds))];
   d.dram.channels = d.dram.kind == "none" ? 0 : 1 + level(unit(a, kDramChannels), b.max_dram_channels);
-  d.flavor = unit(a, kFlavor) < 0.5 ? tech::Flavor::high_performance : tech::Flavor::low_leakage;
   d.power_gate_idle_tiles = unit(a, kPowerGating) >= 0.5;
   return d;
 }

@@ -44,6 +44,9 @@ struct ActionBounds {
   int max_stages = 1;                   // pipeline depth: the model's layer units
   std::vector<std::string> dram_kinds;  // "none" first, then the node's interfaces (sorted)
   int max_dram_channels = 8;
+  // The MAC format the workload runs: decoded designs build their lanes for it (a chip made for
+  // the model), so their area is that of the format they run.
+  arch::MacFormatSet mac_formats = arch::mac_format_bit(tech::MacFormat::fp16);
 };
 
 class ActionSpace {
@@ -93,6 +96,6 @@ struct ClockChoice {
   double clock_hz = 0;
   double supply_v = 0;
 };
-ClockChoice choose_clock(const tech::Node& node, double f_hz);
+ClockChoice choose_clock(const tech::Node& node, double f_hz, tech::Flavor flavor = tech::Flavor::high_performance);
 
 }  // namespace meshforge::search

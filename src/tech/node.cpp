@@ -69,7 +69,7 @@ class Reader {
   }
 
   // A plain positive, finite number.
-  double plain_number(const YAML::Node& n, const std::string& path) const {
+  double plain_number(const YAML::Node& n, const std::string& path, bool may_be_zero = false) const {
     if (!n.IsScalar()) fail(path, "expected a number");
     double v = 0;
     try {
@@ -78,18 +78,19 @@ class Reader {
       fail(path, fmt::format("'{}' is not a number", n.Scalar()));
     }
     if (!std::isfinite(v)) fail(path, fmt::format("'{}' is not a finite number", n.Scalar()));
-    if (v <= 0) fail(path, fmt::format("must be positive, got {}", n.Scalar()));
+    if (may_be_zero ? v < 0 : v <= 0)
+      fail(path, fmt::format("must be {}, got {}", may_be_zero ? "zero or positive" : "positive", n.Scalar()));
     return v;
   }
 
   // {value, source | assumption}; records the source text.
-  double sourced(const YAML::Node& n, const std::string& path) {
+  double sourced(const YAML::Node& n, const std::string& path, bool may_be_zero = false) {
     if (!n.IsMap())
       fail(path, "expected {value: <number>, source: \"...\"} or {value: ..., assumption: \"...\"}");
     check_keys(n, path, {"value", "source", "assumption"});
     const YAML::Node value = n["value"];
     if (!value.IsDefined() || value.IsNull()) fail(join(path, "value"), "required field is missing");
-    const double v = plain_number(value, path);
+    const double v = plain_number(value, path, may_be_zero);
     std::string text;
     for (const char* key : {"source", "assumption"}) {
       const YAML::Node s = n[key];
@@ -105,9 +106,10 @@ class Reader {
     return v;
   }
 
-  double field(const YAML::Node& parent, const std::string& key, const std::string& parent_path) {
+  double field(const YAML::Node& parent, const std::string& key, const std::string& parent_path,
+               bool may_be_zero = false) {
     const std::string path = join(parent_path, key);
-    return sourced(child(parent, key, path), path);
+    return sourced(child(parent, key, path), path, may_be_zero);
   }
 
   std::string text(const YAML::Node& parent, const std::string& key) const {
@@ -124,7 +126,7 @@ class Reader {
                 "mac_energy_pj", "register_file_energy_pj_per_bit", "instruction_energy_pj",
                 "wire_energy_pj_per_bit_mm", "router_energy_pj_per_bit",
                 "router_area_mm2_per_kbit_buffer", "crossbar_area_mm2_per_port2_bit",
-                "clock_energy_pj_per_mm2_cycle", "dram", "vdd_nominal", "vdd_min", "vdd_guard_band", "vth", "alpha",
+                "clock_energy_pj_per_mm2_cycle", "dram", "vdd_nominal", "vdd_min", "vdd_guard_band", "vth", "alpha", "subthreshold_swing_mv_per_decade",
                 "fmax_hz", "leakage", "leakage_voltage_exponent", "io_ring_area_mm2",
                 "reticle_limit_mm2"});
 
@@ -173,6 +175,7 @@ class Reader {
     node_.vth = field(root, "vth", "");
     node_.alpha = field(root, "alpha", "");
     node_.fmax_hz = field(root, "fmax_hz", "");
+    node_.subthreshold_swing_v_per_decade = field(root, "subthreshold_swing_mv_per_decade", "") * 1e-3;
     if (node_.vdd_min > node_.vdd_nominal)
       fail("vdd_min", fmt::format("{} V is above vdd_nominal {} V", node_.vdd_min, node_.vdd_nominal));
     if (node_.vth >= node_.vdd_min)
@@ -181,6 +184,10 @@ class Reader {
       fail("alpha", fmt::format("{} is outside the alpha-power law's range [1, 2]", node_.alpha));
 
     read_leakage(child(root, "leakage", "leakage"));
+    if (threshold_v(node_, Flavor::low_leakage) >= node_.vdd_nominal)
+      fail("subthreshold_swing_mv_per_decade",
+           fmt::format("puts the low-leakage threshold at {:.3f} V, at or above vdd_nominal {} V",
+                       threshold_v(node_, Flavor::low_leakage), node_.vdd_nominal));
     node_.leakage_voltage_exponent = field(root, "leakage_voltage_exponent", "");
     node_.io_ring_area_mm2 = field(root, "io_ring_area_mm2", "");
     node_.reticle_limit_mm2 = field(root, "reticle_limit_mm2", "");
@@ -220,7 +227,7 @@ class Reader {
       const YAML::Node d = kv.second;
       check_keys(d, path,
                  {"bandwidth_bytes_per_s", "energy_pj_per_bit", "phy_area_mm2",
-                  "phy_static_power_w", "capacity_bytes"});
+                  "phy_static_power_w", "capacity_bytes", "phy_edge_mm", "stack_footprint_mm2"});
       DramInterface di;
       di.name = name;
       di.bandwidth_bytes_per_s = field(d, "bandwidth_bytes_per_s", path);
@@ -228,6 +235,8 @@ class Reader {
       di.phy_area_mm2 = field(d, "phy_area_mm2", path);
       di.phy_static_power_w = field(d, "phy_static_power_w", path);
       di.capacity_bytes = field(d, "capacity_bytes", path);
+      di.phy_edge_mm = field(d, "phy_edge_mm", path);
+      di.stack_footprint_mm2 = field(d, "stack_footprint_mm2", path, true);
       node_.dram[name] = di;
     }
   }
@@ -251,9 +260,9 @@ class Reader {
 };
 
 // Alpha-power-law drive term (V - Vth)^alpha / V; 0 at or below threshold.
-double drive(const Node& node, double vdd) {
-  if (vdd <= node.vth || vdd <= 0) return 0.0;
-  return std::pow(vdd - node.vth, node.alpha) / vdd;
+double drive(const Node& node, double vdd, double vth) {
+  if (vdd <= vth || vdd <= 0) return 0.0;
+  return std::pow(vdd - vth, node.alpha) / vdd;
 }
 
 // Bracketing of a macro size among the characterised points: index of the lower point and the
@@ -357,30 +366,39 @@ double sram_write_energy_pj_per_bit(const Node& node, double macro_bytes) {
       node, macro_bytes, [](const SramMacroPoint& p) { return p.write_energy_pj_per_bit; }, true);
 }
 
-double max_frequency_hz(const Node& node, double vdd) {
-  const double nominal = drive(node, node.vdd_nominal);
-  if (nominal <= 0) return 0.0;
-  return node.fmax_hz * drive(node, vdd) / nominal;
+double threshold_v(const Node& node, Flavor flavor) {
+  if (flavor == Flavor::high_performance) return node.vth;
+  const auto hp = node.leakage.find(Flavor::high_performance);
+  const auto fl = node.leakage.find(flavor);
+  if (hp == node.leakage.end() || fl == node.leakage.end() || !(fl->second.logic_mw_per_mm2 > 0)) return node.vth;
+  const double decades = std::log10(hp->second.logic_mw_per_mm2 / fl->second.logic_mw_per_mm2);
+  return node.vth + std::max(0.0, decades) * node.subthreshold_swing_v_per_decade;
 }
 
-double min_vdd_for_frequency(const Node& node, double f_hz) {
-  if (f_hz <= max_frequency_hz(node, node.vdd_min)) return node.vdd_min;
+double max_frequency_hz(const Node& node, double vdd, Flavor flavor) {
+  const double nominal = drive(node, node.vdd_nominal, node.vth);
+  if (nominal <= 0) return 0.0;
+  return node.fmax_hz * drive(node, vdd, threshold_v(node, flavor)) / nominal;
+}
+
+double min_vdd_for_frequency(const Node& node, double f_hz, Flavor flavor) {
+  if (f_hz <= max_frequency_hz(node, node.vdd_min, flavor)) return node.vdd_min;
   double lo = node.vdd_min;
   double hi = node.vdd_nominal;
-  if (f_hz > node.fmax_hz) {
+  if (f_hz > max_frequency_hz(node, node.vdd_nominal, flavor)) {
     // Above fmax: extrapolate the law upwards (the caller reports the violation).
     lo = node.vdd_nominal;
     hi = 2.0 * node.vdd_nominal;
-    while (max_frequency_hz(node, hi) < f_hz) {
+    while (max_frequency_hz(node, hi, flavor) < f_hz) {
       lo = hi;
       hi *= 2.0;
       if (hi > 1000.0 * node.vdd_nominal) return std::numeric_limits<double>::infinity();
     }
   }
-  if (f_hz >= max_frequency_hz(node, hi)) return hi;
+  if (f_hz >= max_frequency_hz(node, hi, flavor)) return hi;
   for (int iter = 0; iter < 200 && hi - lo > 1e-12; ++iter) {
     const double mid = 0.5 * (lo + hi);
-    if (max_frequency_hz(node, mid) >= f_hz)
+    if (max_frequency_hz(node, mid, flavor) >= f_hz)
       hi = mid;
     else
       lo = mid;

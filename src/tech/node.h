@@ -35,6 +35,8 @@ struct DramInterface {
   double phy_area_mm2 = 0;              // per PHY / stack, on the logic die
   double phy_static_power_w = 0;        // per PHY when enabled
   double capacity_bytes = 0;            // per device / stack
+  double phy_edge_mm = 0;               // die edge ("beachfront") one PHY needs
+  double stack_footprint_mm2 = 0;       // on the interposer beside the die (HBM); 0 = off-package
 };
 
 struct Leakage {
@@ -70,8 +72,9 @@ struct Node {
   double vdd_nominal = 0;
   double vdd_min = 0;
   double vdd_guard_band = 0;            // sign-off margin over the typical-corner supply (fraction)
-  double vth = 0;
+  double vth = 0;                       // high-performance (hp) cells; threshold_v() gives each flavour's
   double alpha = 0;
+  double subthreshold_swing_v_per_decade = 0;  // sets the threshold step between flavours
   double fmax_hz = 0;                   // at vdd_nominal, typical corner
   std::map<Flavor, Leakage> leakage;    // hp and ll
   double leakage_voltage_exponent = 0;  // leakage ~ (V / Vnom)^exponent (DIBL); assumption
@@ -95,11 +98,15 @@ double sram_density_mbit_per_mm2(const Node& node, double macro_bytes);
 double sram_read_energy_pj_per_bit(const Node& node, double macro_bytes);
 double sram_write_energy_pj_per_bit(const Node& node, double macro_bytes);
 
-// Highest clock at supply vdd (alpha-power law through fmax at vdd_nominal); 0 below vth.
-double max_frequency_hz(const Node& node, double vdd);
-// Lowest supply in [vdd_min, vdd_nominal] that reaches f_hz; a value above vdd_nominal when
-// f_hz > fmax_hz (the caller reports that as a violation).
-double min_vdd_for_frequency(const Node& node, double f_hz);
+// Effective threshold of a device flavour's cells: hp cells have node.vth; a flavour whose logic
+// leaks 10^k times less has a threshold k x the subthreshold swing higher (I_off ~ 10^(-Vth/S)).
+double threshold_v(const Node& node, Flavor flavor);
+// Highest clock at supply vdd for cells of a flavour (alpha-power law through fmax at vdd_nominal
+// for hp cells); 0 at or below the flavour's threshold. Low-leakage cells are slower at any supply.
+double max_frequency_hz(const Node& node, double vdd, Flavor flavor = Flavor::high_performance);
+// Lowest supply in [vdd_min, vdd_nominal] that reaches f_hz with cells of a flavour; a value above
+// vdd_nominal when f_hz exceeds the flavour's fmax at nominal (the caller reports the violation).
+double min_vdd_for_frequency(const Node& node, double f_hz, Flavor flavor = Flavor::high_performance);
 // Dynamic energy scale relative to nominal: (vdd / vdd_nominal)^2.
 double dynamic_energy_scale(const Node& node, double vdd);
 // Leakage power scale relative to nominal: (vdd / vdd_nominal)^leakage_voltage_exponent.

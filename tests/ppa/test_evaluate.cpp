@@ -204,11 +204,14 @@ TEST(Score, LowPowerModeRewardsLessPowerAtTheFixedClock) {
   d.tile_classes[0].wmem_bytes = 24 << 20;
   d.tile_classes[0].weight_storage = arch::WeightStorage::rom;
   d.tile_classes[0].vlen_bits = 256;
+  d.tile_classes[0].mac_formats = arch::mac_format_bit(tech::MacFormat::int8);
+  d.tile_classes[0].amem_bytes = 2 << 20;  // the KV cache must have a home
   d.clock_hz = 10e6;
   d.flavor = tech::Flavor::low_leakage;
   Scenario lp;
   lp.mode = Mode::low_power;
   lp.budgets = defaults_for(Mode::low_power);
+  lp.budgets.max_time_to_first_token_s = 0;  // about leakage: this small design prefills slowly
   const Report ll = evaluate(smol, node("22nm"), micro(), d, lp);
   d.flavor = tech::Flavor::high_performance;
   const Report hp = evaluate(smol, node("22nm"), micro(), d, lp);

@@ -65,6 +65,7 @@ std::vector<std::pair<std::string, double>> numeric_fields(const Node& n) {
       {"vdd_guard_band", n.vdd_guard_band},
       {"vth", n.vth},
       {"alpha", n.alpha},
+      {"subthreshold_swing_mv_per_decade", n.subthreshold_swing_v_per_decade * 1e3},
       {"fmax_hz", n.fmax_hz},
       {"leakage_voltage_exponent", n.leakage_voltage_exponent},
       {"io_ring_area_mm2", n.io_ring_area_mm2},
@@ -86,6 +87,9 @@ std::vector<std::pair<std::string, double>> numeric_fields(const Node& n) {
     f.emplace_back(p + "phy_area_mm2", d.phy_area_mm2);
     f.emplace_back(p + "phy_static_power_w", d.phy_static_power_w);
     f.emplace_back(p + "capacity_bytes", d.capacity_bytes);
+    f.emplace_back(p + "phy_edge_mm", d.phy_edge_mm);
+    // Zero for devices off the package (everything but HBM): kept positive-checked via max().
+    f.emplace_back(p + "stack_footprint_mm2", std::max(d.stack_footprint_mm2, 1e-30));
   }
   for (const auto& [flavor, l] : n.leakage) {
     const std::string p = "leakage." + std::string(to_string(flavor)) + ".";
