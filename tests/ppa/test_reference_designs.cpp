@@ -4,6 +4,8 @@
 // Also: the published chips stay within the tolerances docs/validation.md states.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "ppa/evaluate.h"
@@ -43,6 +45,10 @@ TEST_P(ReferenceDesign, FixedValues) {
   const auto& ref = GetParam();
   const Report r = run(ref.design, ref.node, workload_of(ref.model, ref.precision), ref.mode);
   constexpr double kRel = 1e-9;
+  // MESHFORGE_PRINT_REFERENCE=1 prints the values to paste after a deliberate model change.
+  if (std::getenv("MESHFORGE_PRINT_REFERENCE"))
+    std::printf("%s %s: %.17g, %.17g, %.17g, %.17g, %.17g\n", ref.design, ref.node, r.prefill.tokens_per_second,
+                r.decode.tokens_per_second, r.power_w, r.area_mm2, r.ppa_score);
   EXPECT_NEAR(r.prefill.tokens_per_second, ref.prefill_tps, kRel * ref.prefill_tps);
   EXPECT_NEAR(r.decode.tokens_per_second, ref.decode_tps, kRel * ref.decode_tps);
   EXPECT_NEAR(r.power_w, ref.power_w, kRel * ref.power_w);
@@ -53,18 +59,18 @@ TEST_P(ReferenceDesign, FixedValues) {
 INSTANTIATE_TEST_SUITE_P(
     Shipped, ReferenceDesign,
     ::testing::Values(
-        Reference{"llama-3.1-8b-41x42", "3nm", "llama-3.1-8b", Mode::performance, workload::Precision::fp16, 337611.785382554, 1162.1132631545127, 297.3007139423776, 6056.011633895531, 5.455242979769881e-21},
-        Reference{"llama-3.1-8b-41x42", "5nm", "llama-3.1-8b", Mode::performance, workload::Precision::fp16, 337611.785382554, 1162.1132631545127, 405.17366507455654, 6541.37874129201, 2.4479203279983362e-24},
-        Reference{"smolvlm-10mhz", "3nm", "smolvlm-256m-instruct", Mode::low_power, workload::Precision::int8, 42.16466245070606, 63.08451921960483, 0.0035590834724959952, 88.0663482548628, 0.7614898146423852},
-        Reference{"smolvlm-10mhz", "28nm", "smolvlm-256m-instruct", Mode::low_power, workload::Precision::int8, 42.16466245070606, 63.08451921960483, 0.02173749081132313, 530.4112793510259, 0.325092810054717},
-        Reference{"small-4x4", "16nm", "smolvlm-256m-instruct", Mode::performance, workload::Precision::int8, 499.5110099239906, 186.84037035668993, 1.9350010556936772, 30.399974927327968, 0.408485774943275}));
+        Reference{"llama-3.1-8b-41x42", "3nm", "llama-3.1-8b", Mode::performance, workload::Precision::fp16, 275903.59999564226, 1572.0693860862273, 239.58061599127149, 6056.0116338955313, 1.8772992550503094e-22},
+        Reference{"llama-3.1-8b-41x42", "5nm", "llama-3.1-8b", Mode::performance, workload::Precision::fp16, 275903.59999564226, 1572.0693860862273, 300.64110235661957, 6541.3787412920101, 2.8686406673523031e-25},
+        Reference{"smolvlm-10mhz", "3nm", "smolvlm-256m-instruct", Mode::low_power, workload::Precision::int8, 181.70865190904658, 63.084519219604829, 0.0055155393883491452, 92.808008926862797, 0.6816126903649069},
+        Reference{"smolvlm-10mhz", "28nm", "smolvlm-256m-instruct", Mode::low_power, workload::Precision::int8, 181.70865190904658, 63.084519219604829, 0.047815310351929166, 598.94882815102596, 0.19230854657833968},
+        Reference{"small-4x4", "16nm", "smolvlm-256m-instruct", Mode::performance, workload::Precision::int8, 499.59754178467239, 190.71701577881433, 1.9308315961209523, 31.537461647327973, 0.00027663174145399125}));
 
-// Published chips (docs/validation.md): Llama 3.1 8B prefill, batch 16 x 512, native precision.
-Report chip(const std::string& name, const std::string& node, workload::Precision p) {
-  static const Workload int8 = workload_of("llama-3.1-8b", workload::Precision::int8, 16, 512);
-  static const Workload fp16 = workload_of("llama-3.1-8b", workload::Precision::fp16, 16, 512);
-  return run("chips/" + name, node, p == workload::Precision::int8 ? int8 : fp16, Mode::performance,
-             workload::Phase::prefill);
+// Published chips (docs/validation.md, data/chips/published.yaml): a prefill of batch 16 x 512 at
+// the chip's native precision, of Llama 3.1 8B or, where its weights and KV cache have no home on
+// the chip, of a smaller shipped model.
+Report chip(const std::string& name, const std::string& node, workload::Precision p,
+            const std::string& model = "llama-3.1-8b") {
+  return run("chips/" + name, node, workload_of(model, p, 16, 512), Mode::performance, workload::Phase::prefill);
 }
 
 double on_die_w(const Report& r) { return r.prefill.power_w - r.power.dram; }
@@ -77,14 +83,15 @@ TEST(PublishedChips, StayWithinTheStatedTolerances) {
   EXPECT_GT(on_die_w(tpu), 28.0 / 2);   // within 2x of 28-40 W busy
   EXPECT_LT(on_die_w(tpu), 40.0 * 2);
 
-  const Report wormhole = chip("wormhole-n150", "12nm", workload::Precision::fp16);
+  const Report wormhole = chip("wormhole-n150", "12nm", workload::Precision::fp16, "smolvlm-instruct");
   EXPECT_NEAR(wormhole.peak_flops_per_s / 74e12, 1.0, 0.15);  // 80 tiles modelled, 72 active
   EXPECT_GT(wormhole.area_mm2, 670.0 / 3);
 
-  const Report simba = chip("simba-chiplet", "16nm", workload::Precision::int8);
+  const Report simba = chip("simba-chiplet", "16nm", workload::Precision::int8, "smolvlm-256m-instruct");
   EXPECT_NEAR(simba.peak_flops_per_s / 4.01e12, 1.0, 0.25);
 
-  const Report gap9 = chip("gap9", "22nm", workload::Precision::int8);
+  const Report gap9 = chip("gap9", "22nm", workload::Precision::int8, "smolvlm-256m-instruct");
+  ASSERT_TRUE(gap9.prefill.runs);
   EXPECT_NEAR(gap9.peak_flops_per_s / 50e9, 1.0, 0.2);
   EXPECT_GT(on_die_w(gap9), 0.050 / 3);
   EXPECT_LT(on_die_w(gap9), 0.050 * 3);
