@@ -291,6 +291,16 @@ std::vector<std::string> validate_structure(const Design& d) {
                                       d.dram.kind, d.dram.channels));
   }
 
+  // Blocks beside the mesh: a kind with a count, or none with 0 (the kinds are the PPA model's
+  // data: ppa::Evaluator reports an unknown one as a violation).
+  const std::tuple<const char*, const Block&, const char*, int> blocks[] = {
+      {"soc.host", d.soc.host, "lanes", 64}, {"soc.chip_links", d.soc.chip_links, "ports", 256}, {"soc.cpu", d.soc.cpu, "cores", 1024}};
+  for (const auto& [at, b, count, most] : blocks) {
+    if (b.kind.empty() || (b.kind == "none") != (b.count == 0) || b.count < 0 || b.count > most)
+      fail(fmt::format("{}.{}", at, count),
+           fmt::format("expected 1 .. {} {} with a kind, 0 with kind none; got {} with kind \"{}\"", most, count, b.count, b.kind));
+  }
+
   // Clock and supply
   if (!std::isfinite(d.clock_hz) || d.clock_hz <= 0) {
     fail("clock_mhz", fmt::format("expected a clock > 0 MHz, got {}", num(d.clock_hz / 1e6)));

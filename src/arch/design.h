@@ -83,6 +83,23 @@ struct OffChipMemory {
   bool operator==(const OffChipMemory&) const = default;
 };
 
+// What a chip carries beside its mesh: host interface, chip-to-chip links, application or
+// management cores. Kinds are names from data/uncore.yaml ("pcie4", "ethernet_400g",
+// "rv64_vector", ...); "none" with a count of 0 when absent.
+struct Block {
+  std::string kind = "none";
+  int count = 0;                // lanes (host), ports (links), cores (cpu)
+
+  bool operator==(const Block&) const = default;
+};
+struct Soc {
+  Block host;                   // count = PCIe lanes
+  Block chip_links;             // count = ports
+  Block cpu;                    // count = cores
+
+  bool operator==(const Soc&) const = default;
+};
+
 // Optional overrides of the automatic mapping (0 / automatic = let the mapper choose).
 struct MappingHints {
   int pipeline_stages = 0;
@@ -102,6 +119,7 @@ struct Design {
   std::vector<std::uint8_t> class_map;
   Noc noc;
   OffChipMemory dram;
+  Soc soc;
   double clock_hz = 1.0e9;
   double supply_v = 0;          // 0 = the lowest supply the node allows at clock_hz
   tech::Flavor flavor = tech::Flavor::high_performance;

@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 #include <system_error>
+#include <tuple>
 
 #include "arch/design.h"
 #include "common/input_error.h"
@@ -411,7 +412,7 @@ Design parse_design_yaml(const std::string& text, const std::string& source_name
   r.for_each_entry(
       docs.front(), "",
       {"name", "mesh", "tile_classes", "class_map", "noc", "dram", "clock_mhz", "supply_v",
-       "flavor", "power_gate_idle_tiles", "mapping"},
+       "flavor", "power_gate_idle_tiles", "mapping", "soc"},
       [&](const std::string& key, const YAML::Node& v, const std::string& field) {
         if (key == "name") {
           d.name = r.get_string(v, field);
@@ -444,6 +445,17 @@ Design parse_design_yaml(const std::string& text, const std::string& source_name
                            [&](const std::string& k, const YAML::Node& x, const std::string& f) {
                              if (k == "kind") d.dram.kind = r.get_string(x, f);
                              else d.dram.channels = r.get_int(x, f);
+                           });
+        } else if (key == "soc") {
+          r.for_each_entry(v, field, {"host", "chip_links", "cpu"},
+                           [&](const std::string& k, const YAML::Node& x, const std::string& f) {
+                             Block& b = k == "host" ? d.soc.host : k == "chip_links" ? d.soc.chip_links : d.soc.cpu;
+                             const char* count = k == "host" ? "lanes" : k == "chip_links" ? "ports" : "cores";
+                             r.for_each_entry(x, f, {"kind", count},
+                                              [&](const std::string& kk, const YAML::Node& y, const std::string& ff) {
+                                                if (kk == "kind") b.kind = r.get_string(y, ff);
+                                                else b.count = r.get_int(y, ff);
+                                              });
                            });
         } else if (key == "clock_mhz") {
           d.clock_hz = r.get_number(v, field, 6, "expected a clock in MHz");
@@ -550,6 +562,13 @@ std::string to_yaml(const Design& d) {
   o += "dram:\n";
   o += "  kind: " + yaml_string(d.dram.kind) + "\n";
   o += fmt::format("  channels: {}\n", d.dram.channels);
+  if (d.soc != Soc{}) {
+    o += "soc:\n";
+    const std::tuple<const char*, const Block&, const char*> blocks[] = {
+        {"host", d.soc.host, "lanes"}, {"chip_links", d.soc.chip_links, "ports"}, {"cpu", d.soc.cpu, "cores"}};
+    for (const auto& [key, b, count] : blocks)
+      if (b != Block{}) o += fmt::format("  {}: {{kind: {}, {}: {}}}\n", key, yaml_string(b.kind), count, b.count);
+  }
   o += "clock_mhz: " + format_decimal(d.clock_hz, -6) + "\n";
   o += "supply_v: " + format_decimal(d.supply_v, 0) +
        (d.supply_v == 0 ? "  # 0 = the lowest supply the node allows at the clock\n" : "\n");
