@@ -22,6 +22,7 @@ struct AnalyzeOptions {
 
 ordered_json phase_json(const workload::Graph& g, const workload::GraphSummary& s) {
   return {
+      {"unit", std::string(workload::to_string(g.unit))},
       {"tokens", s.tokens},
       {"tokens_per_sequence", g.tokens_per_sequence},
       {"context_tokens", g.scenario.context_tokens},
@@ -77,13 +78,20 @@ void print_table(const workload::Graph& detail, const workload::Graph& prefill,
              with_commas(detail.input_embedding_parameters));
   fmt::print("weights      {} at {}\n", bytes(detail.total_weight_bytes()),
              workload::to_string(sc.weight_precision));
-  fmt::print("KV cache     {} per token of context at {}\n", bytes(static_cast<double>(detail.kv_cache_bytes_per_token)),
-             workload::to_string(sc.kv_precision));
-  fmt::print("scenario     batch {}, prompt {} tokens/sequence, decode context {}, activations {}\n",
-             sc.batch, prefill.tokens_per_sequence, decode.scenario.context_tokens,
-             workload::to_string(sc.activation_precision));
+  if (detail.kv_cache_bytes_per_token > 0 || detail.unit == workload::WorkUnit::token)
+    fmt::print("KV cache     {} per token of context at {}\n", bytes(static_cast<double>(detail.kv_cache_bytes_per_token)),
+               workload::to_string(sc.kv_precision));
+  if (detail.unit == workload::WorkUnit::token)
+    fmt::print("scenario     batch {}, prompt {} tokens/sequence, decode context {}, activations {}\n",
+               sc.batch, prefill.tokens_per_sequence, decode.scenario.context_tokens,
+               workload::to_string(sc.activation_precision));
+  else
+    fmt::print("scenario     batch {}, one inference per sequence (no token dimension; --token-dim names one), "
+               "activations {}\n",
+               sc.batch, workload::to_string(sc.activation_precision));
 
-  fmt::print("\n{:<28} {:>14} {:>14}\n", "per token", "prefill", "decode");
+  const std::string_view unit = workload::to_string(detail.unit);
+  fmt::print("\n{:<28} {:>14} {:>14}\n", fmt::format("per {}", unit), "prefill", "decode");
   fmt::print("{:<28} {:>14} {:>14}\n", "FLOPs", si(ps.flops_per_token), si(ds.flops_per_token));
   fmt::print("{:<28} {:>14} {:>14}\n", "weight bytes read", bytes(ps.weight_bytes_per_token),
              bytes(ds.weight_bytes_per_token));
@@ -96,7 +104,8 @@ void print_table(const workload::Graph& detail, const workload::Graph& prefill,
              fmt::format("{:.1f}", ds.flops_per_token / std::max(1.0, ds.weight_bytes_per_token + ds.kv_bytes_per_token)));
 
   const auto s = workload::summarize(detail);
-  fmt::print("\n{} step: {} ops, {} tokens", workload::to_string(sc.phase), detail.ops.size(), s.tokens);
+  fmt::print("\n{} step: {} ops, {} {}", workload::to_string(sc.phase), detail.ops.size(), s.tokens,
+             s.tokens == 1 ? unit : workload::plural(detail.unit));
   print_breakdown("\nop kind", s.by_kind, s.total);
   print_breakdown("layer type", s.by_block, s.total);
   for (const auto& w : detail.warnings) fmt::print("warning: {}\n", w);
@@ -104,9 +113,9 @@ void print_table(const workload::Graph& detail, const workload::Graph& prefill,
 
 void run_analyze(const AnalyzeOptions& o, const GlobalOptions& global) {
   const auto path = workload::resolve_model(o.model, global.resolved_data_dir());
-  const auto dims = o.scenario.symbolic_dims();
-  const auto prefill = workload::build_graph(path, o.scenario.scenario(workload::Phase::prefill), dims);
-  const auto decode = workload::build_graph(path, o.scenario.scenario(workload::Phase::decode), dims);
+  const auto work = build_workload(path, o.scenario);
+  const auto& prefill = work.prefill;
+  const auto& decode = work.decode;
   const auto& detail = o.scenario.phase == "prefill" ? prefill : decode;
   const auto ps = workload::summarize(prefill), ds = workload::summarize(decode);
   for (const auto& w : detail.warnings) std::cerr << "meshforge: warning: " << w << "\n";
@@ -120,6 +129,7 @@ void run_analyze(const AnalyzeOptions& o, const GlobalOptions& global) {
       {"model", detail.model_name},
       {"model_type", detail.model_type},
       {"model_file", path.string()},
+      {"unit", std::string(workload::to_string(detail.unit))},
       {"parameters", detail.parameters},
       {"input_embedding_parameters", detail.input_embedding_parameters},
       {"decode_parameters", detail.decode_parameters},
@@ -153,7 +163,9 @@ void add_analyze_command(CLI::App& app, const GlobalOptions& global) {
       "Describe what a model computes: parameters, FLOPs and bytes per token, prefill and decode");
   c->footer(
       "Per-token figures divide one step by the tokens it processes: prefill = B sequences x prompt\n"
-      "tokens (text + image tokens), decode = B new tokens at context C.\n"
+      "tokens (text + image tokens), decode = B new tokens at context C. An ONNX model's unit is one\n"
+      "inference (B per step) unless --token-dim names its token dimension; \"unit\" says which, and\n"
+      "the *_per_token figures are per that unit. Bytes print in decimal units (kB, MB, GB).\n"
       "  flops_per_token             arithmetic operations (a multiply-accumulate counts 2)\n"
       "  weight_bytes_per_token      weight bytes the step reads (each weight once per step, shared\n"
       "                              by the batch; an embedding lookup reads only its rows)\n"

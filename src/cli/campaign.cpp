@@ -101,6 +101,7 @@ Campaign load_campaign(const std::string& file, const ExploreSettings& agent_set
     } catch (const InputError& e) {
       throw InputError(file, where + "." + e.field(), e.reason());
     }
+    r.settings.scenario.images_given = static_cast<bool>(kv.second["images"]);
     workload::resolve_model(r.settings.model, data);
     if (!r.settings.from.empty()) resolve_design(r.settings.from, data);
     c.regimes.push_back(std::move(r));
@@ -237,8 +238,8 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
     std::string gate_csv = "regime,node,mode";
     for (int k = 0; k < experts; ++k) gate_csv += fmt::format(",expert_{}", k + 1);
     gate_csv += "\n";
-    fmt::print("{:<12} {:>5}  {:>8}  {:>12}  {:>12}  {:>10}  {:>10}  {}\n", "regime", "node", "score", "decode tok/s",
-               "prefill tok/s", "power", "area mm2", experts > 0 ? "gate per expert" : "");
+    fmt::print("{:<12} {:>5}  {:>8}  {:>10}  {:>10}  {:<10}  {:>10}  {:>10}  {}\n", "regime", "node", "score", "decode/s",
+               "prefill/s", "unit", "power", "area mm2", experts > 0 ? "gate per expert" : "");
     std::size_t i = 0;
     for (const auto& regime : campaign.regimes) {
       std::string summary = sweep_summary_header();
@@ -255,9 +256,9 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
         gate_csv += "\n";
         const auto& b = r.best;
         if (b.found)
-          fmt::print("{:<12} {:>5}  {:>8.4f}  {:>12}  {:>12}  {:>10}  {:>10.4g}  {}\n", regime.name, node, b.score,
-                     si(b.report.decode.tokens_per_second), si(b.report.prefill.tokens_per_second), si(b.report.power_w, "W"),
-                     b.report.area_mm2, vector_text(gate));
+          fmt::print("{:<12} {:>5}  {:>8.4f}  {:>10}  {:>10}  {:<10}  {:>10}  {:>10.4g}  {}\n", regime.name, node, b.score,
+                     si(b.report.decode.tokens_per_second), si(b.report.prefill.tokens_per_second),
+                     workload::plural(b.report.unit), si(b.report.power_w, "W"), b.report.area_mm2, vector_text(gate));
       }
       write_file_atomically(out / regime.name / "summary.csv", summary, "--out");
     }

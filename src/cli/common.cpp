@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
 #include <cstdlib>
 
 #include "common/input_error.h"
@@ -46,11 +45,15 @@ void ScenarioOptions::add_to(CLI::App& c) {
   c.add_option("--kv-precision", kv_precision, "Override the KV-cache precision")
       ->check(CLI::IsMember({"fp32", "fp16", "bf16", "fp8", "int8", "int4"}));
   c.add_option("--images", images, "Images per sequence (vision-language models; 0 = text only)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(CLI::NonNegativeNumber)->capture_default_str()
+      ->each([this](const std::string&) { images_given = true; });
   c.add_option("--image-split", image_split,
                "Split each image into N x N tiles plus a global tile; 0 = the model's default")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   c.add_option("--dim", dims, "Value of an ONNX symbolic dimension, NAME=VALUE (repeatable)");
+  c.add_option("--token-dim", token_dim,
+               "ONNX: the symbolic dimension that counts tokens (its --dim value, else --seq, is the "
+               "tokens per sequence); without it one run of the model is one inference");
 }
 
 workload::Scenario ScenarioOptions::scenario(workload::Phase phase_override) const {
@@ -94,41 +97,6 @@ workload::SymbolicDims ScenarioOptions::symbolic_dims() const {
   return out;
 }
 
-namespace {
-// Three significant digits without exponent notation: 1000, 15.3, 2.63.
-std::string three_digits(double v) {
-  const double a = std::fabs(v);
-  if (a >= 100) return fmt::format("{:.0f}", v);
-  if (a >= 10) return fmt::format("{:.1f}", v);
-  return fmt::format("{:.2f}", v);
-}
-}  // namespace
-
-std::string si(double value, const std::string& unit) {
-  if (value == 0) return "0" + (unit.empty() ? "" : " " + unit);
-  static const char* prefixes[] = {"", "k", "M", "G", "T", "P", "E"};
-  int i = 0;
-  double v = value;
-  while (std::fabs(v) >= 1000.0 && i < 6) {
-    v /= 1000.0;
-    ++i;
-  }
-  const std::string suffix = std::string(prefixes[i]) + unit;
-  return three_digits(v) + (suffix.empty() ? "" : " " + suffix);
-}
-
-std::string bytes(double value) {
-  if (value == 0) return "0 B";
-  static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  int i = 0;
-  double v = value;
-  while (std::fabs(v) >= 1024.0 && i < 5) {
-    v /= 1024.0;
-    ++i;
-  }
-  return three_digits(v) + " " + units[i];
-}
-
 std::string with_commas(std::int64_t value) {
   std::string digits = std::to_string(value < 0 ? -value : value);
   std::string out;
@@ -166,8 +134,13 @@ ppa::Scenario make_ppa_scenario(const std::string& mode, workload::Phase scored,
 
 ppa::Workload build_workload(const std::filesystem::path& model_file, const ScenarioOptions& o) {
   const auto dims = o.symbolic_dims();
-  return {workload::build_graph(model_file, o.scenario(workload::Phase::prefill), dims),
-          workload::build_graph(model_file, o.scenario(workload::Phase::decode), dims)};
+  ppa::Workload w{workload::build_graph(model_file, o.scenario(workload::Phase::prefill), dims, o.token_dim),
+                  workload::build_graph(model_file, o.scenario(workload::Phase::decode), dims, o.token_dim)};
+  if (o.images_given && o.images > 0 && !w.decode.vision_tower)
+    for (auto* g : {&w.prefill, &w.decode})
+      g->warnings.push_back(fmt::format("--images {} is ignored: model {} has no vision tower (text only)", o.images,
+                                        g->model_name));
+  return w;
 }
 
 }  // namespace meshforge::cli

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "common/format.h"  // si(), bytes(): every number printed for people
 #include "ppa/evaluate.h"
 #include "workload/graph.h"
 #include "workload/onnx_import.h"
@@ -29,6 +30,8 @@ struct ScenarioOptions {
   std::string precision = "fp16";
   std::string weight_precision, activation_precision, kv_precision;
   std::vector<std::string> dims;   // NAME=VALUE for ONNX symbolic dimensions
+  std::string token_dim;           // ONNX: the symbolic dimension that counts tokens; empty = inferences
+  bool images_given = false;       // --images was on the command line (not the default)
 
   void add_to(CLI::App& command);
   workload::Scenario scenario(workload::Phase phase_override) const;
@@ -36,10 +39,6 @@ struct ScenarioOptions {
   workload::SymbolicDims symbolic_dims() const;
 };
 
-// 1.23 G, 456 M, ... with a unit suffix; "0" for zero.
-std::string si(double value, const std::string& unit = "");
-// Bytes in binary units: 1.5 GiB, 64 KiB.
-std::string bytes(double value);
 std::string with_commas(std::int64_t value);
 
 // A design file, or the name of a shipped one in data_dir/designs (InputError listing them).
@@ -49,7 +48,8 @@ std::filesystem::path resolve_design(const std::string& name_or_path, const std:
 ppa::Scenario make_ppa_scenario(const std::string& mode, workload::Phase scored, double power_budget_w,
                                 double area_budget_mm2, double min_tps, double fixed_clock_mhz,
                                 double max_ttft_s = -1);
-// Both phases of a model for the scenario options.
+// Both phases of a model for the scenario options. Their warnings include options the model
+// cannot honour: --images given for a model without a vision tower.
 ppa::Workload build_workload(const std::filesystem::path& model_file, const ScenarioOptions& o);
 
 }  // namespace meshforge::cli

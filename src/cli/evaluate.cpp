@@ -33,9 +33,11 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
   c->footer(
       "Evaluates the design for both phases (prefill and decode, never mixed) and scores the one --phase\n"
       "names. Any design evaluates against any model and node: infeasible is a valid answer, with its\n"
-      "reasons. Score formulas: docs/ppa-score.md. JSON fields: feasible, violations, tokens_per_second\n"
-      "{prefill, decode}, ms_per_token {prefill, decode}, power_w, area_mm2, energy_per_token_j,\n"
-      "ppa_score, breakdown {power_w, area_mm2}, and per-phase detail.\n"
+      "reasons. Score formulas: docs/ppa-score.md. JSON fields: feasible, violations, throughput_unit\n"
+      "(tokens, or inferences for an ONNX model without --token-dim: what tokens_per_second and the other\n"
+      "per-token figures count), tokens_per_second {prefill, decode}, ms_per_token {prefill, decode},\n"
+      "power_w, area_mm2, energy_per_token_j, ppa_score, budgets {power_budget_w, area_budget_mm2, ...: the\n"
+      "effective values scored against}, breakdown {power_w, area_mm2}, and per-phase detail.\n"
       "Example: meshforge evaluate --model llama-3.1-8b --node 3nm --design llama-3.1-8b-41x42");
   c->add_option("--model", o->model, "Model: config.json, .onnx or shipped short name")->capture_default_str();
   c->add_option("--node", o->node, "Process node: 3nm 5nm 7nm 12nm 16nm 22nm 28nm")->required();

@@ -59,9 +59,10 @@ class ProgressLine {
                                    p.budget > 0 ? 100.0 * static_cast<double>(p.evaluations) / static_cast<double>(p.budget) : 100.0);
     if (p.best && p.best->found) {
       const auto& r = p.best->report;
-      line += fmt::format("  best {:.4f}{}  decode {} tok/s  prefill {} tok/s  {}  {}", p.best->score,
-                          p.best->feasible ? "" : " (infeasible)", si(r.decode.tokens_per_second),
-                          si(r.prefill.tokens_per_second), si(r.power_w, "W"), fmt::format("{:.4g} mm2", r.area_mm2));
+      const std::string_view units = workload::plural(r.unit);
+      line += fmt::format("  best {:.4f}{}  decode {} {}/s  prefill {} {}/s  {}  {}", p.best->score,
+                          p.best->feasible ? "" : " (infeasible)", si(r.decode.tokens_per_second), units,
+                          si(r.prefill.tokens_per_second), units, si(r.power_w, "W"), fmt::format("{:.4g} mm2", r.area_mm2));
     }
     line += fmt::format("  {:.0f} eval/s", p.evaluations_per_second);
     if (!final && p.evaluations_per_second > 0) line += "  left " + clock_text(p.seconds_left);
@@ -94,7 +95,7 @@ std::string evaluate_command(const ExploreSettings& s, const std::filesystem::pa
   const auto mine = s.to_run_info(), base = defaults.to_run_info();
   std::string cmd = fmt::format("meshforge evaluate --model {} --node {} --mode {}", s.model, s.node, s.mode);
   for (const char* key : {"phase", "seq", "ctx", "batch", "images", "image-split", "precision", "weight-precision",
-                          "activation-precision", "kv-precision", "power-budget", "area-budget",
+                          "activation-precision", "kv-precision", "token-dim", "power-budget", "area-budget",
                           "min-tokens-per-second", "fixed-clock-mhz", "max-ttft-s"})
     if (mine.at(key) != base.at(key)) cmd += fmt::format(" --{} {}", key, mine.at(key));
   for (const auto& d : s.scenario.dims) cmd += " --dim " + d;
@@ -132,6 +133,7 @@ std::map<std::string, std::string> ExploreSettings::to_run_info() const {
   m["activation-precision"] = scenario.activation_precision;
   m["kv-precision"] = scenario.kv_precision;
   m["dim"] = join(scenario.dims, ';');
+  m["token-dim"] = scenario.token_dim;
   m["power-budget"] = number(power_budget_w);
   m["area-budget"] = number(area_budget_mm2);
   m["min-tokens-per-second"] = number(min_tokens_per_second);
@@ -199,6 +201,9 @@ ExploreSettings ExploreSettings::from_run_info(const std::map<std::string, std::
     s.scenario.dims.push_back(dims.substr(start, end - start));
     start = end + 1;
   }
+  // Checkpoints written before --token-dim existed counted ONNX models in tokens of --seq; resumed,
+  // such a run counts inferences.
+  s.scenario.token_dim = info.count("token-dim") ? info.at("token-dim") : "";
   s.power_budget_w = real("power-budget");
   s.area_budget_mm2 = real("area-budget");
   s.min_tokens_per_second = real("min-tokens-per-second");
@@ -303,6 +308,9 @@ search::ExplorerConfig make_explorer_config(const ExploreSettings& s, const Expl
   xc.seed = s.seed;
   xc.out_dir = out_dir;
   xc.run_info = s.to_run_info();
+  // Their "0 = the mode's default" placeholders would hide what the run was scored against:
+  // report.json has the effective values in its budgets.
+  xc.unreported_settings = {"power-budget", "area-budget", "min-tokens-per-second", "fixed-clock-mhz"};
   xc.design_name = fmt::format("{}-{}-{}", setup.work.decode.model_name, setup.node.name, s.mode);
   xc.evaluate_command = evaluate_command(s, out_dir / search::kBestDesignFile);
   if (!s.from.empty()) xc.seed_design = setup.env->actions().encode(arch::load_design(resolve_design(s.from, data_dir)));
@@ -343,8 +351,9 @@ void print_result(const ExploreSettings& s, const ExploreResult& r, const std::f
   fmt::print("best         PPA score {:.4f} ({}), found at evaluation {}\n", b.score, b.feasible ? "feasible" : "infeasible",
              b.evaluation);
   fmt::print("design       {}\n", design_summary(b.design));
-  fmt::print("performance  decode {} tokens/s, prefill {} tokens/s, {}, {:.4g} mm2\n", si(b.report.decode.tokens_per_second),
-             si(b.report.prefill.tokens_per_second), si(b.report.power_w, "W"), b.report.area_mm2);
+  const std::string_view units = workload::plural(b.report.unit);
+  fmt::print("performance  decode {} {}/s, prefill {} {}/s, {}, {:.4g} mm2\n", si(b.report.decode.tokens_per_second), units,
+             si(b.report.prefill.tokens_per_second), units, si(b.report.power_w, "W"), b.report.area_mm2);
   for (const auto& v : b.report.violations) fmt::print("  violation  {}\n", v);
   fmt::print("wrote        {}, {}, {}, {}\n", (out / search::kBestDesignFile).string(), (out / search::kReportFile).string(),
              (out / search::kProgressFile).string(), (out / search::kCheckpointFile).string());

@@ -48,7 +48,8 @@ std::vector<std::string> split_nodes(const std::string& text) {
 std::string sweep_summary_header() {
   std::string h =
       "node,mesh_rows,mesh_cols,tokens_per_second_prefill,tokens_per_second_decode,power_w,area_mm2,ppa_score,"
-      "feasible,clock_mhz,supply_v,dram_kind,dram_channels,tile_classes,evaluations,found_at_evaluation";
+      "feasible,clock_mhz,supply_v,dram_kind,dram_channels,tile_classes,evaluations,found_at_evaluation,"
+      "throughput_unit";
   for (int c = 0; c < kSummaryClasses; ++c)
     h += fmt::format(",class{0}_tiles,class{0}_fetch_width,class{0}_vlen_bits,class{0}_mac_rows,class{0}_imem_bytes,"
                      "class{0}_wmem_bytes,class{0}_amem_bytes,class{0}_weight_storage",
@@ -58,13 +59,14 @@ std::string sweep_summary_header() {
 
 std::string sweep_summary_row(const std::string& node, const ExploreResult& r) {
   const auto& b = r.best;
-  if (!b.found) return node + std::string(static_cast<std::size_t>(15 + 8 * kSummaryClasses), ',') + "\n";
+  if (!b.found) return node + std::string(static_cast<std::size_t>(16 + 8 * kSummaryClasses), ',') + "\n";
   const auto& d = b.design;
   const auto& rep = b.report;
-  std::string row = fmt::format("{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6f},{},{:g},{:g},{},{},{},{},{}", node, d.rows,
+  std::string row = fmt::format("{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6f},{},{:g},{:g},{},{},{},{},{},{}", node, d.rows,
                                 d.cols, rep.prefill.tokens_per_second, rep.decode.tokens_per_second, rep.power_w,
                                 rep.area_mm2, b.score, b.feasible ? 1 : 0, d.clock_hz / 1e6, rep.supply_v, d.dram.kind,
-                                d.dram.channels, d.tile_classes.size(), r.evaluations, b.evaluation);
+                                d.dram.channels, d.tile_classes.size(), r.evaluations, b.evaluation,
+                                workload::plural(rep.unit));
   std::vector<int> tiles(d.tile_classes.size(), 0);
   for (int i = 0; i < d.tiles(); ++i) tiles[static_cast<std::size_t>(d.class_of(i / d.cols, i % d.cols))] += 1;
   for (int c = 0; c < kSummaryClasses; ++c) {
@@ -86,7 +88,8 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
       "Each node gets a fresh agent with the same settings and seed; its explorer output goes to OUT/<node>/\n"
       "(continue an interrupted node with meshforge explore --resume OUT/<node>). OUT/summary.csv has one row\n"
       "per node: node, mesh_rows, mesh_cols, tokens_per_second_prefill, tokens_per_second_decode, power_w,\n"
-      "area_mm2, ppa_score, feasible, clock, supply, DRAM, and per tile class (class0..class2) its tile count,\n"
+      "area_mm2, ppa_score, feasible, clock, supply, DRAM, evaluations, throughput_unit (tokens, or inferences\n"
+      "for an ONNX model without --token-dim) and per tile class (class0..class2) its tile count,\n"
       "fetch_width, vlen_bits, mac_rows, imem/wmem/amem bytes and weight storage.\n"
       "Example: meshforge sweep --model llama-3.1-8b --nodes 3nm,7nm,28nm --mode performance --budget 1000");
   c->add_option("--nodes", o->nodes, "Comma-separated nodes (default: all seven, 3nm..28nm)");
@@ -135,20 +138,23 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
     // The summary as a table.
     fmt::print("sweep of {} ({} mode), {} evaluations per node; best design per node:\n", s.model, s.mode,
                s.budget > 0 ? s.budget : kDefaultBudget);
-    fmt::print("{:>5}  {:>7}  {:>12}  {:>12}  {:>10}  {:>10}  {:>6}  {}\n", "node", "mesh", "prefill tok/s", "decode tok/s",
-               "power", "area mm2", "score", "feasible");
     std::ifstream in(summary_file);
     std::string line;
     std::getline(in, line);
+    std::vector<std::vector<std::string>> rows;
     while (std::getline(in, line)) {
       std::vector<std::string> f;
       std::stringstream ss(line);
       for (std::string cell; std::getline(ss, cell, ',');) f.push_back(cell);
-      if (f.size() < 9 || f[1].empty()) continue;
-      fmt::print("{:>5}  {:>7}  {:>12}  {:>12}  {:>10}  {:>10}  {:>6}  {}\n", f[0], f[1] + "x" + f[2], si(std::stod(f[3])),
+      if (f.size() > 16 && !f[1].empty()) rows.push_back(std::move(f));
+    }
+    const std::string unit = rows.empty() ? "tokens" : rows.front()[16];  // one model: one unit
+    fmt::print("{:>5}  {:>7}  {:>16}  {:>16}  {:>10}  {:>10}  {:>6}  {}\n", "node", "mesh", "prefill " + unit + "/s",
+               "decode " + unit + "/s", "power", "area mm2", "score", "feasible");
+    for (const auto& f : rows)
+      fmt::print("{:>5}  {:>7}  {:>16}  {:>16}  {:>10}  {:>10}  {:>6}  {}\n", f[0], f[1] + "x" + f[2], si(std::stod(f[3])),
                  si(std::stod(f[4])), si(std::stod(f[5]), "W"), fmt::format("{:.4g}", std::stod(f[6])), f[7].substr(0, 6),
                  f[8] == "1" ? "yes" : "no");
-    }
     fmt::print("wrote        {} and the explorer output of each node in {}/<node>/\n", summary_file.string(), out.string());
   });
 }

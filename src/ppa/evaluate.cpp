@@ -773,6 +773,8 @@ struct Evaluator::Impl {
       r.decode.stages = std::move(decode_stages);
     }
     r.scored_phase = std::string(workload::to_string(sc.scored_phase));
+    r.unit = (workload.decode.ops.empty() ? workload.prefill : workload.decode).unit;
+    r.budgets = sc.budgets;
     r.violations = arch::validate_structure(d);
     if (!r.violations.empty()) return;  // nothing sensible to evaluate; score 0
     arch::validate_against_node(d, node, r.violations);
@@ -890,8 +892,9 @@ struct Evaluator::Impl {
         soft(std::fabs(std::log(d.clock_hz / b.fixed_clock_hz)));
       }
       if (scored.tokens_per_second < b.min_tokens_per_second) {
-        r.violations.push_back(fmt::format("budget.throughput: {:.3g} tokens/s ({}) is below the target of {:.3g} tokens/s",
-                                           scored.tokens_per_second, r.scored_phase, b.min_tokens_per_second));
+        const std::string_view unit = workload::plural(r.unit);
+        r.violations.push_back(fmt::format("budget.throughput: {:.3g} {}/s ({}) is below the target of {:.3g} {}/s",
+                                           scored.tokens_per_second, unit, r.scored_phase, b.min_tokens_per_second, unit));
         soft(std::min(kMaxExcess, b.min_tokens_per_second / std::max(1e-9, scored.tokens_per_second) - 1.0));
       }
       const double s_power = b.power_reference_w / (b.power_reference_w + r.power_w);

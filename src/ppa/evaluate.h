@@ -15,18 +15,7 @@ namespace meshforge::ppa {
 enum class Mode { performance, low_power };
 const char* to_string(Mode m);
 
-// Budgets and targets of the score (docs/ppa-score.md). Defaults depend on the mode:
-// defaults_for(mode).
-struct Budgets {
-  double power_budget_w = 75.0;         // performance: a PCIe-card-class inference chip (assumption)
-  double area_budget_mm2 = 858.0;       // one reticle
-  double tokens_per_second_ceiling = 1e6;  // performance: log-scale top of the throughput score
-  double fixed_clock_hz = 0;            // low-power: the clock the design must run at (0 = any)
-  double min_tokens_per_second = 0;     // low-power: throughput target of the scored phase
-  double max_time_to_first_token_s = 1; // prefill latency budget (0 = none); see defaults_for
-  double power_reference_w = 0.010;     // low-power: power at which the power score is 0.5
-  double junction_temperature_c = 85;   // leakage is characterised at 25 C and doubles every ~22 C
-};
+// Budgets (ppa/report.h: a report keeps the ones it was scored against) by mode.
 Budgets defaults_for(Mode mode);
 
 struct Scenario {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "workload/graph.h"
+
 namespace meshforge::ppa {
 
 enum class Bottleneck { compute, issue, local_memory, noc, dram, latency };
@@ -29,6 +31,7 @@ struct PhaseReport {
   double unhoused_bytes = 0;          // bytes that fit nowhere (0 when it runs)
   double activation_peak_bytes = 0;   // live activations of the busiest stage, per micro-batch
   double activation_spill_bytes = 0;  // of them, beyond AMEM: to DRAM and back, per step
+  // "token" below is the workload's unit (Report::unit): a token or an inference.
   double tokens_per_second = 0;       // tokens produced (decode) or consumed (prefill) per second
   double ms_per_token = 0;            // decode: time between tokens of one sequence; prefill: step time / tokens
   double step_latency_s = 0;          // one step: decode = one token for each sequence; prefill = time to first token
@@ -58,6 +61,20 @@ struct AreaBreakdown {  // mm^2
   double total() const { return cores + vector_units + imem + wmem_sram + wmem_rom + amem + routers + phys + io; }
 };
 
+// Budgets and targets of the score (docs/ppa-score.md). Defaults depend on the mode:
+// defaults_for(mode) in ppa/evaluate.h. Throughput figures count the workload's unit
+// (tokens or inferences, workload::WorkUnit).
+struct Budgets {
+  double power_budget_w = 75.0;         // performance: a PCIe-card-class inference chip (assumption)
+  double area_budget_mm2 = 858.0;       // one reticle
+  double tokens_per_second_ceiling = 1e6;  // performance: log-scale top of the throughput score
+  double fixed_clock_hz = 0;            // low-power: the clock the design must run at (0 = any)
+  double min_tokens_per_second = 0;     // low-power: throughput target of the scored phase
+  double max_time_to_first_token_s = 1; // prefill latency budget (0 = none); see defaults_for
+  double power_reference_w = 0.010;     // low-power: power at which the power score is 0.5
+  double junction_temperature_c = 85;   // leakage is characterised at 25 C and doubles every ~22 C
+};
+
 struct Report {
   bool feasible = false;
   std::vector<std::string> violations;  // every violated constraint, "field: reason"
@@ -79,6 +96,8 @@ struct Report {
   double kv_bytes_on_chip = 0, kv_bytes_in_dram = 0;
   double ppa_score = 0;                 // in [0, 1]; see docs/ppa-score.md
   std::string scored_phase;             // "decode" or "prefill"
+  workload::WorkUnit unit = workload::WorkUnit::token;  // what tokens_per_second etc. count
+  Budgets budgets;                      // the budgets and targets the score was computed against
 };
 
 }  // namespace meshforge::ppa

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/format.h"
+
 namespace meshforge::report {
 namespace {
 
@@ -38,6 +40,21 @@ ordered_json phase_json(const ppa::PhaseReport& p) {
   };
 }
 
+// The effective budgets and targets, in the units their names say; throughput in the report's
+// throughput_unit per second.
+ordered_json budgets_json(const ppa::Budgets& b) {
+  return {
+      {"power_budget_w", b.power_budget_w},
+      {"area_budget_mm2", b.area_budget_mm2},
+      {"throughput_ceiling_per_s", b.tokens_per_second_ceiling},
+      {"fixed_clock_mhz", b.fixed_clock_hz / 1e6},
+      {"min_throughput_per_s", b.min_tokens_per_second},
+      {"max_time_to_first_token_s", b.max_time_to_first_token_s},
+      {"power_reference_w", b.power_reference_w},
+      {"junction_temperature_c", b.junction_temperature_c},
+  };
+}
+
 }  // namespace
 
 ordered_json to_json(const ppa::Report& r) {
@@ -48,6 +65,7 @@ ordered_json to_json(const ppa::Report& r) {
       {"violations", r.violations},
       {"ppa_score", r.ppa_score},
       {"scored_phase", r.scored_phase},
+      {"throughput_unit", std::string(workload::plural(r.unit))},
       {"tokens_per_second", {{"prefill", r.prefill.tokens_per_second}, {"decode", r.decode.tokens_per_second}}},
       {"ms_per_token", {{"prefill", r.prefill.ms_per_token}, {"decode", r.decode.ms_per_token}}},
       {"power_w", r.power_w},
@@ -58,6 +76,7 @@ ordered_json to_json(const ppa::Report& r) {
       {"supply_v", r.supply_v},
       {"time_to_first_token_s", r.time_to_first_token_s},
       {"peak_flops_per_s", r.peak_flops_per_s},
+      {"budgets", budgets_json(r.budgets)},
       {"memory",
        {{"weight_bytes_on_chip", r.weight_bytes_on_chip},
         {"weight_bytes_in_dram", r.weight_bytes_in_dram},
@@ -80,15 +99,6 @@ ordered_json to_json(const ppa::Report& r) {
 
 namespace {
 
-std::string eng(double v, const char* unit) {
-  static const struct { double scale; const char* prefix; } steps[] = {
-      {1e15, "P"}, {1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}, {1e-3, "m"}, {1e-6, "u"}, {1e-9, "n"}, {1e-12, "p"}};
-  if (v == 0) return fmt::format("0 {}", unit);
-  for (const auto& s : steps)
-    if (std::abs(v) >= s.scale) return fmt::format("{:.3g} {}{}", v / s.scale, s.prefix, unit);
-  return fmt::format("{:.3g} {}", v, unit);
-}
-
 std::string pct(double share) { return fmt::format("{:.1f}%", 100.0 * share); }
 
 }  // namespace
@@ -99,17 +109,18 @@ std::string to_table(const ppa::Report& r) {
   line(fmt::format("feasible     {}", r.feasible ? "yes" : "NO"));
   for (const auto& v : r.violations) line("  violation  " + v);
   line(fmt::format("PPA score    {:.4f} (scored on {})", r.ppa_score, r.scored_phase));
-  line(fmt::format("clock        {} at {:.3f} V   peak {}", eng(r.clock_hz, "Hz"), r.supply_v, eng(r.peak_flops_per_s, "FLOP/s")));
+  line(fmt::format("clock        {} at {:.3f} V   peak {}", si(r.clock_hz, "Hz"), r.supply_v, si(r.peak_flops_per_s, "FLOP/s")));
   line("");
   line(fmt::format("{:<26} {:>14} {:>14}", "", "prefill", "decode"));
-  auto row = [&](const char* name, auto get) { line(fmt::format("{:<26} {:>14} {:>14}", name, get(r.prefill), get(r.decode))); };
-  row("tokens/s", [](const ppa::PhaseReport& p) { return fmt::format("{:.4g}", p.tokens_per_second); });
-  row("ms/token", [](const ppa::PhaseReport& p) { return fmt::format("{:.4g}", p.ms_per_token); });
-  row("step latency", [](const ppa::PhaseReport& p) { return eng(p.step_latency_s, "s"); });
-  row("power", [](const ppa::PhaseReport& p) { return eng(p.power_w, "W"); });
-  row("energy/token", [](const ppa::PhaseReport& p) { return eng(p.energy_per_token_j, "J"); });
+  auto row = [&](const std::string& name, auto get) { line(fmt::format("{:<26} {:>14} {:>14}", name, get(r.prefill), get(r.decode))); };
+  const std::string_view unit = workload::to_string(r.unit), units = workload::plural(r.unit);
+  row(fmt::format("{}/s", units), [](const ppa::PhaseReport& p) { return fmt::format("{:.4g}", p.tokens_per_second); });
+  row(fmt::format("ms/{}", unit), [](const ppa::PhaseReport& p) { return fmt::format("{:.4g}", p.ms_per_token); });
+  row("step latency", [](const ppa::PhaseReport& p) { return si(p.step_latency_s, "s"); });
+  row("power", [](const ppa::PhaseReport& p) { return si(p.power_w, "W"); });
+  row(fmt::format("energy/{}", unit), [](const ppa::PhaseReport& p) { return si(p.energy_per_token_j, "J"); });
   row("utilisation", [](const ppa::PhaseReport& p) { return pct(p.utilisation); });
-  row("roofline tokens/s", [](const ppa::PhaseReport& p) { return fmt::format("{:.4g}", p.roofline_tokens_per_second); });
+  row(fmt::format("roofline {}/s", units), [](const ppa::PhaseReport& p) { return fmt::format("{:.4g}", p.roofline_tokens_per_second); });
   row("share of roofline", [](const ppa::PhaseReport& p) { return pct(p.roofline_share); });
   row("pipeline stages", [](const ppa::PhaseReport& p) { return std::to_string(p.pipeline_stages); });
   row("micro-batches", [](const ppa::PhaseReport& p) { return std::to_string(p.microbatches); });
@@ -133,19 +144,19 @@ std::string to_table(const ppa::Report& r) {
   row("dependency bubbles", [](const ppa::PhaseReport& p) { return pct(p.bubble_share); });
   line("");
   const auto& pw = r.power;
-  line(fmt::format("power ({})    {}", r.scored_phase, eng(r.power_w, "W")));
+  line(fmt::format("power ({})    {}", r.scored_phase, si(r.power_w, "W")));
   const std::pair<const char*, double> parts[] = {{"MAC", pw.mac}, {"register file", pw.register_file}, {"SRAM/ROM", pw.memory},
                                                   {"NoC", pw.noc}, {"DRAM + PHY", pw.dram}, {"fetch/control", pw.fetch_control},
                                                   {"clock tree", pw.clock}, {"leakage", pw.leakage}};
-  for (const auto& [name, w] : parts) line(fmt::format("  {:<24} {:>12} {:>7}", name, eng(w, "W"), pct(r.power_w > 0 ? w / r.power_w : 0)));
+  for (const auto& [name, w] : parts) line(fmt::format("  {:<24} {:>12} {:>7}", name, si(w, "W"), pct(r.power_w > 0 ? w / r.power_w : 0)));
   line(fmt::format("area         {:.4g} mm2", r.area_mm2));
   const auto& a = r.area;
   const std::pair<const char*, double> areas[] = {{"scalar cores", a.cores}, {"vector/tensor units", a.vector_units}, {"IMEM", a.imem},
                                                   {"WMEM SRAM", a.wmem_sram}, {"WMEM ROM", a.wmem_rom}, {"AMEM", a.amem},
                                                   {"routers", a.routers}, {"DRAM PHYs", a.phys}, {"I/O ring", a.io}};
   for (const auto& [name, mm2] : areas) line(fmt::format("  {:<24} {:>12} {:>7}", name, fmt::format("{:.4g} mm2", mm2), pct(r.area_mm2 > 0 ? mm2 / r.area_mm2 : 0)));
-  line(fmt::format("weights      {:.4g} GB on chip, {:.4g} GB in DRAM", r.weight_bytes_on_chip / 1e9, r.weight_bytes_in_dram / 1e9));
-  line(fmt::format("KV cache     {:.4g} MB on chip, {:.4g} MB in DRAM", r.kv_bytes_on_chip / 1e6, r.kv_bytes_in_dram / 1e6));
+  line(fmt::format("weights      {} on chip, {} in DRAM", bytes(r.weight_bytes_on_chip), bytes(r.weight_bytes_in_dram)));
+  line(fmt::format("KV cache     {} on chip, {} in DRAM", bytes(r.kv_bytes_on_chip), bytes(r.kv_bytes_in_dram)));
   return out;
 }
 

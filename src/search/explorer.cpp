@@ -451,7 +451,8 @@ void Explorer::write_outputs() {
   search["found_at_evaluation"] = best_.evaluation;
   search["episodes"] = episodes_;
   nlohmann::ordered_json settings;
-  for (const auto& [k, v] : config_.run_info) settings[k] = v;
+  for (const auto& [k, v] : config_.run_info)
+    if (!config_.unreported_settings.count(k)) settings[k] = v;
   search["settings"] = settings;
   // What the agent learned: for SAC-MoE the gate's mean weight per expert over its recent asks
   // shows which experts the regime uses (docs/results.md).

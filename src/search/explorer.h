@@ -22,6 +22,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 
 #include "arch/design.h"
@@ -46,6 +47,7 @@ struct ExplorerConfig {
   // Settings of the run (model, node, mode, scenario, agent, ...): stored in the checkpoint so that
   // --resume can rebuild the same run, and copied into report.json.
   std::map<std::string, std::string> run_info;
+  std::set<std::string> unreported_settings;  // run_info keys report.json's settings leave out
 };
 
 struct BestDesign {

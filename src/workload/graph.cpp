@@ -44,6 +44,10 @@ std::optional<Phase> parse_phase(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view to_string(WorkUnit u) { return u == WorkUnit::token ? "token" : "inference"; }
+
+std::string_view plural(WorkUnit u) { return u == WorkUnit::token ? "tokens" : "inferences"; }
+
 std::string_view to_string(OpKind k) {
   switch (k) {
     case OpKind::matmul: return "matmul";

@@ -36,6 +36,16 @@ struct Scenario {
   Precision kv_precision = Precision::fp16;
 };
 
+// What one unit of a graph's work is: the unit of Graph::tokens and tokens_per_sequence, and so
+// of every "per token" and "tokens/s" figure downstream.
+//  token:     language models (Hugging Face configs), and ONNX models whose token dimension is
+//             named (--token-dim): one unit per token of each sequence.
+//  inference: ONNX models otherwise (an MLP, a CNN): one unit per run of the graph for each
+//             sequence of the batch, whatever --seq says.
+enum class WorkUnit { token, inference };
+std::string_view to_string(WorkUnit u);  // "token", "inference"
+std::string_view plural(WorkUnit u);     // "tokens", "inferences"
+
 enum class OpKind {
   matmul,             // activation x weight (linear / projection / LM head)
   attention_scores,   // Q x K^T over the context
@@ -77,8 +87,11 @@ struct Graph {
   std::string model_name;           // short name or file stem
   std::string model_type;           // "llama", "idefics3", "onnx", ...
   Scenario scenario;                // as built (context_tokens resolved)
+  WorkUnit unit = WorkUnit::token;  // what tokens and tokens_per_sequence count
   std::int64_t tokens_per_sequence = 0;  // prefill: prompt tokens incl. image tokens; decode: 1
   std::int64_t tokens = 0;          // tokens this step produces/consumes over the batch
+  bool vision_tower = false;        // takes images (Scenario::images); false for text-only models
+  std::int64_t max_positions = 0;   // the model's max_position_embeddings; 0 = not stated
   std::int64_t parameters = 0;      // all parameters of the model, counted once (tied counted once)
   std::int64_t input_embedding_parameters = 0;
   std::int64_t decode_parameters = 0;    // parameters the text decoder uses per generated token

@@ -259,6 +259,21 @@ void check_scenario(const Scenario& s) {
     throw InputError("", "--image-split", fmt::format("must be 0 or more, got {}", s.image_tiles_per_side));
 }
 
+// Positions beyond max_position_embeddings: the model was not trained for them (the cost model
+// still costs them). One warning for the prompt, one for an explicit decode context.
+void warn_beyond_positions(const HfModelSpec& spec, const Scenario& s, std::int64_t image_tokens,
+                           std::vector<std::string>& warnings) {
+  const std::int64_t limit = spec.text.max_positions;
+  if (limit <= 0) return;
+  const std::int64_t prompt = s.seq_tokens + image_tokens;
+  const std::string beyond = fmt::format("{}'s max_position_embeddings ({})", spec.name, limit);
+  if (prompt > limit)
+    warnings.push_back(image_tokens > 0 ? fmt::format("--seq {} plus {} image tokens = {} prompt tokens exceed {}",
+                                                      s.seq_tokens, image_tokens, prompt, beyond)
+                                        : fmt::format("--seq {} exceeds {}", s.seq_tokens, beyond));
+  if (s.context_tokens > limit) warnings.push_back(fmt::format("--ctx {} exceeds {}", s.context_tokens, beyond));
+}
+
 }  // namespace
 
 Graph build_hf_graph(const HfModelSpec& spec, const Scenario& scenario) {
@@ -267,6 +282,9 @@ Graph build_hf_graph(const HfModelSpec& spec, const Scenario& scenario) {
   graph.model_name = spec.name;
   graph.model_type = spec.model_type;
   graph.scenario = scenario;
+  graph.unit = WorkUnit::token;
+  graph.vision_tower = spec.vision.has_value();
+  graph.max_positions = spec.text.max_positions;
   graph.parameters = count_parameters(spec);
   graph.input_embedding_parameters = spec.text.vocab * spec.text.hidden;
   graph.decode_parameters = count_decoder_parameters(spec.text);
@@ -279,6 +297,7 @@ Graph build_hf_graph(const HfModelSpec& spec, const Scenario& scenario) {
   const std::int64_t images = spec.vision ? scenario.images : 0;
   const std::int64_t image_tokens = images * spec.image_tokens_per_image(split);
   const std::int64_t prompt = scenario.seq_tokens + image_tokens;
+  warn_beyond_positions(spec, scenario, image_tokens, graph.warnings);
   if (graph.scenario.context_tokens == 0) graph.scenario.context_tokens = prompt;
 
   GraphBuilder b(graph, scenario);

@@ -157,6 +157,8 @@ DecoderSpec parse_decoder(const FieldReader& r, const std::string& model_type,
                                   d.activation);
   s.sliding_on_even_layers_only = d.sliding_even_only;
   s.final_logit_softcap = d.softcap && !r.is_null("final_logit_softcapping");
+  // No reference default: a config without the field states no limit (nothing to warn about).
+  s.max_positions = r.int_or("max_position_embeddings", 0);
   if (model_type == "qwen2") {
     s.sliding_window = r.bool_or("use_sliding_window", false) ? r.int_or("sliding_window", 4096) : 0;
   } else if (model_type == "mistral" || model_type == "gemma2") {

@@ -33,6 +33,7 @@ struct DecoderSpec {
   std::int64_t sliding_window = 0;    // 0 = full attention
   bool sliding_on_even_layers_only = false;  // gemma2 alternates local and global layers
   bool final_logit_softcap = false;   // gemma2
+  std::int64_t max_positions = 0;     // max_position_embeddings; 0 = the config does not say
 };
 
 // A SigLIP vision transformer (pre-norm LayerNorm, GELU MLP, biases everywhere).

@@ -32,8 +32,12 @@ std::filesystem::path resolve_model(const std::string& name_or_path,
 }
 
 Graph build_graph(const std::filesystem::path& model_file, const Scenario& scenario,
-                  const SymbolicDims& symbolic_dims) {
-  if (model_file.extension() == ".onnx") return import_onnx(model_file, scenario, symbolic_dims);
+                  const SymbolicDims& symbolic_dims, const std::string& token_dim) {
+  if (model_file.extension() == ".onnx")
+    return import_onnx(model_file, scenario, symbolic_dims, token_dim);
+  if (!token_dim.empty())
+    throw InputError(model_file.string(), "--token-dim",
+                     "only for ONNX models: a Hugging Face model counts tokens already");
   return build_hf_graph(parse_hf_config(model_file), scenario);
 }
 

@@ -19,8 +19,9 @@ std::filesystem::path resolve_model(const std::string& name_or_path,
 std::vector<std::string> shipped_model_names(const std::filesystem::path& data_dir);
 
 // Builds the graph of a model file: .onnx through the ONNX importer, anything else as a
-// Hugging Face config.json. symbolic_dims only matter for ONNX.
+// Hugging Face config.json. symbolic_dims and token_dim (import_onnx) only apply to ONNX; a
+// token_dim for another model is an InputError naming --token-dim.
 Graph build_graph(const std::filesystem::path& model_file, const Scenario& scenario,
-                  const SymbolicDims& symbolic_dims = {});
+                  const SymbolicDims& symbolic_dims = {}, const std::string& token_dim = "");
 
 }  // namespace meshforge::workload

@@ -5,9 +5,15 @@
 // propagation, so shape-computing subgraphs such as Shape -> Gather -> Concat -> Reshape
 // resolve), then turn every node into exactly one Op.
 //
-// Scenario: one graph run is one step. Graph.tokens = batch * seq_tokens and
-// tokens_per_sequence = seq_tokens, so per-token figures divide the run by that; the ONNX model's
-// own input shapes (after binding --dim values) decide the actual amount of work.
+// Scenario: one graph run is one step; the ONNX model's own input shapes (after binding --dim
+// values) decide the actual amount of work. Its unit (Graph.unit) is one inference unless the
+// caller names the symbolic dimension that counts tokens (--token-dim): an MLP or a CNN has no
+// sequence, so dividing its run by --seq would report a throughput 512 times too high.
+//  no token dimension:  unit inference, tokens_per_sequence = 1, tokens = batch.
+//  token dimension T:   unit token, T bound to its --dim value or else to --seq;
+//                       tokens_per_sequence = T, tokens = batch * T (scenario.seq_tokens = T).
+// --batch is not bound to any dimension: it says how many sequences one run processes, so it
+// should match the model's batch dimension.
 //
 // Weights (which initializers are parameters)
 // -------------------------------------------
@@ -325,9 +331,11 @@ onnx::ModelProto load_model(const std::filesystem::path& path, const std::string
 
 // Replaces the symbolic dimensions of the graph inputs by the values given with --dim; the
 // same names in declared outputs and value_info are bound too so inference merges cleanly.
-void bind_symbolic_dims(onnx::GraphProto& graph, const std::unordered_set<std::string>& constants,
-                        const SymbolicDims& values, const std::string& file,
-                        std::vector<std::string>& warnings) {
+// Returns the symbolic dimension names of the inputs (all of which got a value).
+std::set<std::string> bind_symbolic_dims(onnx::GraphProto& graph,
+                                         const std::unordered_set<std::string>& constants,
+                                         const SymbolicDims& values, const std::string& file,
+                                         std::vector<std::string>& warnings) {
   std::set<std::string> used;
   for (auto& input : *graph.mutable_input()) {
     if (constants.count(input.name())) continue;  // IR < 4: initializers listed as inputs
@@ -377,6 +385,7 @@ void bind_symbolic_dims(onnx::GraphProto& graph, const std::unordered_set<std::s
       warnings.push_back("--dim " + name + "=" + std::to_string(value) +
                          " is not used: no input of the model has a symbolic dimension " +
                          in_quotes(name));
+  return used;
 }
 
 std::string node_name(const onnx::NodeProto& node, int index) {
@@ -449,7 +458,9 @@ class Importer {
         weight_bpe_(bytes_per_element(scenario.weight_precision)),
         activation_bpe_(bytes_per_element(scenario.activation_precision)) {}
 
-  void run(onnx::ModelProto& model, const SymbolicDims& symbolic_dims, Graph& graph) {
+  // token_dim: the symbolic dimension that counts tokens, or empty (see import_onnx).
+  void run(onnx::ModelProto& model, const SymbolicDims& symbolic_dims, const std::string& token_dim,
+           Graph& graph) {
     onnx::GraphProto& g = *model.mutable_graph();
     std::unordered_set<std::string> available;  // tensors no node produces
     for (const auto& t : g.initializer()) {
@@ -465,7 +476,14 @@ class Importer {
     for (const auto& input : g.input()) available.insert(input.name());
     available.insert("");
 
-    bind_symbolic_dims(g, constants, symbolic_dims, file_, graph.warnings);
+    const auto names = bind_symbolic_dims(g, constants, symbolic_dims, file_, graph.warnings);
+    if (!token_dim.empty() && !names.count(token_dim)) {
+      std::string known;
+      for (const auto& n : names) known += (known.empty() ? "" : ", ") + in_quotes(n);
+      throw InputError(file_, "--token-dim",
+                       "no input of the model has a symbolic dimension " + in_quotes(token_dim) +
+                           (known.empty() ? " (it has none)" : " (it has " + known + ")"));
+    }
     const std::vector<int> original_index = sort_nodes(g, available, file_);
     warn_about_new_opsets(model, graph.warnings);
     infer_shapes(model);
@@ -868,18 +886,22 @@ class Importer {
 }  // namespace
 
 Graph import_onnx(const std::filesystem::path& path, const Scenario& scenario,
-                  const SymbolicDims& symbolic_dims) {
+                  const SymbolicDims& symbolic_dims, const std::string& token_dim) {
   const std::string file = path.string();
   onnx::ModelProto model = load_model(path, file);
 
+  SymbolicDims dims = symbolic_dims;
+  if (!token_dim.empty()) dims.emplace(token_dim, scenario.seq_tokens);  // --seq unless --dim gives it
   Graph graph;
   graph.model_name = path.stem().string();
   graph.model_type = "onnx";
   graph.scenario = scenario;
-  graph.tokens_per_sequence = scenario.seq_tokens;
-  graph.tokens = scenario.batch * scenario.seq_tokens;
+  graph.unit = token_dim.empty() ? WorkUnit::inference : WorkUnit::token;
+  graph.tokens_per_sequence = token_dim.empty() ? 1 : dims.at(token_dim);
+  graph.tokens = scenario.batch * graph.tokens_per_sequence;
+  if (!token_dim.empty()) graph.scenario.seq_tokens = graph.tokens_per_sequence;
 
-  Importer(file, scenario).run(model, symbolic_dims, graph);
+  Importer(file, scenario).run(model, dims, token_dim, graph);
   graph.decode_parameters = graph.parameters;
   graph.kv_cache_bytes_per_token = 0;
   return graph;

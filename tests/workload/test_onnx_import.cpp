@@ -13,132 +13,14 @@
 #include "workload/graph.h"
 #include "workload/onnx_import.h"
 
-// test_workload does not link the ONNX targets directly (the workload library links them
-// privately), so their compile definitions are repeated here.
-#ifndef ONNX_ML
-#define ONNX_ML 1
-#endif
-#ifndef ONNX_NAMESPACE
-#define ONNX_NAMESPACE onnx
-#endif
-#include "onnx/onnx_pb.h"
+#include "onnx_model_builder.h"
 
 namespace mw = meshforge::workload;
 using meshforge::InputError;
+using meshforge::testing::Dim;
+using meshforge::testing::ModelBuilder;
 
 namespace {
-
-struct Dim {
-  Dim(std::int64_t v) : value(v) {}        // NOLINT(google-explicit-constructor)
-  Dim(const char* p) : param(p) {}         // NOLINT(google-explicit-constructor)
-  std::int64_t value = -1;
-  std::string param;
-};
-
-class ModelBuilder {
- public:
-  explicit ModelBuilder(std::int64_t opset = 13) {
-    model_.set_ir_version(8);
-    model_.set_producer_name("meshforge-test");
-    import_domain("", opset);
-    graph()->set_name("test");
-  }
-
-  onnx::GraphProto* graph() { return model_.mutable_graph(); }
-
-  void import_domain(const std::string& domain, std::int64_t version) {
-    auto* opset = model_.add_opset_import();
-    opset->set_domain(domain);
-    opset->set_version(version);
-  }
-
-  void input(const std::string& name, const std::vector<Dim>& dims,
-             int type = onnx::TensorProto::FLOAT) {
-    auto* info = graph()->add_input();
-    info->set_name(name);
-    auto* tensor = info->mutable_type()->mutable_tensor_type();
-    tensor->set_elem_type(type);
-    auto* shape = tensor->mutable_shape();
-    for (const Dim& d : dims) {
-      auto* dim = shape->add_dim();
-      if (d.param.empty())
-        dim->set_dim_value(d.value);
-      else
-        dim->set_dim_param(d.param);
-    }
-  }
-
-  // A graph output declared with its element type only: shape inference fills in the shape.
-  void output(const std::string& name, int type = onnx::TensorProto::FLOAT) {
-    auto* info = graph()->add_output();
-    info->set_name(name);
-    info->mutable_type()->mutable_tensor_type()->set_elem_type(type);
-  }
-
-  void output(const std::string& name, const std::vector<Dim>& dims) {
-    output(name);
-    auto* shape = graph()->mutable_output(graph()->output_size() - 1)
-                      ->mutable_type()->mutable_tensor_type()->mutable_shape();
-    for (const Dim& d : dims) {
-      auto* dim = shape->add_dim();
-      if (d.param.empty())
-        dim->set_dim_value(d.value);
-      else
-        dim->set_dim_param(d.param);
-    }
-  }
-
-  // An initializer filled with zeros (raw_data), as an exporter would store it.
-  void weight(const std::string& name, const std::vector<std::int64_t>& dims,
-              int type = onnx::TensorProto::FLOAT) {
-    auto* t = graph()->add_initializer();
-    t->set_name(name);
-    t->set_data_type(type);
-    std::int64_t n = 1;
-    for (const auto d : dims) {
-      t->add_dims(d);
-      n *= d;
-    }
-    const std::int64_t size = type == onnx::TensorProto::INT64 ? 8
-                              : type == onnx::TensorProto::INT8 ? 1
-                                                                 : 4;
-    t->set_raw_data(std::string(static_cast<std::size_t>(n * size), '\0'));
-  }
-
-  // A 1-D int64 initializer with values (shapes, axes).
-  void ints(const std::string& name, const std::vector<std::int64_t>& values) {
-    auto* t = graph()->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx::TensorProto::INT64);
-    t->add_dims(static_cast<std::int64_t>(values.size()));
-    for (const auto v : values) t->add_int64_data(v);
-  }
-
-  // A rank-0 float initializer.
-  void scalar(const std::string& name, float value) {
-    auto* t = graph()->add_initializer();
-    t->set_name(name);
-    t->set_data_type(onnx::TensorProto::FLOAT);
-    t->add_float_data(value);
-  }
-
-  onnx::NodeProto& node(const std::string& op_type, const std::vector<std::string>& inputs,
-                        const std::vector<std::string>& outputs, const std::string& name = "",
-                        const std::string& domain = "") {
-    auto* n = graph()->add_node();
-    n->set_op_type(op_type);
-    n->set_name(name);
-    n->set_domain(domain);
-    for (const auto& i : inputs) n->add_input(i);
-    for (const auto& o : outputs) n->add_output(o);
-    return *n;
-  }
-
-  std::string serialize() const { return model_.SerializeAsString(); }
-
- private:
-  onnx::ModelProto model_;
-};
 
 void set_int(onnx::NodeProto& node, const std::string& name, std::int64_t value) {
   auto* a = node.add_attribute();
@@ -194,6 +76,21 @@ const mw::Op& find_op(const mw::Graph& g, const std::string& name) {
   return none;
 }
 
+// Runs import and expects an InputError naming the file and the field, its reason containing
+// every part.
+template <typename Import>
+void expect_input_error(Import import, const std::filesystem::path& file, const std::string& field,
+                        const std::vector<std::string>& reason_parts) {
+  try {
+    import();
+    ADD_FAILURE() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), file.string());
+    EXPECT_EQ(e.field(), field);
+    for (const auto& part : reason_parts) EXPECT_NE(e.reason().find(part), std::string::npos) << e.reason();
+  }
+}
+
 void expect_topological(const mw::Graph& g) {
   for (std::size_t i = 0; i < g.ops.size(); ++i)
     for (const int p : g.ops[i].producers) EXPECT_LT(p, static_cast<int>(i)) << g.ops[i].name;
@@ -235,8 +132,11 @@ TEST_F(OnnxImport, TwoLayerMlpHasExactParametersFlopsAndBytes) {
 
   EXPECT_EQ(g.model_name, "mlp");
   EXPECT_EQ(g.model_type, "onnx");
-  EXPECT_EQ(g.tokens, 6);
-  EXPECT_EQ(g.tokens_per_sequence, 3);
+  // No token dimension named: one run is one inference per sequence of the batch (--seq 3 does
+  // not make it 6 tokens).
+  EXPECT_EQ(g.unit, mw::WorkUnit::inference);
+  EXPECT_EQ(g.tokens, 2);
+  EXPECT_EQ(g.tokens_per_sequence, 1);
   EXPECT_EQ(g.scenario.batch, 2);
   EXPECT_EQ(g.scenario.weight_precision, mw::Precision::int8);
   EXPECT_EQ(g.parameters, 16 * 32 + 32 + 32 * 8);  // 800
@@ -512,6 +412,46 @@ TEST_F(OnnxImport, SymbolicDimensionsNeedValues) {
   EXPECT_NE(extra.warnings[0].find("'seq'"), std::string::npos) << extra.warnings[0];
 }
 
+// An MLP has no sequence dimension: one run of the graph is one inference, whatever --seq says
+// (issue 8, item 9: the figures were divided by the default 512 "tokens").
+TEST_F(OnnxImport, WithoutATokenDimensionTheUnitIsOneInference) {
+  mw::Scenario s;  // seq_tokens 512, batch 1
+  const auto g = mw::import_onnx(write("mlp_no_tokens", meshforge::testing::relu_mlp({"batch", 16})), s, {{"batch", 1}});
+  EXPECT_EQ(g.unit, mw::WorkUnit::inference);
+  EXPECT_EQ(g.tokens_per_sequence, 1);
+  EXPECT_EQ(g.tokens, 1);
+  EXPECT_DOUBLE_EQ(g.total_flops(), meshforge::testing::kReluMlpFlopsPerRow);
+}
+
+// --token-dim names the dimension that counts tokens: its --dim value, else --seq, is the
+// number of tokens per sequence.
+TEST_F(OnnxImport, ANamedTokenDimensionCountsTokens) {
+  ModelBuilder m;
+  m.input("x", {"batch", "seq", 16});
+  m.weight("W", {16, 8});
+  m.node("MatMul", {"x", "W"}, {"y"}, "proj");
+  m.output("y");
+  const auto path = write("tokens", m);
+  mw::Scenario s;
+  s.seq_tokens = 5;
+  s.batch = 2;
+  const auto from_seq = mw::import_onnx(path, s, {{"batch", 2}}, "seq");
+  EXPECT_EQ(from_seq.unit, mw::WorkUnit::token);
+  EXPECT_EQ(from_seq.tokens_per_sequence, 5);
+  EXPECT_EQ(from_seq.tokens, 10);
+  EXPECT_EQ(from_seq.scenario.seq_tokens, 5);
+  EXPECT_DOUBLE_EQ(from_seq.ops[0].flops, 2.0 * 10 * 16 * 8);
+  EXPECT_TRUE(from_seq.warnings.empty());
+
+  const auto from_dim = mw::import_onnx(path, s, {{"batch", 2}, {"seq", 7}}, "seq");
+  EXPECT_EQ(from_dim.tokens_per_sequence, 7);
+  EXPECT_EQ(from_dim.tokens, 14);
+  EXPECT_EQ(from_dim.scenario.seq_tokens, 7);
+
+  expect_input_error([&] { mw::import_onnx(path, s, {{"batch", 2}, {"seq", 7}}, "sequence_length"); }, path,
+                     "--token-dim", {"'sequence_length'", "'seq'"});
+}
+
 TEST_F(OnnxImport, UnsupportedOpsAreKeptWithAWarning) {
   ModelBuilder m;
   m.import_domain("com.example", 1);
@@ -555,15 +495,7 @@ TEST_F(OnnxImport, CostedOpAfterAnUnknownShapeIsAnError) {
   m.node("Transpose", {"q"}, {"y"}, "after");
   m.output("y");
   const auto path = write("unknown_shape", m);
-  try {
-    mw::import_onnx(path, mw::Scenario{}, {});
-    FAIL() << "expected InputError";
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.file(), path.string());
-    EXPECT_EQ(e.field(), "node 'after'");
-    EXPECT_NE(e.reason().find("'q'"), std::string::npos) << e.reason();
-    EXPECT_NE(e.reason().find("'odd'"), std::string::npos) << e.reason();
-  }
+  expect_input_error([&] { mw::import_onnx(path, mw::Scenario{}, {}); }, path, "node 'after'", {"'q'", "'odd'"});
 }
 
 TEST_F(OnnxImport, NormsReductionsAndShapeDataPropagation) {
