@@ -113,9 +113,9 @@ def main():
             if scope not in INCLUDES_DRAM | ON_DIE:
                 raise SystemExit(f"{PUBLISHED}: {key}.power_w.scope: unknown scope {scope!r}")
             with_dram = scope in INCLUDES_DRAM
-            p = power if with_dram else on_die
+            p = r.get("board_power_w", power) if with_dram else on_die
             pub = float(power_fig["value"])
-            rows.append((design, node, "power" + (" incl. DRAM" if with_dram else " on die"), fmt(p, "W"),
+            rows.append((design, node, "power" + (" of the board" if with_dram else " on die"), fmt(p, "W"),
                          published_text(power_fig, "", fmt(pub, "W")), err(p, pub)))
             if counts(power_fig):
                 errors["power"][design] = rel_err(p, pub)

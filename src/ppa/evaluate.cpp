@@ -72,6 +72,7 @@ struct ClassModel {
   double wmem_read_pj_bit = 0, amem_read_pj_bit = 0, amem_write_pj_bit = 0, imem_read_pj_bit = 0;
   double logic_cells_mm2 = 0;  // placed logic cells (no floorplan whitespace): clock and leakage
   double vector_cells_mm2 = 0; // of which the MAC datapath and vector registers
+  double control_mm2 = 0;      // DMA, sequencer, special-function lanes, scratchpad crossbars
 
 };
 
@@ -98,6 +99,11 @@ struct OpTerms {
     return std::max({phi * compute * rf, phi * issue * rf, std::max(local_weight, phi * local_act), phi * noc,
                      dram_weight + phi * dram_kv}) +
            latency;
+  }
+  // The part of time() a tile works rather than waits on DRAM.
+  double busy(double phi) const {
+    const double rf = row_factor(phi);
+    return std::max({phi * compute * rf, phi * issue * rf, std::max(local_weight, phi * local_act), phi * noc}) + latency;
   }
   Bottleneck bound(double phi) const {
     const double rf = row_factor(phi);
@@ -160,6 +166,7 @@ struct PhaseScratch {
   std::vector<double> stage_live;             // per stage: peak live activation bytes, whole step
   std::vector<double> stage_act_capacity;     // per stage: AMEM bytes the KV cache leaves
   std::vector<double> stage_mac_activity;     // per stage: share of the step its MAC arrays compute
+  std::vector<double> stage_busy_activity;    // per stage: share of the step its tiles are not stalled on DRAM
 };
 
 // Per op, the index of its last consumer (itself when nothing reads it).
@@ -219,6 +226,7 @@ struct Evaluator::Impl {
   std::array<ClassModel, mapping::kMaxTileClasses> classes{};
   std::array<int, mapping::kMaxTileClasses> class_counts{};  // tiles of each class in the design
   double wmem_bandwidth_bytes_per_s = 0;                      // all tiles' weight ports
+  double soc_w = 0;                                           // host PHYs, links, CPUs (static)
 
   Impl(const Workload& w, const tech::Node& n, const Microarch& m) : workload(w), node(n), micro(m) {}
 
@@ -244,7 +252,6 @@ struct Evaluator::Impl {
   void build_classes(const arch::Design& d, workload::Precision mac, std::vector<std::string>& violations) {
     const tech::MacFormat run = to_mac_format(mac);
     const double nand2_mm2 = node.nand2_area_um2 * 1e-6;
-    const double flop_mm2 = node.flop_area_um2 * 1e-6;
     const double ports = micro.router_ports;
     double router = ports * d.noc.virtual_channels * d.noc.buffer_depth_flits * d.noc.link_bits / 1024.0 *
                         node.router_area_mm2_per_kbit_buffer +
@@ -279,8 +286,10 @@ struct Evaluator::Impl {
       m.fetch = t.fetch_width;
       m.port_bytes = micro.memory_port_vector_registers * t.vlen_bits / 8.0;
       m.core_mm2 = micro.scalar_core_gates * std::pow(t.fetch_width, micro.fetch_width_area_exponent) * nand2_mm2;
+      // The vector register file is multi-ported (3 read, 1 write): per bit a flop plus its share of
+      // write-enable and read-mux logic (synthesised: bench/synth).
       m.vector_mm2 = t.vlen_bits * gates_per_vlen_bit * m.rows * nand2_mm2 +
-                     micro.vector_registers * t.vlen_bits * flop_mm2;
+                     micro.vector_registers * t.vlen_bits * micro.vector_register_file_gates_per_bit * nand2_mm2;
       auto mem_mm2 = [&](double bytes, double density_factor) {
         return bytes * 8.0 / 1e6 / (tech::sram_density_mbit_per_mm2(node, macro_bytes(bytes)) * density_factor);
       };
@@ -289,10 +298,17 @@ struct Evaluator::Impl {
       m.wmem_mm2 = t.wmem_bytes > 0 ? mem_mm2(static_cast<double>(t.wmem_bytes), m.rom ? node.rom_density_factor : 1.0) : 0.0;
       m.amem_mm2 = mem_mm2(static_cast<double>(t.amem_bytes), 1.0);
       m.router_mm2 = router;
-      m.logic_cells_mm2 = m.core_mm2 + m.vector_mm2 + m.router_mm2;
+      // What an accelerator tile has besides core, datapath and memories: DMA, address generators
+      // and sequencer; special-function lanes (one per sfu_lanes_per_vector_lane of the widest
+      // format's lanes); the crossbar and arbitration of its banked SRAM scratchpads.
+      const auto& u = micro.uncore;
+      m.control_mm2 = (u.control_gates + u.sfu_gates_per_lane * u.sfu_lanes_per_vector_lane *
+                                             (t.vlen_bits / format_bits(widest_format(t.mac_formats)))) * nand2_mm2 +
+                      u.scratchpad_crossbar * (m.amem_mm2 + (m.rom ? 0.0 : m.wmem_mm2));
+      m.logic_cells_mm2 = m.core_mm2 + m.control_mm2 + m.vector_mm2 + m.router_mm2;
       m.vector_cells_mm2 = m.vector_mm2;
       // Blocks fill only part of the die: spread the floorplan overhead over every tile block.
-      for (double* block : {&m.core_mm2, &m.vector_mm2, &m.imem_mm2, &m.wmem_mm2, &m.amem_mm2, &m.router_mm2})
+      for (double* block : {&m.core_mm2, &m.control_mm2, &m.vector_mm2, &m.imem_mm2, &m.wmem_mm2, &m.amem_mm2, &m.router_mm2})
         *block /= micro.floorplan_utilisation;
       m.wmem_read_pj_bit = tech::sram_read_energy_pj_per_bit(node, macro_bytes(static_cast<double>(t.wmem_bytes))) *
                            (m.rom ? node.rom_read_energy_factor : 1.0);
@@ -594,6 +610,7 @@ struct Evaluator::Impl {
     const double e_bit_hop = (node.router_energy_pj_per_bit + node.wire_energy_pj_per_bit_mm * pitch_mm) * 1e-12;
     double e_mac_total = 0, e_rf = 0, e_mem = 0, e_fetch = 0, e_noc = 0;
     ps.stage_mac_activity.assign(static_cast<std::size_t>(stages), 0.0);
+    ps.stage_busy_activity.assign(static_cast<std::size_t>(stages), 0.0);
     for (int s = 0; s < stages && out.runs; ++s) {
       const auto& st = plan.stages[static_cast<std::size_t>(s)];
       // Region averages of the per-class figures, by tile count.
@@ -611,6 +628,7 @@ struct Evaluator::Impl {
       }
       const double g = st.group_tiles;
       double compute_tile_s = 0;  // MAC-array busy time x tiles, over the step
+      double busy_tile_s = 0;     // time not stalled on DRAM x tiles, over the step
       for (int i = st.first_op; i < st.end_op; ++i) {
         const auto& op = ops[static_cast<std::size_t>(i)];
         const bool gemm = is_gemm(op.kind) && op.gemm.count > 0;
@@ -631,9 +649,12 @@ struct Evaluator::Impl {
                   (op.input_bytes + op.kv_read_bytes * (1 - kf)) * 8.0 * ar +
                   (op.output_bytes + op.kv_write_bytes * (1 - kf)) * 8.0 * aw) * 1e-12;
         e_noc += ps.terms[static_cast<std::size_t>(i)].noc_bytes_per_tile * g * 8.0 * e_bit_hop;
-        compute_tile_s += ps.terms[static_cast<std::size_t>(i)].compute * ps.terms[static_cast<std::size_t>(i)].row_factor(1.0 / n_mb) * g;
+        const auto& term = ps.terms[static_cast<std::size_t>(i)];
+        compute_tile_s += term.compute * term.row_factor(1.0 / n_mb) * g;
+        busy_tile_s += n_mb * term.busy(1.0 / n_mb) * g;
       }
       ps.stage_mac_activity[static_cast<std::size_t>(s)] = std::min(1.0, compute_tile_s / (st.tiles * step));
+      ps.stage_busy_activity[static_cast<std::size_t>(s)] = std::min(1.0, busy_tile_s / (st.tiles * step));
     }
     for (int s = 0; s < stages && out.runs; ++s)
       for (int t = 0; t < stages; ++t) {
@@ -659,8 +680,10 @@ struct Evaluator::Impl {
       const auto& st = plan.stages[static_cast<std::size_t>(s)];
       const double duty = out.runs ? std::min(1.0, n_mb * ps.stage_time[static_cast<std::size_t>(s)] / step) : 0.0;
       const double mac_active = out.runs ? std::min(duty, ps.stage_mac_activity[static_cast<std::size_t>(s)]) : 0.0;
+      const double tile_active = out.runs ? std::min(duty, std::max(mac_active, ps.stage_busy_activity[static_cast<std::size_t>(s)])) : 0.0;
       const double off = d.power_gate_idle_tiles ? 0.0 : idle;  // clock share of a tile outside its duty
-      const double clocked_other = duty + (1.0 - duty) * off;
+      // A tile stalled on DRAM waits clock-gated (wait-for-interrupt on the core, DMA idle).
+      const double clocked_other = tile_active + (duty - tile_active) * idle + (1.0 - duty) * off;
       const double clocked_mac = mac_active + (duty - mac_active) * idle + (1.0 - duty) * off;
       for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
         const double n = st.class_counts[c];
@@ -691,6 +714,7 @@ struct Evaluator::Impl {
     power.fetch_control = (e_fetch * vscale + wake_j) / step;
     power.clock = clock_w;
     power.leakage = leak_w;
+    power.soc = soc_w;
 
     // 7. Figures of merit.
     const double tokens = static_cast<double>(graph.tokens);
@@ -744,12 +768,13 @@ struct Evaluator::Impl {
       report.violations.push_back(std::move(msg));
   }
 
-  void area(const arch::Design& d, AreaBreakdown& a) const {
+  void area(const arch::Design& d, AreaBreakdown& a) {
     a = AreaBreakdown{};
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
       const auto& m = classes[c];
       const double n = class_counts[c];
       a.cores += n * m.core_mm2;
+      a.control += n * m.control_mm2;
       a.vector_units += n * m.vector_mm2;
       a.imem += n * m.imem_mm2;
       (m.rom ? a.wmem_rom : a.wmem_sram) += n * m.wmem_mm2;
@@ -759,6 +784,54 @@ struct Evaluator::Impl {
     const auto it = node.dram.find(d.dram.kind);
     if (it != node.dram.end()) a.phys = it->second.phy_area_mm2 * d.dram.channels;
     a.io = node.io_ring_area_mm2;
+    a.soc = soc_w = 0;
+    for (const SocPart& part : soc_parts(d)) {
+      if (part.serdes) {
+        const auto& k = *part.serdes;
+        a.soc += part.count * k.phy_area_mm2 * phy_area_factor() +
+                 (k.per_link_logic ? 1.0 : part.count) * k.logic_area_mm2 * logic_area_factor();
+        soc_w += part.count * k.static_power_w * phy_energy_factor();
+      } else if (part.cpu) {
+        a.soc += part.count * part.cpu->area_mm2 * logic_area_factor();
+        soc_w += part.count * part.cpu->power_w * node.instruction_energy_pj / micro.uncore.reference_instruction_energy_pj;
+      }
+    }
+  }
+
+  // The blocks a design declares beside its mesh, resolved in the uncore library (null when the
+  // kind is unknown: run() reports it).
+  struct SocPart {
+    const SerdesKind* serdes = nullptr;
+    const CpuKind* cpu = nullptr;
+    double count = 0;
+  };
+  std::array<SocPart, 3> soc_parts(const arch::Design& d) const {
+    auto find = [](const auto& map, const std::string& kind) -> decltype(&map.begin()->second) {
+      const auto it = map.find(kind);
+      return it == map.end() ? nullptr : &it->second;
+    };
+    const auto& u = micro.uncore;
+    return {SocPart{find(u.host_interfaces, d.soc.host.kind), nullptr, static_cast<double>(d.soc.host.count)},
+            SocPart{find(u.chip_links, d.soc.chip_links.kind), nullptr, static_cast<double>(d.soc.chip_links.count)},
+            SocPart{nullptr, find(u.cpu_cores, d.soc.cpu.kind), static_cast<double>(d.soc.cpu.count)}};
+  }
+  void check_soc_kinds(const arch::Design& d, std::vector<std::string>& violations) const {
+    auto check = [&](const arch::Block& b, const char* field, const auto& map) {
+      if (b.kind == "none" || map.count(b.kind)) return;
+      std::string known;
+      for (const auto& [name, value] : map) known += (known.empty() ? "" : ", ") + name;
+      violations.push_back(fmt::format("soc.{}.kind: unknown \"{}\" (data/uncore.yaml has {}); not counted", field, b.kind, known));
+    };
+    check(d.soc.host, "host", micro.uncore.host_interfaces);
+    check(d.soc.chip_links, "chip_links", micro.uncore.chip_links);
+    check(d.soc.cpu, "cpu", micro.uncore.cpu_cores);
+  }
+  // data/uncore.yaml gives its values at 7 nm: logic scales with density, PHYs barely.
+  double logic_area_factor() const { return micro.uncore.reference_logic_density / node.logic_density_mtr_per_mm2; }
+  double phy_area_factor() const { return node.feature_nm >= 22 ? micro.uncore.phy_area_factor_28nm : 1.0; }
+  double phy_energy_factor() const {
+    const auto& u = micro.uncore;
+    return node.feature_nm <= 5 ? u.phy_energy_factor_5nm : node.feature_nm <= 7 ? 1.0 : node.feature_nm <= 16 ? u.phy_energy_factor_16nm : u.phy_energy_factor_28nm;
   }
 
   void run(const arch::Design& d, const Scenario& sc, Report& r) {
@@ -794,6 +867,7 @@ struct Evaluator::Impl {
                                          "(the design asks {:.4g} MHz)",
                                          f / 1e6, node.name, v, arch::flavor_name(d.flavor), d.clock_hz / 1e6));
     build_classes(d, mac, r.violations);
+    check_soc_kinds(d, r.violations);
     class_counts.fill(0);
     for (int row = 0; row < d.rows; ++row)
       for (int col = 0; col < d.cols; ++col) class_counts[static_cast<std::size_t>(d.class_of(row, col))] += 1;
@@ -819,6 +893,7 @@ struct Evaluator::Impl {
     r.scored_phase = decode_scored ? "decode" : "prefill";
     r.power = decode_scored ? decode_power : prefill_power;
     r.power_w = r.power.total();
+    r.board_power_w = r.power_w / micro.uncore.vr_efficiency + micro.uncore.board_overhead_w + micro.uncore.fan_w;
     r.energy_per_token_j = scored.energy_per_token_j;
     score(d, sc, scored, r);
   }

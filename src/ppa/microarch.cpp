@@ -22,6 +22,15 @@ class Reader {
     }
   }
 
+  // The keys of the map at path (e.g. the interface names under host_interfaces).
+  std::vector<std::string> keys(const std::string& path) const {
+    const YAML::Node node = find(path);
+    if (!node.IsMap()) throw InputError(file_, path, "expected a map");
+    std::vector<std::string> out;
+    for (const auto& kv : node) out.push_back(kv.first.as<std::string>());
+    return out;
+  }
+
   template <std::size_t N>
   std::array<double, N> list(const std::string& path) const {
     const YAML::Node node = find(path)["value"];
@@ -50,23 +59,64 @@ class Reader {
   std::string file_;
 };
 
-}  // namespace
-
-Microarch load_microarch(const std::filesystem::path& data_dir) {
-  const auto path = data_dir / "microarch.yaml";
-  YAML::Node root;
+YAML::Node load_yaml(const std::filesystem::path& path) {
   try {
-    root = YAML::LoadFile(path.string());
+    const YAML::Node root = YAML::LoadFile(path.string());
+    if (!root.IsMap()) throw InputError(path.string(), "", "expected a YAML map at the top level");
+    return root;
   } catch (const YAML::BadFile&) {
     throw InputError(path.string(), "", "cannot open file");
   } catch (const YAML::ParserException& e) {
     throw InputError(path.string(), "", "malformed YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
-  const Reader r(root, path.string());
+}
+
+Uncore load_uncore(const std::filesystem::path& path) {
+  const Reader r(load_yaml(path), path.string());
+  Uncore u;
+  u.reference_logic_density = r.value("reference.logic_density_mtr_per_mm2");
+  u.reference_instruction_energy_pj = r.value("reference.instruction_energy_pj");
+  u.sfu_lanes_per_vector_lane = r.value("reference.sfu_lanes_per_vector_lane");
+  if (!(u.reference_logic_density > 0 && u.reference_instruction_energy_pj > 0))
+    throw InputError(path.string(), "reference", "expected positive reference density and energy");
+  u.phy_energy_factor_5nm = r.value("phy_node_scaling.energy_factor_5nm");
+  u.phy_energy_factor_16nm = r.value("phy_node_scaling.energy_factor_16nm");
+  u.phy_energy_factor_28nm = r.value("phy_node_scaling.energy_factor_28nm");
+  u.phy_area_factor_28nm = r.value("phy_node_scaling.area_factor_28nm");
+  for (const auto& k : r.keys("host_interfaces")) {
+    const std::string p = "host_interfaces." + k;
+    u.host_interfaces[k] = {r.value(p + ".lane_gbps"), r.value(p + ".energy_pj_per_bit"), r.value(p + ".phy_area_mm2_per_lane"),
+                            r.value(p + ".controller_area_mm2"), r.value(p + ".static_power_w_per_lane"), true};
+  }
+  for (const auto& k : r.keys("chip_links")) {
+    const std::string p = "chip_links." + k;
+    u.chip_links[k] = {r.value(p + ".port_gbps"), r.value(p + ".energy_pj_per_bit"), r.value(p + ".phy_area_mm2_per_port"),
+                       r.value(p + ".mac_area_mm2_per_port"), r.value(p + ".static_power_w_per_port"), false};
+  }
+  for (const auto& k : r.keys("cpu_cores"))
+    u.cpu_cores[k] = {r.value("cpu_cores." + k + ".area_mm2_7nm"), r.value("cpu_cores." + k + ".power_w_active")};
+  u.vr_efficiency = r.value("board.vr_efficiency");
+  if (!(u.vr_efficiency > 0 && u.vr_efficiency <= 1))
+    throw InputError(path.string(), "board.vr_efficiency.value", "expected a number in (0, 1]");
+  u.board_overhead_w = r.value("board.board_overhead_w");
+  u.fan_w = r.value("board.fan_w");
+  u.control_gates = r.value("tile_overheads.control_gates");
+  u.sfu_gates_per_lane = r.value("tile_overheads.sfu_gates_per_lane");
+  u.scratchpad_crossbar = r.value("tile_overheads.scratchpad_crossbar");
+  return u;
+}
+
+}  // namespace
+
+Microarch load_microarch(const std::filesystem::path& data_dir) {
+  const auto path = data_dir / "microarch.yaml";
+  const Reader r(load_yaml(path), path.string());
   Microarch m;
+  m.uncore = load_uncore(data_dir / "uncore.yaml");
   constexpr const char* formats[] = {"fp32", "fp16", "bf16", "fp8", "int8", "int4"};
   for (std::size_t i = 0; i < 6; ++i) m.mac_gates[i] = r.value(std::string("mac_gates.") + formats[i]);
   m.mac_format_sharing = r.value("mac_format_sharing");
+  m.vector_register_file_gates_per_bit = r.value("vector_register_file_gates_per_bit");
   m.scalar_core_gates = r.value("scalar_core_gates");
   m.fetch_width_area_exponent = r.value("fetch_width_area_exponent");
   m.vector_registers = r.value("vector_registers");

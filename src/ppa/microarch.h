@@ -3,6 +3,8 @@
 
 #include <array>
 #include <filesystem>
+#include <map>
+#include <string>
 
 #include "workload/graph.h"
 
@@ -10,9 +12,30 @@ namespace meshforge::ppa {
 
 constexpr int kOpKinds = 10;  // workload::OpKind values
 
+// A SerDes-based interface beside the mesh (data/uncore.yaml): a PCIe lane or a link port,
+// at the 7 nm reference. Its PHY draws its static power whenever the link is up.
+struct SerdesKind {
+  double gbps = 0, energy_pj_per_bit = 0, phy_area_mm2 = 0, logic_area_mm2 = 0, static_power_w = 0;
+  bool per_link_logic = false;  // host: one controller per link (logic_area_mm2), not per lane
+};
+struct CpuKind {
+  double area_mm2 = 0, power_w = 0;  // per core, at the 7 nm reference
+};
+// What a chip and its board carry besides the TCC tiles (data/uncore.yaml).
+struct Uncore {
+  double reference_logic_density = 0, reference_instruction_energy_pj = 0;
+  double phy_energy_factor_5nm = 1, phy_energy_factor_16nm = 1, phy_energy_factor_28nm = 1, phy_area_factor_28nm = 1;
+  std::map<std::string, SerdesKind> host_interfaces, chip_links;
+  std::map<std::string, CpuKind> cpu_cores;
+  double vr_efficiency = 1, board_overhead_w = 0, fan_w = 0;
+  double control_gates = 0, sfu_gates_per_lane = 0, sfu_lanes_per_vector_lane = 0, scratchpad_crossbar = 0;
+};
+
 struct Microarch {
+  Uncore uncore;
   std::array<double, 6> mac_gates{};          // by workload::Precision order: fp32 fp16 bf16 fp8 int8 int4
-  double mac_format_sharing = 0;             // share of a further format's gates in a multi-format MAC
+  double mac_format_sharing = 0;
+  double vector_register_file_gates_per_bit = 0;  // multi-ported RF per bit, NAND2-eq             // share of a further format's gates in a multi-format MAC
   double scalar_core_gates = 0;
   double fetch_width_area_exponent = 0;
   double vector_registers = 0;
@@ -42,7 +65,8 @@ struct Microarch {
   double gating_wakeup_cycles_per_step = 0;
 };
 
-// Throws meshforge::InputError naming the file and field for a missing or malformed value.
+// Reads data_dir/microarch.yaml and data_dir/uncore.yaml. Throws meshforge::InputError naming the
+// file and field for a missing or malformed value.
 Microarch load_microarch(const std::filesystem::path& data_dir);
 
 }  // namespace meshforge::ppa

@@ -51,15 +51,58 @@ struct PhaseReport {
 
 struct PowerBreakdown {  // watts
   double mac = 0, register_file = 0, memory = 0, noc = 0, dram = 0, fetch_control = 0, clock = 0,
-         leakage = 0;
-  double total() const { return mac + register_file + memory + noc + dram + fetch_control + clock + leakage; }
+         leakage = 0, soc = 0;
+  double total() const;
 };
 
 struct AreaBreakdown {  // mm^2
-  double cores = 0, vector_units = 0, imem = 0, wmem_sram = 0, wmem_rom = 0, amem = 0, routers = 0,
-         phys = 0, io = 0;
-  double total() const { return cores + vector_units + imem + wmem_sram + wmem_rom + amem + routers + phys + io; }
+  double cores = 0, control = 0, vector_units = 0, imem = 0, wmem_sram = 0, wmem_rom = 0, amem = 0, routers = 0,
+         phys = 0, soc = 0, io = 0;
+  double total() const;
 };
+
+// The one list of each breakdown's parts: its JSON key, its label in tables, its member. Writers
+// and total() iterate these, so a new part is added in one place.
+template <typename Breakdown>
+struct Part {
+  const char* key;
+  const char* label;
+  double Breakdown::*member;
+};
+inline constexpr Part<PowerBreakdown> kPowerParts[] = {
+    {"mac", "MAC", &PowerBreakdown::mac},
+    {"register_file", "register file", &PowerBreakdown::register_file},
+    {"memory", "SRAM/ROM", &PowerBreakdown::memory},
+    {"noc", "NoC", &PowerBreakdown::noc},
+    {"dram", "DRAM + PHY", &PowerBreakdown::dram},
+    {"fetch_control", "fetch/control", &PowerBreakdown::fetch_control},
+    {"clock", "clock tree", &PowerBreakdown::clock},
+    {"leakage", "leakage", &PowerBreakdown::leakage},
+    {"soc", "host, links, CPUs", &PowerBreakdown::soc},
+};
+inline constexpr Part<AreaBreakdown> kAreaParts[] = {
+    {"cores", "scalar cores", &AreaBreakdown::cores},
+    {"control", "DMA/control/SFU/xbar", &AreaBreakdown::control},
+    {"vector_units", "vector/tensor units", &AreaBreakdown::vector_units},
+    {"imem", "IMEM", &AreaBreakdown::imem},
+    {"wmem_sram", "WMEM SRAM", &AreaBreakdown::wmem_sram},
+    {"wmem_rom", "WMEM ROM", &AreaBreakdown::wmem_rom},
+    {"amem", "AMEM", &AreaBreakdown::amem},
+    {"routers", "routers", &AreaBreakdown::routers},
+    {"phys", "DRAM PHYs", &AreaBreakdown::phys},
+    {"soc", "host, links, CPUs", &AreaBreakdown::soc},
+    {"io", "I/O ring", &AreaBreakdown::io},
+};
+inline double PowerBreakdown::total() const {
+  double sum = 0;
+  for (const auto& p : kPowerParts) sum += this->*p.member;
+  return sum;
+}
+inline double AreaBreakdown::total() const {
+  double sum = 0;
+  for (const auto& p : kAreaParts) sum += this->*p.member;
+  return sum;
+}
 
 // Budgets and targets of the score (docs/ppa-score.md). Defaults depend on the mode:
 // defaults_for(mode) in ppa/evaluate.h. Throughput figures count the workload's unit
@@ -81,7 +124,8 @@ struct Report {
   PhaseReport prefill, decode;
   PowerBreakdown power;                 // of the scored phase
   AreaBreakdown area;
-  double power_w = 0;
+  double power_w = 0;                   // the die, DRAM devices and interfaces included
+  double board_power_w = 0;             // a board around it: power_w through its regulators, plus board overheads
   double area_mm2 = 0;
   double energy_per_token_j = 0;        // of the scored phase
   double clock_hz = 0;                  // the clock evaluated: the design's, or the node's fmax when it asks more

@@ -9,6 +9,13 @@ namespace {
 
 using nlohmann::ordered_json;
 
+template <typename Breakdown, std::size_t N>
+ordered_json parts_json(const ppa::Part<Breakdown> (&parts)[N], const Breakdown& b) {
+  ordered_json out = ordered_json::object();
+  for (const auto& p : parts) out[p.key] = b.*p.member;
+  return out;
+}
+
 ordered_json phase_json(const ppa::PhaseReport& p) {
   ordered_json stages = ordered_json::array();
   for (const auto& st : p.stages)
@@ -58,8 +65,6 @@ ordered_json budgets_json(const ppa::Budgets& b) {
 }  // namespace
 
 ordered_json to_json(const ppa::Report& r) {
-  const auto& pw = r.power;
-  const auto& a = r.area;
   return {
       {"feasible", r.feasible},
       {"violations", r.violations},
@@ -69,6 +74,7 @@ ordered_json to_json(const ppa::Report& r) {
       {"tokens_per_second", {{"prefill", r.prefill.tokens_per_second}, {"decode", r.decode.tokens_per_second}}},
       {"ms_per_token", {{"prefill", r.prefill.ms_per_token}, {"decode", r.decode.ms_per_token}}},
       {"power_w", r.power_w},
+      {"board_power_w", r.board_power_w},
       {"area_mm2", r.area_mm2},
       {"energy_per_token_j", r.energy_per_token_j},
       {"clock_hz", r.clock_hz},
@@ -85,13 +91,7 @@ ordered_json to_json(const ppa::Report& r) {
         {"dram_capacity_bytes", r.dram_capacity_bytes},
         {"dram_channels_max", r.dram_channels_max},
         {"interposer_mm2", r.interposer_mm2}}},
-      {"breakdown",
-       {{"power_w",
-         {{"mac", pw.mac}, {"register_file", pw.register_file}, {"memory", pw.memory}, {"noc", pw.noc},
-          {"dram", pw.dram}, {"fetch_control", pw.fetch_control}, {"clock", pw.clock}, {"leakage", pw.leakage}}},
-        {"area_mm2",
-         {{"cores", a.cores}, {"vector_units", a.vector_units}, {"imem", a.imem}, {"wmem_sram", a.wmem_sram},
-          {"wmem_rom", a.wmem_rom}, {"amem", a.amem}, {"routers", a.routers}, {"phys", a.phys}, {"io", a.io}}}}},
+      {"breakdown", {{"power_w", parts_json(ppa::kPowerParts, r.power)}, {"area_mm2", parts_json(ppa::kAreaParts, r.area)}}},
       {"prefill", phase_json(r.prefill)},
       {"decode", phase_json(r.decode)},
   };
@@ -143,18 +143,13 @@ std::string to_table(const ppa::Report& r) {
   });
   row("dependency bubbles", [](const ppa::PhaseReport& p) { return pct(p.bubble_share); });
   line("");
-  const auto& pw = r.power;
-  line(fmt::format("power ({})    {}", r.scored_phase, si(r.power_w, "W")));
-  const std::pair<const char*, double> parts[] = {{"MAC", pw.mac}, {"register file", pw.register_file}, {"SRAM/ROM", pw.memory},
-                                                  {"NoC", pw.noc}, {"DRAM + PHY", pw.dram}, {"fetch/control", pw.fetch_control},
-                                                  {"clock tree", pw.clock}, {"leakage", pw.leakage}};
-  for (const auto& [name, w] : parts) line(fmt::format("  {:<24} {:>12} {:>7}", name, si(w, "W"), pct(r.power_w > 0 ? w / r.power_w : 0)));
+  line(fmt::format("power ({})    {}   board {}", r.scored_phase, si(r.power_w, "W"), si(r.board_power_w, "W")));
+  for (const auto& p : ppa::kPowerParts)
+    line(fmt::format("  {:<24} {:>12} {:>7}", p.label, si(r.power.*p.member, "W"), pct(r.power_w > 0 ? r.power.*p.member / r.power_w : 0)));
   line(fmt::format("area         {:.4g} mm2", r.area_mm2));
-  const auto& a = r.area;
-  const std::pair<const char*, double> areas[] = {{"scalar cores", a.cores}, {"vector/tensor units", a.vector_units}, {"IMEM", a.imem},
-                                                  {"WMEM SRAM", a.wmem_sram}, {"WMEM ROM", a.wmem_rom}, {"AMEM", a.amem},
-                                                  {"routers", a.routers}, {"DRAM PHYs", a.phys}, {"I/O ring", a.io}};
-  for (const auto& [name, mm2] : areas) line(fmt::format("  {:<24} {:>12} {:>7}", name, fmt::format("{:.4g} mm2", mm2), pct(r.area_mm2 > 0 ? mm2 / r.area_mm2 : 0)));
+  for (const auto& p : ppa::kAreaParts)
+    line(fmt::format("  {:<24} {:>12} {:>7}", p.label, fmt::format("{:.4g} mm2", r.area.*p.member),
+                     pct(r.area_mm2 > 0 ? r.area.*p.member / r.area_mm2 : 0)));
   line(fmt::format("weights      {} on chip, {} in DRAM", bytes(r.weight_bytes_on_chip), bytes(r.weight_bytes_in_dram)));
   line(fmt::format("KV cache     {} on chip, {} in DRAM", bytes(r.kv_bytes_on_chip), bytes(r.kv_bytes_in_dram)));
   return out;
