@@ -82,6 +82,14 @@ def main():
                             "per_bit_um2": round(per_bit, 4), "fixed_um2": round(a0, 2),
                             "per_bit_nand2_eq": round(per_bit / nand2, 2),
                             "per_bit_vs_dffhqnx1": round(per_bit / dff, 2)}
+    tj = os.path.join(S.WORK, "timed.json")            # `synth.py timed` (optional)
+    timed = json.load(open(tj)) if os.path.exists(tj) else None
+    if timed:
+        base = {r["fmt"]: r["area_um2"] for r in timed if r["flow"] == "untimed"}
+        for r in timed:
+            r["ratio_vs_untimed"] = round(r["area_um2"] / base[r["fmt"]], 3)
+        out["timed"] = {"reg_overhead_ps": S.REG_OVERHEAD_PS, "constr": S.CONSTR.strip().split("\n"),
+                        "runs": timed}
     json.dump(out, open(os.path.join(HERE, "results.json"), "w"), indent=1)
 
     # ---- markdown tables
@@ -138,6 +146,16 @@ def main():
     md = os.path.join(HERE, "results.md")
     txt = open(md).read() if os.path.exists(md) else "<!-- AUTO -->\n<!-- /AUTO -->\n"
     txt = re.sub(r"<!-- AUTO -->.*?<!-- /AUTO -->", "<!-- AUTO -->\n" + tables.replace("\\", "\\\\") + "\n<!-- /AUTO -->", txt, flags=re.S)
+    if timed:
+        T = ["| format | lanes | ABC flow | clock target ps | ABC comb. target ps | area um2 per lane | NAND2-eq per lane | "
+             "critical path ps (comb. + 80) | met? | timed / untimed area |", "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in timed:
+            met = "-" if r["met"] is None else ("yes" if r["met"] else "**no**")
+            T.append(f"| {r['fmt']} | {r['lanes']} | {r['flow']} | {r['period_ps'] or '-'} | {r['abc_target_ps'] or '-'} | "
+                     f"{r['area_um2_per_lane']:.1f} | {r['nand2_eq_per_lane']:.0f} | {r['cycle_ps']:.0f} | {met} | "
+                     f"{r['ratio_vs_untimed']:.3f} |")
+        txt = re.sub(r"<!-- TIMED -->.*?<!-- /TIMED -->", "<!-- TIMED -->\n" + "\n".join(T) + "\n<!-- /TIMED -->",
+                     txt, flags=re.S)
     open(md, "w").write(txt)
     print(tables)
 

@@ -595,9 +595,77 @@ def run_energy(lanes=4, ncyc=512):
     return out
 
 
+# ---- timing-driven mapping (`synth.py timed`) ----
+# The lanes are register -> logic -> register, so the combinational budget ABC gets is the clock
+# period minus the register overhead: DFFHQNx1 CLK->QN (~57 ps at 20 ps slew / 1.44 fF) + the INVx1
+# Yosys puts on QN (~12 ps) + setup (~10 ps) = REG_OVERHEAD_PS. No clock skew/uncertainty, no
+# wire load. ABC's `stime -p` (with the constraint file below) reports the mapped critical delay.
+REG_OVERHEAD_PS = 80
+TIMED_PERIODS = [1000, 500]
+TIMED_RUNS = [("int8", 4), ("bf16", 4), ("fp16", 4), ("fp32", 1)]
+CONSTR = "set_driving_cell BUFx2_ASAP7_75t_R\nset_load 1.44\n"     # fF: ~2 flop D pins + wire
+# ABC's default -liberty script (`help abc`) with `stime -p` appended, for the untimed reference
+UNTIMED_ABC = "+strash;&get,-n;&fraig,-x;&put;scorr;dc2;dretime;strash;&get,-n;&dch,-f;&nf;&put;stime,-p"
+# "delay" flow: ABC delay-oriented restructuring (SOP balancing &if -g, &synch2, twice, after the
+# OpenLane "speed" script) before the delay-targeted &nf, then buffering and gate sizing
+DELAY_ABC = ("+strash;&get,-n;&fraig,-x;&put;scorr;dc2;strash;&get,-n;&st;&syn2;&if,-g,-K,6;&synch2;"
+             "&nf,-D,{D};&put;&get,-n;&st;&if,-g,-K,6;&synch2;&dch;&nf,-D,{D};&put;buffer,-p;"
+             "upsize,-D,{D};dnsize,-D,{D};stime,-p")
+
+
+def timed_script(top, params, out, period, flow="abcD"):
+    chp = "".join(f"chparam -set {k} {v} {top}\n" for k, v in params.items())
+    files = " ".join(os.path.join(RTL, f) for f in RTL_FILES)
+    constr = os.path.join(WORK, "timed.constr")
+    if period is None:
+        abc = f"abc -script {UNTIMED_ABC} -constr {constr} -liberty {LIB}"
+    elif flow == "abcD":         # yosys's default ABC script with -D (the documented way)
+        abc = f"abc -D {period - REG_OVERHEAD_PS} -constr {constr} -liberty {LIB}"
+    else:
+        D = period - REG_OVERHEAD_PS
+        abc = f"abc -script {DELAY_ABC.replace('{D}', str(D))} -constr {constr} -liberty {LIB}"
+    return f"""read_verilog {files}
+{chp}synth -flatten -top {top}
+dfflibmap -liberty {LIB}
+{abc}
+opt_clean
+tee -o {out}.stat stat -liberty {LIB}
+"""
+
+
+def run_timed():
+    with open(os.path.join(WORK, "timed.constr"), "w") as f:
+        f.write(CONSTR)
+    res = []
+    for fmt, L in TIMED_RUNS:
+        for flow, period in [("untimed", None)] + [(fl, p) for fl in ("abcD", "delay") for p in TIMED_PERIODS]:
+            name = f"timed_{fmt}_L{L}_{flow}{period or ''}"
+            out = os.path.join(WORK, name)
+            with open(out + ".ys", "w") as f:
+                f.write(timed_script(module_of(fmt), {"LANES": L}, out, period, flow))
+            t0 = time.time()
+            sh(f"yosys -q -l {out}.log {out}.ys > /dev/null 2> {out}.err")
+            dt = time.time() - t0
+            st = open(out + ".stat").read()
+            area = float(re.search(r"Chip area for module .*?: ([\d.]+)", st).group(1))
+            delays = [float(x) for x in re.findall(r"Delay =\s+([\d.]+) ps", open(out + ".log").read())]
+            d = max(delays)            # one ABC call (flattened design); max to be safe
+            r = {"fmt": fmt, "lanes": L, "flow": flow, "period_ps": period,
+                 "abc_target_ps": None if period is None else period - REG_OVERHEAD_PS,
+                 "area_um2": area, "area_um2_per_lane": round(area / L, 2),
+                 "nand2_eq_per_lane": round(area / L / 0.05832, 0),
+                 "comb_delay_ps": d, "cycle_ps": round(d + REG_OVERHEAD_PS, 1),
+                 "met": None if period is None else d + REG_OVERHEAD_PS <= period + 0.5,
+                 "synth_s": round(dt, 1)}
+            res.append(r)
+            print(json.dumps(r), flush=True)
+            json.dump(res, open(os.path.join(WORK, "timed.json"), "w"), indent=1)
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("step", choices=["lib", "area", "verify", "energy", "all"])
+    ap.add_argument("step", choices=["lib", "area", "verify", "energy", "timed", "all"])
     ap.add_argument("--quick", action="store_true")
     a = ap.parse_args()
     ensure_lib()
@@ -610,6 +678,8 @@ def main():
         run_verify()
     if a.step in ("energy", "all"):
         run_energy()
+    if a.step == "timed":          # not part of "all"; results go to results.md/json via report.py
+        run_timed()
 
 
 if __name__ == "__main__":
