@@ -128,3 +128,33 @@ TEST(CliEvaluate, BadInputGivesOneLine) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 8: new design fields fail cleanly. A format or block kind that does not exist is a
+// one-line error or a named violation; too many DRAM PHYs for the die edge is a violation.
+TEST(CliEvaluate, NewDesignFieldsFailCleanly) {
+  const std::string base = "name: x\nmesh: {rows: 2, cols: 2}\n";
+  const auto fp64 = write_file("fp64.yaml", base + "tile_classes:\n  - {mac_formats: [fp64]}\n");
+  expect_one_line_error(run("evaluate --node 7nm --design " + fp64), {"fp64.yaml", "tile_classes[0].mac_formats[0]", "fp64"});
+  const auto empty = write_file("empty_formats.yaml", base + "tile_classes:\n  - {mac_formats: []}\n");
+  expect_one_line_error(run("evaluate --node 7nm --design " + empty), {"empty_formats.yaml", "tile_classes[0].mac_formats"});
+  const auto lanes = write_file("no_lanes.yaml", base + "soc:\n  host: {kind: pcie4, lanes: 0}\n");
+  expect_one_line_error(run("evaluate --node 7nm --design " + lanes), {"no_lanes.yaml", "soc.host.lanes"});
+
+  const auto kind = write_file("pcie9.yaml", base + "soc:\n  host: {kind: pcie9, lanes: 16}\n");
+  CommandResult r = run("evaluate --model smolvlm-256m-instruct --node 7nm --json --design " + kind);
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(j.at("feasible").get<bool>());
+  EXPECT_THAT(j.at("violations").dump(), ::testing::HasSubstr("soc.host.kind"));
+
+  const auto hbm = write_file("hbm20.yaml", base + "dram: {kind: hbm3, channels: 20}\n");
+  r = run("evaluate --model smolvlm-256m-instruct --node 7nm --json --design " + hbm);
+  ASSERT_EQ(r.status, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_THAT(j.at("violations").dump(), ::testing::HasSubstr("dram.channels"));
+  EXPECT_LT(j.at("memory").at("dram_channels_max").get<int>(), 20);
+}
+
+}  // namespace
