@@ -20,14 +20,23 @@ struct CommandResult {
 };
 
 // A scratch directory of this test process, created once and emptied at first use.
+// A directory that lives as long as the test process and is removed when it exits.
+struct ScratchDir {
+  std::filesystem::path path;
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
+
 inline std::filesystem::path scratch_dir(const std::string& tag) {
-  static const std::filesystem::path dir = [&] {
+  static const ScratchDir dir{[&] {
     auto d = std::filesystem::temp_directory_path() / ("meshforge_" + tag + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(d);
     std::filesystem::create_directories(d);
     return d;
-  }();
-  return dir;
+  }()};
+  return dir.path;
 }
 
 inline CommandResult run_meshforge(const std::string& args, const std::filesystem::path& scratch) {

@@ -45,8 +45,17 @@ const World& world() {
   return w;
 }
 
+// Under one directory per test process, removed when the process exits.
 fs::path fresh_dir(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("meshforge_explorer_test_" + std::to_string(::getpid())) / name;
+  struct Root {
+    fs::path path = fs::temp_directory_path() / ("meshforge_explorer_test_" + std::to_string(::getpid()));
+    ~Root() {
+      std::error_code ignored;
+      fs::remove_all(path, ignored);
+    }
+  };
+  static const Root root;
+  const auto dir = root.path / name;
   fs::remove_all(dir);
   return dir;
 }
