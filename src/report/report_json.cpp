@@ -109,11 +109,14 @@ std::string to_table(const ppa::Report& r) {
   line(fmt::format("feasible     {}", r.feasible ? "yes" : "NO"));
   for (const auto& v : r.violations) line("  violation  " + v);
   line(fmt::format("PPA score    {:.4f} (scored on {})", r.ppa_score, r.scored_phase));
-  line(fmt::format("clock        {} at {:.3f} V   peak {}", si(r.clock_hz, "Hz"), r.supply_v, si(r.peak_flops_per_s, "FLOP/s")));
+  line(fmt::format("clock        {} at {:.3f} V   peak {}{}", si(r.clock_hz, "Hz"), r.supply_v, si(r.peak_flops_per_s, "FLOP/s"),
+                   r.requested_clock_hz > r.clock_hz * (1 + 1e-9) ? " (the design asks " + si(r.requested_clock_hz, "Hz") + ")" : ""));
+  line(fmt::format("first token  {:.3g} s after the prompt (prefill step)", r.time_to_first_token_s));
   line("");
   line(fmt::format("{:<26} {:>14} {:>14}", "", "prefill", "decode"));
   auto row = [&](const std::string& name, auto get) { line(fmt::format("{:<26} {:>14} {:>14}", name, get(r.prefill), get(r.decode))); };
   const std::string_view unit = workload::to_string(r.unit), units = workload::plural(r.unit);
+  row("runs", [](const ppa::PhaseReport& p) { return p.runs ? std::string("yes") : "no: " + bytes(p.unhoused_bytes) + " homeless"; });
   row(fmt::format("{}/s", units), [](const ppa::PhaseReport& p) { return fmt::format("{:.4g}", p.tokens_per_second); });
   row(fmt::format("ms/{}", unit), [](const ppa::PhaseReport& p) { return fmt::format("{:.4g}", p.ms_per_token); });
   row("step latency", [](const ppa::PhaseReport& p) { return si(p.step_latency_s, "s"); });
@@ -142,6 +145,8 @@ std::string to_table(const ppa::Report& r) {
     return summary;
   });
   row("dependency bubbles", [](const ppa::PhaseReport& p) { return pct(p.bubble_share); });
+  row("live activations", [](const ppa::PhaseReport& p) { return bytes(p.activation_peak_bytes); });
+  row("activations spilled", [](const ppa::PhaseReport& p) { return bytes(p.activation_spill_bytes); });
   line("");
   line(fmt::format("power ({})    {}   board {}", r.scored_phase, si(r.power_w, "W"), si(r.board_power_w, "W")));
   for (const auto& p : ppa::kPowerParts)
