@@ -108,21 +108,25 @@ std::string format_mac_formats(MacFormatSet set) {
 
 std::optional<tech::MacFormat> executing_format(MacFormatSet declared, tech::MacFormat run) {
   using F = tech::MacFormat;
-  // Formats that hold every value of `run` exactly, cheapest (narrowest) first.
-  auto hosts = [](F f) -> std::vector<F> {
-    switch (f) {
-      case F::int4: return {F::int4, F::int8, F::fp8, F::bf16, F::fp16, F::fp32};
-      case F::int8: return {F::int8, F::bf16, F::fp16, F::fp32};
-      case F::fp8: return {F::fp8, F::bf16, F::fp16, F::fp32};
-      case F::bf16: return {F::bf16, F::fp32};
-      case F::fp16: return {F::fp16, F::fp32};
-      case F::fp32: return {F::fp32};
-    }
-    return {};
-  };
-  for (F h : hosts(run))
+  // Per run format (MacFormat order), the formats that hold every value of it exactly, cheapest
+  // (narrowest) first. Called per class on the evaluator's hot path: no allocation.
+  static constexpr std::array<std::array<F, 6>, 6> kHosts = {{
+      {F::fp32, F::fp32, F::fp32, F::fp32, F::fp32, F::fp32},   // fp32
+      {F::fp16, F::fp32, F::fp32, F::fp32, F::fp32, F::fp32},   // fp16
+      {F::bf16, F::fp32, F::fp32, F::fp32, F::fp32, F::fp32},   // bf16
+      {F::fp8, F::bf16, F::fp16, F::fp32, F::fp32, F::fp32},    // fp8
+      {F::int8, F::bf16, F::fp16, F::fp32, F::fp32, F::fp32},   // int8
+      {F::int4, F::int8, F::fp8, F::bf16, F::fp16, F::fp32},    // int4
+  }};
+  for (F h : kHosts[static_cast<std::size_t>(run)])
     if (declared & mac_format_bit(h)) return h;
   return std::nullopt;
+}
+
+tech::MacFormat widest_format(MacFormatSet declared) {
+  for (int f = 0; f < 6; ++f)
+    if (declared & mac_format_bit(static_cast<tech::MacFormat>(f))) return static_cast<tech::MacFormat>(f);
+  return tech::MacFormat::fp16;
 }
 
 std::optional<std::int64_t> parse_byte_size(std::string_view text) {

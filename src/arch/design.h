@@ -48,6 +48,9 @@ std::string format_mac_formats(MacFormatSet set);
 // The cheapest declared format that represents every value of `run` exactly (int8 runs on int8,
 // else fp16 / bf16 / fp32 lanes; fp16 on fp16 or fp32; ...); nullopt when none does.
 std::optional<tech::MacFormat> executing_format(MacFormatSet declared, tech::MacFormat run);
+// The costliest declared format (in MacFormat order: fp32, fp16, bf16, fp8, int8, int4); fp16 for
+// an empty set.
+tech::MacFormat widest_format(MacFormatSet declared);
 
 // One kind of tile. A TCC is a small RISC-V core (fetching fetch_width instructions per cycle)
 // driving a vector/tensor MAC unit: VLEN / element-bits lanes, times mac_rows rows when the unit

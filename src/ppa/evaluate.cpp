@@ -34,33 +34,7 @@ bool is_gemm(OpKind k) {
          k == OpKind::conv;
 }
 
-// The format the MAC lanes are built for: the wider of weights and activations.
-workload::Precision mac_precision(const workload::Scenario& s) {
-  return workload::bytes_per_element(s.weight_precision) > workload::bytes_per_element(s.activation_precision)
-             ? s.weight_precision
-             : s.activation_precision;
-}
-
 tech::MacFormat to_mac_format(workload::Precision p) { return static_cast<tech::MacFormat>(static_cast<int>(p)); }
-
-double format_bits(tech::MacFormat f) {
-  switch (f) {
-    case tech::MacFormat::fp32: return 32;
-    case tech::MacFormat::fp16:
-    case tech::MacFormat::bf16: return 16;
-    case tech::MacFormat::fp8:
-    case tech::MacFormat::int8: return 8;
-    case tech::MacFormat::int4: return 4;
-  }
-  return 16;
-}
-
-// The widest declared format (in MacFormat order: fp32, fp16, bf16, fp8, int8, int4).
-tech::MacFormat widest_format(arch::MacFormatSet set) {
-  for (int f = 0; f < 6; ++f)
-    if (set & arch::mac_format_bit(static_cast<tech::MacFormat>(f))) return static_cast<tech::MacFormat>(f);
-  return tech::MacFormat::fp16;
-}
 
 // Per tile class: everything that does not depend on the op.
 struct ClassModel {
@@ -88,30 +62,28 @@ struct OpTerms {
          latency = 0;
   double noc_bytes_per_tile = 0;  // bytes each tile of the group sends (= receives) for this op
   // A 2D array's rows hold tokens: a micro-batch of phi x m tokens may fill them less than m did.
-  double gemm_m = 0, rows = 1;
+  // row_util is the fill at the whole step's m (compute and issue already include it).
+  double gemm_m = 0, rows = 1, row_util = 1;
+  static double fill(double m, double rows) { return m / (std::ceil(m / rows - 1e-9) * rows); }
   double row_factor(double phi) const {
     if (rows <= 1 || gemm_m <= 0 || phi >= 1) return 1.0;
-    auto util = [&](double m) { return m / (std::ceil(m / rows - 1e-9) * rows); };
-    return util(gemm_m) / util(std::max(1.0, gemm_m * phi));
+    return row_util / fill(std::max(1.0, gemm_m * phi), rows);
   }
-  double time(double phi) const {
+  // The terms for a micro-batch of phi of the step, in Bottleneck order (compute, issue, local
+  // memory, NoC, DRAM); an op takes the largest plus its latency.
+  std::array<double, 5> terms(double phi) const {
     const double rf = row_factor(phi);
-    return std::max({phi * compute * rf, phi * issue * rf, std::max(local_weight, phi * local_act), phi * noc,
-                     dram_weight + phi * dram_kv}) +
-           latency;
+    return {phi * compute * rf, phi * issue * rf, std::max(local_weight, phi * local_act), phi * noc,
+            dram_weight + phi * dram_kv};
   }
-  // The part of time() a tile works rather than waits on DRAM.
+  // The part of the op's time (largest term + latency) a tile works rather than waits on DRAM.
   double busy(double phi) const {
-    const double rf = row_factor(phi);
-    return std::max({phi * compute * rf, phi * issue * rf, std::max(local_weight, phi * local_act), phi * noc}) + latency;
+    const auto t = terms(phi);
+    return *std::max_element(t.begin(), t.end() - 1) + latency;
   }
-  Bottleneck bound(double phi) const {
-    const double rf = row_factor(phi);
-    const double terms[] = {phi * compute * rf, phi * issue * rf, std::max(local_weight, phi * local_act), phi * noc,
-                            dram_weight + phi * dram_kv};
-    const auto it = std::max_element(std::begin(terms), std::end(terms));
-    if (latency > *it) return Bottleneck::latency;
-    return static_cast<Bottleneck>(it - std::begin(terms));
+  static Bottleneck bound_of(const std::array<double, 5>& t, double latency) {
+    const auto it = std::max_element(t.begin(), t.end());
+    return latency > *it ? Bottleneck::latency : static_cast<Bottleneck>(it - t.begin());
   }
 };
 
@@ -266,8 +238,8 @@ struct Evaluator::Impl {
                                          "evaluated on the widest declared format",
                                          c, arch::format_mac_formats(t.mac_formats), tech::to_string(run)));
       }
-      m.exec = exec ? *exec : widest_format(t.mac_formats);
-      m.exec_bits = format_bits(m.exec);
+      m.exec = exec ? *exec : arch::widest_format(t.mac_formats);
+      m.exec_bits = tech::format_bits(m.exec);
       const auto energy = node.mac_energy_pj.find(m.exec);
       m.mac_energy_pj = energy != node.mac_energy_pj.end() ? energy->second : 0.0;
       // Gates per bit of VLEN (per MAC row) of each declared format's lanes: the costliest, plus a
@@ -276,7 +248,7 @@ struct Evaluator::Impl {
       for (int f = 0; f < 6; ++f) {
         const auto fmt_f = static_cast<tech::MacFormat>(f);
         if (!(t.mac_formats & arch::mac_format_bit(fmt_f))) continue;
-        const double per_bit = micro.mac_gates[static_cast<std::size_t>(f)] / format_bits(fmt_f);
+        const double per_bit = micro.mac_gates[static_cast<std::size_t>(f)] / tech::format_bits(fmt_f);
         gates_max = std::max(gates_max, per_bit);
         gates_sum += per_bit;
       }
@@ -303,7 +275,7 @@ struct Evaluator::Impl {
       // format's lanes); the crossbar and arbitration of its banked SRAM scratchpads.
       const auto& u = micro.uncore;
       m.control_mm2 = (u.control_gates + u.sfu_gates_per_lane * u.sfu_lanes_per_vector_lane *
-                                             (t.vlen_bits / format_bits(widest_format(t.mac_formats)))) * nand2_mm2 +
+                                             (t.vlen_bits / tech::format_bits(arch::widest_format(t.mac_formats)))) * nand2_mm2 +
                       u.scratchpad_crossbar * (m.amem_mm2 + (m.rom ? 0.0 : m.wmem_mm2));
       m.logic_cells_mm2 = m.core_mm2 + m.control_mm2 + m.vector_mm2 + m.router_mm2;
       m.vector_cells_mm2 = m.vector_mm2;
@@ -367,6 +339,7 @@ struct Evaluator::Impl {
       if (gemm) {
         t.gemm_m = static_cast<double>(op.gemm.m);
         t.rows = rows_weighted / rate_ideal;
+        if (t.rows > 1) t.row_util = OpTerms::fill(t.gemm_m, t.rows);
       }
     }
     const double kv_local = (op.kv_read_bytes + op.kv_write_bytes) * (1.0 - kv_dram);
@@ -426,12 +399,14 @@ struct Evaluator::Impl {
         const double start = std::max(ready, *g);
         if (ready > *g) e.bubbles += (ready - *g) * st.group_tiles;
         const auto& term = ps.terms[static_cast<std::size_t>(i)];
-        const double dt = term.time(phi);
+        const auto terms = term.terms(phi);
+        const double dt = *std::max_element(terms.begin(), terms.end()) + term.latency;
+        const auto bound = static_cast<std::size_t>(OpTerms::bound_of(terms, term.latency));
         ps.finish[static_cast<std::size_t>(i)] = start + dt;
         *g = start + dt;
         makespan = std::max(makespan, start + dt);
-        e.bound_time[static_cast<std::size_t>(term.bound(phi))] += dt;
-        ps.stage_bound[static_cast<std::size_t>(s)][static_cast<std::size_t>(term.bound(phi))] += dt;
+        e.bound_time[bound] += dt;
+        ps.stage_bound[static_cast<std::size_t>(s)][bound] += dt;
         e.busy += dt * st.group_tiles;
       }
       ps.stage_time[static_cast<std::size_t>(s)] = makespan;
@@ -648,8 +623,8 @@ struct Evaluator::Impl {
         e_mem += (op.weight_read_bytes * (1 - wf) * n_mb * 8.0 * wr +
                   (op.input_bytes + op.kv_read_bytes * (1 - kf)) * 8.0 * ar +
                   (op.output_bytes + op.kv_write_bytes * (1 - kf)) * 8.0 * aw) * 1e-12;
-        e_noc += ps.terms[static_cast<std::size_t>(i)].noc_bytes_per_tile * g * 8.0 * e_bit_hop;
         const auto& term = ps.terms[static_cast<std::size_t>(i)];
+        e_noc += term.noc_bytes_per_tile * g * 8.0 * e_bit_hop;
         compute_tile_s += term.compute * term.row_factor(1.0 / n_mb) * g;
         busy_tile_s += n_mb * term.busy(1.0 / n_mb) * g;
       }
@@ -670,7 +645,7 @@ struct Evaluator::Impl {
     // 6. Static power: clock tree and leakage, with power gating by stage duty where allowed.
     // Clock gating follows activity: an idle unit's leaf clocks stop (its gating cells and the
     // trunk keep toggling, micro.idle_clock_fraction); the MAC datapath is clocked only while it
-    // computes, the core and router while their stage works.
+    // computes, core, control and router while the tile is not stalled on DRAM.
     double clock_w = 0, leak_w = 0;
     const auto& leak = node.leakage.at(d.flavor);
     const double lscale = tech::leakage_scale(node, v) * temperature_scale;
@@ -768,7 +743,7 @@ struct Evaluator::Impl {
       report.violations.push_back(std::move(msg));
   }
 
-  void area(const arch::Design& d, AreaBreakdown& a) {
+  void area(const arch::Design& d, AreaBreakdown& a) const {
     a = AreaBreakdown{};
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
       const auto& m = classes[c];
@@ -784,18 +759,27 @@ struct Evaluator::Impl {
     const auto it = node.dram.find(d.dram.kind);
     if (it != node.dram.end()) a.phys = it->second.phy_area_mm2 * d.dram.channels;
     a.io = node.io_ring_area_mm2;
-    a.soc = soc_w = 0;
+  }
+
+  // Area and static power of the blocks beside the mesh (host PHY and controller, link PHYs and
+  // MACs, CPU cores); their power is drawn whether or not the mesh works.
+  struct SocCost {
+    double area_mm2 = 0, static_w = 0;
+  };
+  SocCost soc_cost(const arch::Design& d) const {
+    SocCost cost;
     for (const SocPart& part : soc_parts(d)) {
       if (part.serdes) {
         const auto& k = *part.serdes;
-        a.soc += part.count * k.phy_area_mm2 * phy_area_factor() +
-                 (k.per_link_logic ? 1.0 : part.count) * k.logic_area_mm2 * logic_area_factor();
-        soc_w += part.count * k.static_power_w * phy_energy_factor();
+        cost.area_mm2 += part.count * k.phy_area_mm2 * phy_area_factor() +
+                         (k.per_link_logic ? 1.0 : part.count) * k.logic_area_mm2 * logic_area_factor();
+        cost.static_w += part.count * k.static_power_w * phy_energy_factor();
       } else if (part.cpu) {
-        a.soc += part.count * part.cpu->area_mm2 * logic_area_factor();
-        soc_w += part.count * part.cpu->power_w * node.instruction_energy_pj / micro.uncore.reference_instruction_energy_pj;
+        cost.area_mm2 += part.count * part.cpu->area_mm2 * logic_area_factor();
+        cost.static_w += part.count * part.cpu->power_w * node.instruction_energy_pj / micro.uncore.reference_instruction_energy_pj;
       }
     }
+    return cost;
   }
 
   // The blocks a design declares beside its mesh, resolved in the uncore library (null when the
@@ -853,7 +837,7 @@ struct Evaluator::Impl {
     arch::validate_against_node(d, node, r.violations);
 
     const auto& scen = (workload.decode.ops.empty() ? workload.prefill : workload.decode).scenario;
-    const workload::Precision mac = mac_precision(scen);
+    const workload::Precision mac = workload::mac_precision(scen);
     const double v = arch::operating_supply_v(d, node);
     // A clock the node cannot reach at this supply and cell flavour is evaluated at the one it
     // can (validate_against_node has said so); the report carries both.
@@ -872,6 +856,9 @@ struct Evaluator::Impl {
     for (int row = 0; row < d.rows; ++row)
       for (int col = 0; col < d.cols; ++col) class_counts[static_cast<std::size_t>(d.class_of(row, col))] += 1;
     area(d, r.area);
+    const SocCost soc = soc_cost(d);
+    r.area.soc = soc.area_mm2;
+    soc_w = soc.static_w;
     r.area_mm2 = r.area.total();
     check_package(d, r);
     double macs_per_cycle = 0, port_bytes_per_cycle = 0;

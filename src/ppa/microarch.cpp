@@ -83,16 +83,18 @@ Uncore load_uncore(const std::filesystem::path& path) {
   u.phy_energy_factor_16nm = r.value("phy_node_scaling.energy_factor_16nm");
   u.phy_energy_factor_28nm = r.value("phy_node_scaling.energy_factor_28nm");
   u.phy_area_factor_28nm = r.value("phy_node_scaling.area_factor_28nm");
-  for (const auto& k : r.keys("host_interfaces")) {
-    const std::string p = "host_interfaces." + k;
-    u.host_interfaces[k] = {r.value(p + ".lane_gbps"), r.value(p + ".energy_pj_per_bit"), r.value(p + ".phy_area_mm2_per_lane"),
-                            r.value(p + ".controller_area_mm2"), r.value(p + ".static_power_w_per_lane"), true};
-  }
-  for (const auto& k : r.keys("chip_links")) {
-    const std::string p = "chip_links." + k;
-    u.chip_links[k] = {r.value(p + ".port_gbps"), r.value(p + ".energy_pj_per_bit"), r.value(p + ".phy_area_mm2_per_port"),
-                       r.value(p + ".mac_area_mm2_per_port"), r.value(p + ".static_power_w_per_port"), false};
-  }
+  // Host interfaces count lanes and have one controller per link; chip links count ports.
+  auto serdes = [&](const std::string& group, const char* unit, const char* logic, bool per_link_logic) {
+    std::map<std::string, SerdesKind> out;
+    for (const auto& k : r.keys(group)) {
+      const std::string p = group + "." + k + ".";
+      out[k] = {r.value(p + unit + "_gbps"), r.value(p + "energy_pj_per_bit"), r.value(p + "phy_area_mm2_per_" + unit),
+                r.value(p + logic), r.value(p + "static_power_w_per_" + unit), per_link_logic};
+    }
+    return out;
+  };
+  u.host_interfaces = serdes("host_interfaces", "lane", "controller_area_mm2", true);
+  u.chip_links = serdes("chip_links", "port", "mac_area_mm2_per_port", false);
   for (const auto& k : r.keys("cpu_cores"))
     u.cpu_cores[k] = {r.value("cpu_cores." + k + ".area_mm2_7nm"), r.value("cpu_cores." + k + ".power_w_active")};
   u.vr_efficiency = r.value("board.vr_efficiency");

@@ -93,16 +93,14 @@ inline constexpr Part<AreaBreakdown> kAreaParts[] = {
     {"soc", "host, links, CPUs", &AreaBreakdown::soc},
     {"io", "I/O ring", &AreaBreakdown::io},
 };
-inline double PowerBreakdown::total() const {
+template <typename Breakdown, std::size_t N>
+double sum_of_parts(const Part<Breakdown> (&parts)[N], const Breakdown& b) {
   double sum = 0;
-  for (const auto& p : kPowerParts) sum += this->*p.member;
+  for (const auto& p : parts) sum += b.*p.member;
   return sum;
 }
-inline double AreaBreakdown::total() const {
-  double sum = 0;
-  for (const auto& p : kAreaParts) sum += this->*p.member;
-  return sum;
-}
+inline double PowerBreakdown::total() const { return sum_of_parts(kPowerParts, *this); }
+inline double AreaBreakdown::total() const { return sum_of_parts(kAreaParts, *this); }
 
 // Budgets and targets of the score (docs/ppa-score.md). Defaults depend on the mode:
 // defaults_for(mode) in ppa/evaluate.h. Throughput figures count the workload's unit

@@ -260,13 +260,7 @@ ActionSpace::ActionSpace(const tech::Node& node, const ppa::Workload& workload, 
 
   const workload::Graph& main = workload.decode.ops.empty() ? workload.prefill : workload.decode;
   const double weights = main.total_weight_bytes();
-  {  // as the evaluator: MAC lanes run the wider of the weight and activation formats
-    const auto& s = main.scenario;
-    const auto run = workload::bytes_per_element(s.weight_precision) > workload::bytes_per_element(s.activation_precision)
-                         ? s.weight_precision
-                         : s.activation_precision;
-    b.mac_formats = arch::mac_format_bit(static_cast<tech::MacFormat>(static_cast<int>(run)));
-  }
+  b.mac_formats = arch::mac_format_bit(static_cast<tech::MacFormat>(static_cast<int>(workload::mac_precision(main.scenario))));
   b.wmem_max = std::clamp(next_pow2(weights), kMiB, kGiB);
   double kv = 0;
   for (const auto& op : workload.decode.ops) kv += std::max(op.kv_read_bytes, op.kv_write_bytes);

@@ -184,6 +184,11 @@ class Reader {
       fail("alpha", fmt::format("{} is outside the alpha-power law's range [1, 2]", node_.alpha));
 
     read_leakage(child(root, "leakage", "leakage"));
+    {  // a flavour that leaks 10^k times less has its threshold k swings higher
+      const double decades = std::log10(node_.leakage.at(Flavor::high_performance).logic_mw_per_mm2 /
+                                        node_.leakage.at(Flavor::low_leakage).logic_mw_per_mm2);
+      node_.low_leakage_vth_step_v = std::max(0.0, decades) * node_.subthreshold_swing_v_per_decade;
+    }
     if (threshold_v(node_, Flavor::low_leakage) >= node_.vdd_nominal)
       fail("subthreshold_swing_mv_per_decade",
            fmt::format("puts the low-leakage threshold at {:.3f} V, at or above vdd_nominal {} V",
@@ -304,6 +309,18 @@ std::string_view to_string(MacFormat f) {
   return "?";
 }
 
+double format_bits(MacFormat f) {
+  switch (f) {
+    case MacFormat::fp32: return 32;
+    case MacFormat::fp16:
+    case MacFormat::bf16: return 16;
+    case MacFormat::fp8:
+    case MacFormat::int8: return 8;
+    case MacFormat::int4: return 4;
+  }
+  return 16;
+}
+
 std::optional<MacFormat> parse_mac_format(std::string_view name) {
   for (const auto& [value, known] : kMacFormats)
     if (known == name) return value;
@@ -367,12 +384,7 @@ double sram_write_energy_pj_per_bit(const Node& node, double macro_bytes) {
 }
 
 double threshold_v(const Node& node, Flavor flavor) {
-  if (flavor == Flavor::high_performance) return node.vth;
-  const auto hp = node.leakage.find(Flavor::high_performance);
-  const auto fl = node.leakage.find(flavor);
-  if (hp == node.leakage.end() || fl == node.leakage.end() || !(fl->second.logic_mw_per_mm2 > 0)) return node.vth;
-  const double decades = std::log10(hp->second.logic_mw_per_mm2 / fl->second.logic_mw_per_mm2);
-  return node.vth + std::max(0.0, decades) * node.subthreshold_swing_v_per_decade;
+  return flavor == Flavor::low_leakage ? node.vth + node.low_leakage_vth_step_v : node.vth;
 }
 
 double max_frequency_hz(const Node& node, double vdd, Flavor flavor) {

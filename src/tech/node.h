@@ -18,6 +18,7 @@ std::string_view to_string(Flavor f);
 // Arithmetic formats a MAC unit can run; mirrors workload::Precision without depending on it.
 enum class MacFormat { fp32, fp16, bf16, fp8, int8, int4 };
 std::string_view to_string(MacFormat f);                         // "fp32", ..., "int4"
+double format_bits(MacFormat f);                                 // 32, 16, 16, 8, 8, 4
 std::optional<MacFormat> parse_mac_format(std::string_view name);
 
 // One characterised SRAM macro size; the model interpolates between points in log(capacity).
@@ -75,6 +76,9 @@ struct Node {
   double vth = 0;                       // high-performance (hp) cells; threshold_v() gives each flavour's
   double alpha = 0;
   double subthreshold_swing_v_per_decade = 0;  // sets the threshold step between flavours
+  // Set by load_node from the two leakage levels and the swing (0 for a node built by hand):
+  // low-leakage cells' threshold above vth. Kept so V-f look-ups on the hot path stay O(1).
+  double low_leakage_vth_step_v = 0;
   double fmax_hz = 0;                   // at vdd_nominal, typical corner
   std::map<Flavor, Leakage> leakage;    // hp and ll
   double leakage_voltage_exponent = 0;  // leakage ~ (V / Vnom)^exponent (DIBL); assumption

@@ -12,6 +12,11 @@ constexpr std::array<std::pair<Precision, std::string_view>, 6> kPrecisionNames{
 }};
 }  // namespace
 
+Precision mac_precision(const Scenario& s) {
+  return bytes_per_element(s.weight_precision) > bytes_per_element(s.activation_precision) ? s.weight_precision
+                                                                                          : s.activation_precision;
+}
+
 double bytes_per_element(Precision p) {
   switch (p) {
     case Precision::fp32: return 4.0;

@@ -36,6 +36,9 @@ struct Scenario {
   Precision kv_precision = Precision::fp16;
 };
 
+// The format MAC lanes run a scenario in: the wider of its weights and activations.
+Precision mac_precision(const Scenario& s);
+
 // What one unit of a graph's work is: the unit of Graph::tokens and tokens_per_sequence, and so
 // of every "per token" and "tokens/s" figure downstream.
 //  token:     language models (Hugging Face configs), and ONNX models whose token dimension is

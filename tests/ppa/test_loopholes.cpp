@@ -14,17 +14,8 @@ namespace {
 using ::testing::HasSubstr;
 const std::filesystem::path kData = MESHFORGE_TEST_DATA_DIR;
 
-const Microarch& micro() {
-  static const Microarch m = load_microarch(kData);
-  return m;
-}
-
-const tech::Node& node(const std::string& name) {
-  static std::map<std::string, tech::Node> cache;
-  auto it = cache.find(name);
-  if (it == cache.end()) it = cache.emplace(name, tech::load_node(name, kData)).first;
-  return it->second;
-}
+using testing::micro;
+using testing::node;
 
 Scenario mode(Mode m) {
   Scenario s;
