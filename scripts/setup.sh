@@ -10,7 +10,7 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-onnx python3-numpy python3-yaml
-  yosys iverilog
+  yosys iverilog verilator gcc-riscv64-unknown-elf
 )
 
 missing=()
