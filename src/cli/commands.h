@@ -13,6 +13,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global);
 void add_explore_command(CLI::App& app, const GlobalOptions& global);
 void add_sweep_command(CLI::App& app, const GlobalOptions& global);
 void add_campaign_command(CLI::App& app, const GlobalOptions& global);
+void add_rtl_command(CLI::App& app, const GlobalOptions& global);
 
 // Thrown by a command that stopped on Ctrl-C after saving its state; main prints the message and
 // exits with status 130.

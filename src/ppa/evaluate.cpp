@@ -1001,4 +1001,17 @@ Report evaluate(const Workload& workload, const tech::Node& node, const Microarc
   return e.evaluate(design, scenario);
 }
 
+std::vector<TileArea> tile_areas(const arch::Design& design, const tech::Node& node, const Microarch& microarch) {
+  static const Workload kNoWorkload{};
+  Evaluator::Impl impl(kNoWorkload, node, microarch);
+  std::vector<std::string> ignored;  // area follows the declared formats, not the run's precision
+  impl.build_classes(design, workload::Precision::fp16, ignored);
+  std::vector<TileArea> out;
+  for (std::size_t c = 0; c < design.tile_classes.size() && c < impl.classes.size(); ++c) {
+    const ClassModel& m = impl.classes[c];
+    out.push_back({m.core_mm2, m.control_mm2, m.vector_mm2, m.imem_mm2, m.wmem_mm2, m.amem_mm2, m.router_mm2});
+  }
+  return out;
+}
+
 }  // namespace meshforge::ppa

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "arch/design.h"
 #include "ppa/microarch.h"
@@ -30,6 +31,14 @@ struct Workload {
   workload::Graph decode;
 };
 
+// One tile of each design class as the area model sees it (mm^2 at the node, the floorplan
+// utilisation included): what the RTL floorplan sizes its tiles by. Independent of the workload.
+struct TileArea {
+  double core_mm2 = 0, control_mm2 = 0, vector_mm2 = 0, imem_mm2 = 0, wmem_mm2 = 0, amem_mm2 = 0, router_mm2 = 0;
+  double total_mm2() const { return core_mm2 + control_mm2 + vector_mm2 + imem_mm2 + wmem_mm2 + amem_mm2 + router_mm2; }
+};
+std::vector<TileArea> tile_areas(const arch::Design& design, const tech::Node& node, const Microarch& microarch);
+
 // Holds per-(workload, node) preparation and reusable buffers; evaluate() does not allocate once
 // warmed up (except for violation messages). Not thread-safe: one Evaluator per thread.
 class Evaluator {
@@ -43,6 +52,7 @@ class Evaluator {
   void evaluate(const arch::Design& design, const Scenario& scenario, Report& out);
 
  private:
+  friend std::vector<TileArea> tile_areas(const arch::Design&, const tech::Node&, const Microarch&);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

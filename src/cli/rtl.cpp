@@ -1,0 +1,71 @@
+// meshforge rtl: a design -> synthesisable Verilog of its mesh, constraints, macros, floorplan,
+// tile programs (docs/rtl.md).
+#include <fmt/format.h>
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include "arch/design.h"
+#include "cli/commands.h"
+#include "common/input_error.h"
+#include "ppa/evaluate.h"
+#include "ppa/microarch.h"
+#include "rtl/rtl.h"
+#include "tech/node.h"
+
+namespace meshforge::cli {
+namespace {
+
+struct RtlOptions {
+  std::string design;
+  std::string node = "7nm";
+  std::string out;
+};
+
+}  // namespace
+
+void add_rtl_command(CLI::App& app, const GlobalOptions& global) {
+  auto o = std::make_shared<RtlOptions>();
+  CLI::App* c = app.add_subcommand("rtl", "Write synthesisable Verilog of a design's mesh, with constraints, macros and floorplan");
+  c->footer(
+      "Writes to --out: rtl/ (the module library: router, network interface, RV32I core, vector unit,\n"
+      "tile, memory wrappers, DRAM port; and <design>_top.v, the mesh top generated from the design),\n"
+      "filelist.f (reading order), constraints.sdc (clock at the design's frequency), macros.csv (every\n"
+      "memory: words x bits x count x kind, for a memory compiler), floorplan.json and floorplan.svg (tiles\n"
+      "sized by the area model at --node), programs/ (each tile class's RV32I program: .hex for IMEM, .lst).\n"
+      "Lint: verilator --lint-only -Wall -f filelist.f --top-module <design>_top (run in --out).\n"
+      "Synthesis: yosys with -DSYNTHESIS (memories become black boxes; macros.csv lists them).\n"
+      "What the modules do and how they talk: docs/rtl.md.\n"
+      "Example: meshforge rtl --design small-4x4 --out small-4x4-rtl");
+  c->add_option("--design", o->design, "Design YAML file or shipped design name (data/designs/)")->required();
+  c->add_option("--node", o->node, "Process node for the floorplan's tile sizes: 3nm 5nm 7nm 12nm 16nm 22nm 28nm")
+      ->capture_default_str();
+  c->add_option("--out", o->out, "Output directory (default: <design name>-rtl)");
+  c->callback([o, &global] {
+    const auto start = std::chrono::steady_clock::now();
+    const auto data = global.resolved_data_dir();
+    const auto node = tech::load_node(o->node, data);
+    const auto micro = ppa::load_microarch(data);
+    const auto design_file = resolve_design(o->design, data);
+    const auto design = arch::load_design(design_file);
+    if (const auto problems = rtl::check_expressible(design); !problems.empty())
+      throw InputError(design_file.string(), problems.front().substr(0, problems.front().find(':')),
+                       problems.front().substr(problems.front().find(':') + 2) + " (the RTL generator cannot express it)");
+    const std::string out = o->out.empty() ? design.name + "-rtl" : o->out;
+    const rtl::Inputs inputs{design, node, ppa::tile_areas(design, node, micro), {o->design, MESHFORGE_VERSION}};
+    const auto files = rtl::generate(inputs);
+    rtl::write_files(files, out);
+    std::size_t bytes = 0;
+    for (const auto& f : files) bytes += f.text.size();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    fmt::print("rtl          {} ({}x{} mesh, {} tile classes) -> {}/\n", design.name, design.rows, design.cols,
+               design.tile_classes.size(), out);
+    fmt::print("top module   {} in rtl/{}.v; {} files, {:.1f} MB, in {:.2f} s\n", rtl::top_module_name(design),
+               rtl::top_module_name(design), files.size(), bytes / 1e6, seconds);
+    fmt::print("lint         cd {} && verilator --lint-only -Wall -f filelist.f --top-module {}\n", out,
+               rtl::top_module_name(design));
+  });
+}
+
+}  // namespace meshforge::cli

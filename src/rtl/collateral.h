@@ -1,0 +1,29 @@
+// What accompanies the Verilog (private to src/rtl): the provenance header of generated files,
+// SDC constraints, the memory-macro list, the floorplan (JSON and SVG) and the tile programs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rtl/rtl.h"
+
+namespace meshforge::rtl {
+
+// A Verilog comment block naming the design, its source file, the node and the meshforge version,
+// and the parameters that produced the file.
+std::string header_comment(const Inputs& in, const std::string& title);
+
+// The generate-block name of tile class c: "c<c>_<name reduced to [a-z0-9_]>".
+std::string class_block_name(const arch::Design& d, std::size_t c);
+
+// Appends constraints.sdc, macros.csv, floorplan.json, floorplan.svg and programs/*.
+void add_collateral(const Inputs& in, std::vector<File>& files);
+
+// The program of tile class c as RV32I machine words (program.cpp), and its listing.
+struct Program {
+  std::vector<std::uint32_t> words;
+  std::string listing;  // one line per instruction: address, word, assembly
+};
+Program tile_program(const arch::Design& d, std::size_t c);
+
+}  // namespace meshforge::rtl

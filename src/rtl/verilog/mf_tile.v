@@ -1,0 +1,402 @@
+// mf_tile: one Tensor Compute Core (TCC) of the mesh: an RV32I core (mf_core) that sequences a
+// vector/tensor unit (mf_vector_unit) through custom-0/custom-1 instructions, a network interface
+// (mf_ni) to its router's local port, and its memories (mf_sram / mf_rom wrappers):
+//   IMEM  IMEM_WORDS x 32 bits             the program (IMEM_INIT)
+//   WMEM  WMEM_WORDS x ROWS*VLEN bits      weights: one word = one MAC step's W rows (SRAM or ROM)
+//   AMEM  AMEM_WORDS x VLEN bits           activations, accumulators, packets; the core's data memory
+//
+// Coprocessor instructions (docs/rtl.md, "Tile coprocessor instructions"), decoded here:
+//   custom-0 f3=0 vmac  rs1 = WMEM word, rs2 = AMEM byte address of x (ROWS elements), funct7[2:0] = format
+//   custom-0 f3=1 vmacz the same, accumulating from zero
+//   custom-0 f3=2 vclr
+//   custom-0 f3=3 vst   rs1 = AMEM byte address (VLEN-aligned): the format's lanes x 32 bits
+//   custom-1 f3=0 send  rs1 = AMEM byte address (VLEN-aligned), rs2 = {dst_y, dst_x, flits[15:0]}
+//   custom-1 f3=1 recv  rs1 = AMEM byte address (VLEN-aligned); rd = {src_y, src_x, flits[15:0]}
+//   custom-1 f3=2 whoami rd = {16'b0, my_y, my_x}
+// Cycle costs (what the cost model's issue and local-memory terms should see): vmac gathers its ROWS
+// x elements one per cycle (plus one AMEM read per VLEN word they span) and returns once the op is
+// issued, so MACs overlap the next gather; vst waits for the vector unit's latency, then writes
+// one AMEM word per cycle; send / recv move one flit per cycle when the network allows.
+// FETCH_WIDTH is recorded for the cost model; the core issues one instruction per cycle.
+module mf_tile #(
+  parameter VLEN = 512,
+  parameter ROWS = 1,
+  parameter [5:0] FORMATS = 6'b000010,  // bit i = tech::MacFormat i: fp32 fp16 bf16 fp8 int8 int4
+  /* verilator lint_off UNUSEDPARAM */
+  parameter FETCH_WIDTH = 1,            // recorded for the cost model: the core issues one per cycle
+  /* verilator lint_on UNUSEDPARAM */
+  parameter IMEM_WORDS = 4096,
+  parameter WMEM_WORDS = 1024,          // 0 = no weight memory (vmac multiplies by zero weights)
+  parameter AMEM_WORDS = 4096,
+  parameter WEIGHT_ROM = 0,
+  parameter IMEM_INIT = "",
+  parameter WMEM_INIT = "",
+  parameter LINK_BITS = 128,
+  parameter VCS = 2,
+  parameter DEPTH = 4,
+  parameter VCB = (VCS > 1) ? $clog2(VCS) : 1  // derived: do not override
+) (
+  input wire clk,
+  input wire rst,
+  input wire [7:0] my_x,
+  input wire [7:0] my_y,
+  // tile -> router (local port)
+  output wire out_valid,
+  output wire out_head,
+  output wire out_tail,
+  output wire [VCB-1:0] out_vc,
+  output wire [LINK_BITS-1:0] out_data,
+  input wire [VCS-1:0] out_credit,
+  // router -> tile
+  input wire in_valid,
+  input wire in_head,
+  input wire in_tail,
+  input wire [VCB-1:0] in_vc,
+  input wire [LINK_BITS-1:0] in_data,
+  output wire [VCS-1:0] in_credit,
+  output wire halted
+);
+  localparam WBITS = ROWS * VLEN;
+  localparam VBYTES = VLEN / 8;
+  localparam VOFF = $clog2(VBYTES);                 // byte-offset bits inside an AMEM word
+  localparam IAW = (IMEM_WORDS > 1) ? $clog2(IMEM_WORDS) : 1;
+  localparam AAW = (AMEM_WORDS > 1) ? $clog2(AMEM_WORDS) : 1;
+  localparam WAW = (WMEM_WORDS > 1) ? $clog2(WMEM_WORDS) : 1;
+  localparam MIN_BITS = FORMATS[5] ? 4 : (FORMATS[4] | FORMATS[3]) ? 8 : (FORMATS[2] | FORMATS[1]) ? 16 : 32;
+  localparam ACC_LANES = VLEN / MIN_BITS;
+  localparam RB = (ROWS > 1) ? $clog2(ROWS) : 1;
+  localparam OB = $clog2(VLEN);                     // bit-offset bits inside an AMEM word
+  // Flits per AMEM word (LINK_BITS <= VLEN) or AMEM words per flit (LINK_BITS > VLEN).
+  localparam NARROW = (LINK_BITS <= VLEN) ? 1 : 0;
+  localparam PER = NARROW ? VLEN / LINK_BITS : LINK_BITS / VLEN;
+  localparam PB = (PER > 1) ? $clog2(PER) : 1;
+  localparam FB = NARROW ? VLEN : LINK_BITS;        // flit buffer (a wide flit's words) and word buffer
+
+  // ---------------------------------------------------------------- core and IMEM
+  wire [31:0] imem_addr, imem_rdata;
+  wire dmem_req, dmem_we;
+  wire [3:0] dmem_be;
+  wire [31:0] dmem_addr, dmem_wdata;
+  wire [31:0] dmem_rdata;
+  wire dmem_ready;
+  wire cop_valid;
+  wire [31:0] cop_insn, cop_rs1, cop_rs2;
+  reg cop_ready;
+  reg [31:0] cop_rd;
+
+  mf_core core (
+    .clk(clk), .rst(rst),
+    .imem_addr(imem_addr), .imem_rdata(imem_rdata),
+    .dmem_req(dmem_req), .dmem_we(dmem_we), .dmem_be(dmem_be), .dmem_addr(dmem_addr),
+    .dmem_wdata(dmem_wdata), .dmem_rdata(dmem_rdata), .dmem_ready(dmem_ready),
+    .cop_valid(cop_valid), .cop_insn(cop_insn), .cop_rs1(cop_rs1), .cop_rs2(cop_rs2),
+    .cop_ready(cop_ready), .cop_rd(cop_rd),
+    .halted(halted));
+
+  mf_sram #(.WORDS(IMEM_WORDS), .BITS(32), .INIT(IMEM_INIT)) imem (
+    .clk(clk), .en(1'b1), .we(1'b0), .addr(imem_addr[IAW+1:2]), .wdata(32'd0), .wbe(4'd0),
+    .rdata(imem_rdata));
+
+  // ---------------------------------------------------------------- AMEM: the sequencer first, then the core
+  reg seq_en, seq_we;
+  reg [AAW-1:0] seq_addr;
+  reg [VLEN-1:0] seq_wdata;
+  reg [VBYTES-1:0] seq_wbe;
+  wire core_go = dmem_req & ~seq_en;
+  assign dmem_ready = ~seq_en;
+  wire [VLEN-1:0] amem_rdata;
+  wire [VOFF-3:0] core_lane = dmem_addr[VOFF-1:2];
+  reg [VOFF-3:0] core_lane_q;
+  always @(posedge clk) if (core_go) core_lane_q <= core_lane;
+  assign dmem_rdata = amem_rdata[core_lane_q*32 +: 32];
+
+  mf_sram #(.WORDS(AMEM_WORDS), .BITS(VLEN)) amem (
+    .clk(clk), .en(seq_en | core_go), .we(seq_en ? seq_we : dmem_we),
+    .addr(seq_en ? seq_addr : dmem_addr[AAW+VOFF-1:VOFF]),
+    .wdata(seq_en ? seq_wdata : {(VLEN/32){dmem_wdata}}),
+    .wbe(seq_en ? seq_wbe : ({{(VBYTES-4){1'b0}}, dmem_be} << (core_lane * 4))),
+    .rdata(amem_rdata));
+
+  // ---------------------------------------------------------------- WMEM
+  reg wmem_en;
+  reg [WAW-1:0] wmem_addr;
+  wire [WBITS-1:0] wmem_rdata;
+  generate
+    if (WMEM_WORDS == 0) begin : no_wmem
+      assign wmem_rdata = 0;
+    end else if (WEIGHT_ROM != 0) begin : wmem_rom
+      mf_rom #(.WORDS(WMEM_WORDS), .BITS(WBITS), .INIT(WMEM_INIT)) wmem (
+        .clk(clk), .en(wmem_en), .addr(wmem_addr), .rdata(wmem_rdata));
+    end else begin : wmem_sram
+      // Loaded by the testbench (WMEM_INIT) or, in a system, by DMA from DRAM (not yet an instruction).
+      mf_sram #(.WORDS(WMEM_WORDS), .BITS(WBITS), .INIT(WMEM_INIT)) wmem (
+        .clk(clk), .en(wmem_en), .we(1'b0), .addr(wmem_addr), .wdata(0), .wbe(0),
+        .rdata(wmem_rdata));
+    end
+  endgenerate
+
+  // ---------------------------------------------------------------- vector unit
+  reg vu_valid;
+  reg [1:0] vu_op;
+  reg [2:0] vu_fmt;
+  reg [ROWS*32-1:0] x_reg;
+  wire [ACC_LANES*32-1:0] acc_out;
+  wire vu_out_valid;
+  mf_vector_unit #(.VLEN(VLEN), .ROWS(ROWS), .FORMATS(FORMATS)) vu (
+    .clk(clk), .rst(rst), .in_valid(vu_valid), .in_op(vu_op), .in_fmt(vu_fmt), .in_w(wmem_rdata),
+    .in_x(x_reg), .acc_out(acc_out), .out_valid(vu_out_valid));
+  // Ops issued whose results are not yet in acc_out (vst waits for zero).
+  reg [7:0] vu_pending;
+  always @(posedge clk)
+    if (rst) vu_pending <= 8'd0;
+    else vu_pending <= vu_pending + {7'd0, vu_valid} - {7'd0, vu_out_valid};
+
+  // ---------------------------------------------------------------- network interface
+  wire tx_valid, tx_last, tx_ready;
+  wire [LINK_BITS-1:0] tx_data;
+  reg [7:0] tx_dst_x, tx_dst_y;
+  wire rx_valid, rx_head, rx_last, rx_ready;
+  wire [LINK_BITS-1:0] rx_data;
+  mf_ni #(.LINK_BITS(LINK_BITS), .VCS(VCS), .DEPTH(DEPTH)) ni (
+    .clk(clk), .rst(rst), .my_x(my_x), .my_y(my_y),
+    .tx_valid(tx_valid), .tx_ready(tx_ready), .tx_data(tx_data), .tx_last(tx_last),
+    .tx_dst_x(tx_dst_x), .tx_dst_y(tx_dst_y), .tx_vc({VCB{1'b0}}),
+    .rx_valid(rx_valid), .rx_ready(rx_ready), .rx_data(rx_data), .rx_head(rx_head), .rx_last(rx_last),
+    .out_valid(out_valid), .out_head(out_head), .out_tail(out_tail), .out_vc(out_vc), .out_data(out_data),
+    .out_credit(out_credit),
+    .in_valid(in_valid), .in_head(in_head), .in_tail(in_tail), .in_vc(in_vc), .in_data(in_data),
+    .in_credit(in_credit));
+
+  // ---------------------------------------------------------------- coprocessor sequencer
+  localparam S_IDLE = 4'd0, S_GATHER_REQ = 4'd1, S_GATHER_LOAD = 4'd2, S_GATHER_USE = 4'd3, S_ISSUE = 4'd4,
+             S_VST_WAIT = 4'd5, S_VST = 4'd6, S_SEND_REQ = 4'd7, S_SEND_LOAD = 4'd8, S_SEND_OUT = 4'd9,
+             S_RECV_HEAD = 4'd10, S_RECV = 4'd11, S_RECV_WRITE = 4'd12, S_DONE = 4'd13;
+  reg [3:0] state;
+  wire is_custom1 = cop_insn[5];
+  wire [2:0] f3 = cop_insn[14:12];
+  wire [2:0] insn_fmt = cop_insn[27:25];
+  function [5:0] fmt_bits;  // element bits of MacFormat f
+    input [2:0] f;
+    case (f)
+      3'd0: fmt_bits = 6'd32;
+      3'd1, 3'd2: fmt_bits = 6'd16;
+      3'd3, 3'd4: fmt_bits = 6'd8;
+      default: fmt_bits = 6'd4;
+    endcase
+  endfunction
+  function [3:0] acc_words;  // AMEM words of format f's accumulators: lanes x 32 bits / VLEN
+    input [2:0] f;
+    case (f)
+      3'd0: acc_words = 4'd1;
+      3'd1, 3'd2: acc_words = 4'd2;
+      3'd3, 3'd4: acc_words = 4'd4;
+      default: acc_words = 4'd8;
+    endcase
+  endfunction
+
+  reg [31:0] bitaddr;          // x gather: bit address of element r in AMEM
+  reg [RB:0] r;                // x element being gathered
+  reg [FB-1:0] word_q;         // the AMEM word being consumed (gather, send) or filled (recv)
+  reg [FB-1:0] flit_buf;      // a wide flit being assembled (send) or written out (recv)
+  reg [AAW-1:0] word_addr;     // next AMEM word (vst, send, recv)
+  reg [3:0] k, k_end;          // vst: accumulator word
+  reg [15:0] flits_left, flits_seen;
+  reg [PB:0] part;             // flit within a word (narrow) or word within a flit (wide)
+  reg [7:0] src_x, src_y;
+  reg last_seen;
+  wire part_last = ({{(31-PB){1'b0}}, part} == PER - 1);
+  wire r_last = ({{(31-RB){1'b0}}, r} == ROWS - 1);
+  wire [5:0] cur_bits = fmt_bits(vu_fmt);
+  wire [VLEN-1:0] shifted = word_q[VLEN-1:0] >> bitaddr[OB-1:0];
+  wire [31:0] elem_mask = (cur_bits == 6'd32) ? 32'hffff_ffff : ((32'd1 << cur_bits) - 32'd1);
+  wire [31:0] next_bitaddr = bitaddr + {26'd0, cur_bits};
+
+  assign tx_valid = (state == S_SEND_OUT);
+  assign tx_data = NARROW ? word_q[part*LINK_BITS +: LINK_BITS] : flit_buf[LINK_BITS-1:0];
+  assign tx_last = (flits_left == 16'd1);
+  assign rx_ready = (state == S_RECV_HEAD) || (state == S_RECV);
+
+  always @(posedge clk) begin
+    if (rst) begin
+      state <= S_IDLE;
+      cop_ready <= 1'b0;
+      seq_en <= 1'b0;
+      wmem_en <= 1'b0;
+      vu_valid <= 1'b0;
+      vu_fmt <= 3'd0;
+    end else begin
+      cop_ready <= 1'b0;
+      seq_en <= 1'b0;
+      seq_we <= 1'b0;
+      wmem_en <= 1'b0;
+      vu_valid <= 1'b0;
+      case (state)
+        S_IDLE:
+          if (cop_valid && !cop_ready) begin
+            cop_rd <= 32'd0;
+            if (!is_custom1) begin
+              case (f3)
+                3'd0, 3'd1: begin  // vmac / vmacz: read the W word, gather x
+                  vu_fmt <= insn_fmt;
+                  vu_op <= (f3 == 3'd1) ? 2'd1 : 2'd0;
+                  wmem_en <= 1'b1;
+                  wmem_addr <= cop_rs1[WAW-1:0];
+                  bitaddr <= {cop_rs2[28:0], 3'b000};
+                  r <= 0;
+                  x_reg <= 0;
+                  state <= S_GATHER_REQ;
+                end
+                3'd2: begin  // vclr
+                  vu_valid <= 1'b1;
+                  vu_op <= 2'd2;
+                  state <= S_DONE;
+                end
+                default: begin  // vst
+                  word_addr <= cop_rs1[AAW+VOFF-1:VOFF];
+                  k <= 4'd0;
+                  k_end <= acc_words(vu_fmt);
+                  state <= S_VST_WAIT;
+                end
+              endcase
+            end else begin
+              case (f3)
+                3'd0: begin  // send
+                  tx_dst_x <= cop_rs2[23:16];
+                  tx_dst_y <= cop_rs2[31:24];
+                  flits_left <= cop_rs2[15:0];
+                  word_addr <= cop_rs1[AAW+VOFF-1:VOFF];
+                  part <= 0;
+                  state <= (cop_rs2[15:0] == 16'd0) ? S_DONE : S_SEND_REQ;
+                end
+                3'd1: begin  // recv
+                  word_addr <= cop_rs1[AAW+VOFF-1:VOFF];
+                  flits_seen <= 16'd0;
+                  word_q <= 0;
+                  last_seen <= 1'b0;
+                  part <= 0;
+                  state <= S_RECV_HEAD;
+                end
+                default: begin  // whoami
+                  cop_rd <= {16'd0, my_y, my_x};
+                  state <= S_DONE;
+                end
+              endcase
+            end
+          end
+        // vmac: one AMEM read per VLEN word that x spans, then one element per cycle
+        S_GATHER_REQ: begin
+          seq_en <= 1'b1;
+          seq_addr <= bitaddr[AAW+OB-1:OB];
+          state <= S_GATHER_LOAD;
+        end
+        S_GATHER_LOAD: begin
+          word_q[VLEN-1:0] <= amem_rdata;
+          state <= S_GATHER_USE;
+        end
+        S_GATHER_USE: begin
+          x_reg[r*32 +: 32] <= shifted[31:0] & elem_mask;
+          bitaddr <= next_bitaddr;
+          r <= r + 1'b1;
+          if (r_last) state <= S_ISSUE;
+          else if (next_bitaddr[31:OB] != bitaddr[31:OB]) state <= S_GATHER_REQ;
+        end
+        S_ISSUE: begin
+          vu_valid <= 1'b1;
+          state <= S_DONE;
+        end
+        // vst: the format's accumulators, one AMEM word per cycle, once the unit has drained
+        S_VST_WAIT:
+          if (vu_pending == 8'd0 && !vu_valid) state <= S_VST;
+        S_VST: begin
+          seq_en <= 1'b1;
+          seq_we <= 1'b1;
+          seq_addr <= word_addr;
+          seq_wdata <= acc_out[k*VLEN +: VLEN];
+          seq_wbe <= {VBYTES{1'b1}};
+          word_addr <= word_addr + 1'b1;
+          k <= k + 1'b1;
+          if (k + 1'b1 == k_end) state <= S_DONE;
+        end
+        // send: AMEM words out as flits (narrow: PER flits per word; wide: PER words per flit)
+        S_SEND_REQ: begin
+          seq_en <= 1'b1;
+          seq_addr <= word_addr;
+          word_addr <= word_addr + 1'b1;
+          state <= S_SEND_LOAD;
+        end
+        S_SEND_LOAD:
+          if (NARROW) begin
+            word_q[VLEN-1:0] <= amem_rdata;
+            part <= 0;
+            state <= S_SEND_OUT;
+          end else begin
+            flit_buf[part*VLEN +: VLEN] <= amem_rdata;
+            part <= part + 1'b1;
+            state <= part_last ? S_SEND_OUT : S_SEND_REQ;
+          end
+        S_SEND_OUT:
+          if (tx_ready) begin
+            flits_left <= flits_left - 1'b1;
+            if (flits_left == 16'd1) state <= S_DONE;
+            else if (NARROW && !part_last) part <= part + 1'b1;
+            else begin
+              part <= 0;
+              state <= S_SEND_REQ;
+            end
+          end
+        // recv: the head names the source; body flits fill AMEM words
+        S_RECV_HEAD:
+          if (rx_valid) begin
+            src_x <= rx_data[23:16];
+            src_y <= rx_data[31:24];
+            if (rx_last) begin
+              cop_rd <= {rx_data[31:24], rx_data[23:16], 16'd0};
+              state <= S_DONE;
+            end else begin
+              state <= S_RECV;
+            end
+          end
+        S_RECV:
+          if (rx_valid) begin
+            flits_seen <= flits_seen + 1'b1;
+            last_seen <= rx_last;
+            if (rx_last) cop_rd <= {src_y, src_x, flits_seen + 1'b1};
+            if (NARROW) begin
+              word_q[part*LINK_BITS +: LINK_BITS] <= rx_data;
+              part <= part + 1'b1;
+              if (part_last || rx_last) state <= S_RECV_WRITE;
+            end else begin
+              flit_buf[LINK_BITS-1:0] <= rx_data;
+              part <= 0;
+              state <= S_RECV_WRITE;
+            end
+          end
+        S_RECV_WRITE: begin
+          seq_en <= 1'b1;
+          seq_we <= 1'b1;
+          seq_addr <= word_addr;
+          seq_wbe <= {VBYTES{1'b1}};
+          word_addr <= word_addr + 1'b1;
+          if (NARROW) begin
+            seq_wdata <= word_q[VLEN-1:0];
+            word_q <= 0;
+            part <= 0;
+            state <= last_seen ? S_DONE : S_RECV;
+          end else begin
+            seq_wdata <= flit_buf[part*VLEN +: VLEN];
+            part <= part + 1'b1;
+            if (part_last) state <= last_seen ? S_DONE : S_RECV;
+          end
+        end
+        default: begin  // S_DONE
+          cop_ready <= 1'b1;
+          state <= S_IDLE;
+        end
+      endcase
+    end
+  end
+
+  // Address bits beyond the memories' depth, instruction fields the sequencer does not decode, the
+  // head flag (the sequencer knows the head is first), the gather shifter's upper bits.
+  wire unused = &{1'b0, imem_addr, dmem_addr, cop_insn, cop_rs1, cop_rs2, rx_head, shifted, wmem_en, wmem_addr, word_q};
+endmodule
