@@ -28,21 +28,21 @@ module mf_core_alu (
 
     // Shifter: reverse for SLL, arithmetic right shift with a 33rd sign bit.
     wire        left = (op3 == 3'b001);
-    reg  [31:0] a_rev;
-    reg  [31:0] sh_rev;
-    integer     i;
-    always @(*) begin
-        for (i = 0; i < 32; i = i + 1) a_rev[i] = a[31 - i];
-    end
+    wire [31:0] a_rev;
+    wire [31:0] sh_rev;
     wire [31:0] sh_in  = left ? a_rev : a;
     wire [32:0] sh_ext = {alt & ~left & a[31], sh_in};
     /* verilator lint_off UNUSEDSIGNAL */
     wire [32:0] sh_all = $signed(sh_ext) >>> b[4:0];   // bit 32: the sign, dropped
     /* verilator lint_on UNUSEDSIGNAL */
     wire [31:0] sh_out = sh_all[31:0];
-    always @(*) begin
-        for (i = 0; i < 32; i = i + 1) sh_rev[i] = sh_out[31 - i];
-    end
+    genvar i;
+    generate
+        for (i = 0; i < 32; i = i + 1) begin : g_rev
+            assign a_rev[i]  = a[31 - i];
+            assign sh_rev[i] = sh_out[31 - i];
+        end
+    endgenerate
 
     always @(*) begin
         case (op3)
