@@ -38,10 +38,22 @@ add_test(NAME rtl_core_sim_build
   COMMAND ${MESHFORGE_IVERILOG} -g2005 -Wall -o ${core_sim} ${core_dir}/tb_core.v ${core_sources})
 set_tests_properties(rtl_core_sim_build PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 60
   FIXTURES_SETUP rtl_core_sim)
+# ... and once with RESET_PC = 0x200 for the reset_pc test.
+set(core_sim_rpc ${core_work}/tb_core_reset_pc.vvp)
+add_test(NAME rtl_core_sim_build_reset_pc
+  COMMAND ${MESHFORGE_IVERILOG} -g2005 -Wall -Ptb_core.RESET_PC=512 -o ${core_sim_rpc}
+          ${core_dir}/tb_core.v ${core_sources})
+set_tests_properties(rtl_core_sim_build_reset_pc PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 60
+  FIXTURES_SETUP rtl_core_sim_rpc)
 
-# mf_core_program(<name> SRCS a.S [b.c] [MARCH m] [DEFS d,..] [PLUSARGS p,..] [EXPECT re])
+# mf_core_program(<name> SRCS a.S [b.c] [MARCH m] [DEFS d,..] [PLUSARGS p,..] [EXPECT re]
+#                 [SIM vvp-file FIXTURE its-fixture])
 function(mf_core_program name)
-  cmake_parse_arguments(P "" "MARCH;EXPECT" "SRCS;DEFS;PLUSARGS" ${ARGN})
+  cmake_parse_arguments(P "" "MARCH;EXPECT;SIM;FIXTURE" "SRCS;DEFS;PLUSARGS" ${ARGN})
+  if(NOT P_SIM)
+    set(P_SIM ${core_sim})
+    set(P_FIXTURE rtl_core_sim)
+  endif()
   if(NOT P_MARCH)
     set(P_MARCH rv32i)
   endif()
@@ -54,11 +66,11 @@ function(mf_core_program name)
   add_test(NAME rtl_core_${name}
     COMMAND ${CMAKE_COMMAND}
       -DGCC=${MESHFORGE_RISCV_GCC} -DOBJCOPY=${MESHFORGE_RISCV_OBJCOPY} -DVVP=${MESHFORGE_VVP}
-      -DSIM=${core_sim} -DDIR=${core_dir} -DWORK=${core_work} -DNAME=${name}
+      -DSIM=${P_SIM} -DDIR=${core_dir} -DWORK=${core_work} -DNAME=${name}
       -DSRCS=${srcs} -DMARCH=${P_MARCH} -DDEFS=${defs} -DPLUSARGS=${plusargs}
       -DEXPECT=${P_EXPECT} -P ${core_dir}/run.cmake)
   set_tests_properties(rtl_core_${name} PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 60
-    FIXTURES_REQUIRED rtl_core_sim)
+    FIXTURES_REQUIRED ${P_FIXTURE})
 endfunction()
 
 # Instruction tests (assembly) and the C program, each without and with stalls.
@@ -88,6 +100,9 @@ foreach(f IN LISTS fault_names)
   mf_core_program(fault_${f} SRCS fault.S MARCH rv32i_zicsr DEFS KIND=${kind}
     PLUSARGS +expect_fault +stall=30 +seed=${kind})
 endforeach()
+
+# The reset vector.
+mf_core_program(reset_pc SRCS reset_pc.S SIM ${core_sim_rpc} FIXTURE rtl_core_sim_rpc)
 
 # The harness itself: a wrong result, a program that never ends, no signature: each must FAIL.
 mf_core_program(selftest_wrong_result SRCS selftest.S DEFS KIND=1

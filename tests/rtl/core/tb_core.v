@@ -16,6 +16,7 @@
 // otherwise, on a protocol violation, or at the timeout. Prints "PASS" / "FAIL ..." and cycles.
 
 module tb_core;
+    parameter [31:0] RESET_PC = 32'h0;   // iverilog -Ptb_core.RESET_PC=...
     reg clk = 1'b0;
     reg rst = 1'b1;
     always #5 clk = ~clk;
@@ -33,7 +34,7 @@ module tb_core;
     wire        cop_ready;
     wire        halted, fault;
 
-    mf_core #(.RESET_PC(32'h0)) dut (
+    mf_core #(.RESET_PC(RESET_PC)) dut (
         .clk(clk), .rst(rst),
         .imem_addr(imem_addr), .imem_rdata(imem_rdata),
         .dmem_req(dmem_req), .dmem_we(dmem_we), .dmem_be(dmem_be), .dmem_addr(dmem_addr),
