@@ -97,7 +97,8 @@ std::string mesh_top(const Inputs& in) {
         i, ports[i].east ? "east" : "south", ports[i].east ? "row" : "column", ports[i].index, i, i, i, i, i,
         d.noc.link_bits - 1, i, i, i, i, i, i, i, i, d.noc.link_bits - 1, i);
   }
-  v += "  output wire all_halted             // every tile's core executed ebreak\n);\n\n";
+  v += "  output wire all_halted,            // every tile's core executed ebreak\n"
+       "  output wire any_fault              // some core hit an illegal instruction or misaligned access\n);\n\n";
   v += fmt::format(
       "  localparam ROWS = {rows};\n  localparam COLS = {cols};\n  localparam TILES = ROWS * COLS;\n"
       "  localparam LINK_BITS = {link};  // noc.link_bits\n  localparam VCS = {vcs};  // noc.virtual_channels\n"
@@ -119,12 +120,21 @@ std::string mesh_top(const Inputs& in) {
                    "  localparam [COLS-1:0] DRAM_SOUTH = {};\n\n",
                    bitmask_literal(d.rows, east_rows), bitmask_literal(d.cols, south_cols));
   v += "  // Router port p of tile t at [(t*5+p)*N +: N]; ports 0 local, 1 north, 2 east, 3 south, 4 west.\n"
-       "  wire [TILES*5-1:0] rin_valid, rin_head, rin_tail, rout_valid, rout_head, rout_tail;\n"
-       "  wire [TILES*5*VCB-1:0] rin_vc, rout_vc;\n"
-       "  wire [TILES*5*LINK_BITS-1:0] rin_data, rout_data;\n"
-       "  wire [TILES*5*VCS-1:0] rin_credit, rout_credit;  // credits the router returns / receives\n"
-       "  wire [TILES-1:0] halted;\n"
-       "  assign all_halted = &halted;\n\n";
+       "  // rin_*: what each router receives (and the credits it returns); rout_*: what it sends (and the\n"
+       "  // credits it gets). What edge ports send goes nowhere, hence the lint waiver.\n"
+       "  wire [TILES*5-1:0] rin_valid, rin_head, rin_tail;\n"
+       "  wire [TILES*5*VCB-1:0] rin_vc;\n"
+       "  wire [TILES*5*LINK_BITS-1:0] rin_data;\n"
+       "  wire [TILES*5*VCS-1:0] rout_credit;\n"
+       "  /* verilator lint_off UNUSEDSIGNAL */\n"
+       "  wire [TILES*5-1:0] rout_valid, rout_head, rout_tail;\n"
+       "  wire [TILES*5*VCB-1:0] rout_vc;\n"
+       "  wire [TILES*5*LINK_BITS-1:0] rout_data;\n"
+       "  wire [TILES*5*VCS-1:0] rin_credit;\n"
+       "  /* verilator lint_on UNUSEDSIGNAL */\n"
+       "  wire [TILES-1:0] halted, fault;\n"
+       "  assign all_halted = &halted;\n"
+       "  assign any_fault = |fault;\n\n";
   // Link p of tile t is driven by the neighbour's opposite port, or tied off at the mesh edge.
   v += R"(  genvar y, x;
   generate
@@ -175,7 +185,7 @@ std::string mesh_top(const Inputs& in) {
         "                    .IMEM_INIT(\"programs/{}.hex\"), .WMEM_INIT(\"{}\"),\n"
         "                    .LINK_BITS(LINK_BITS), .VCS(VCS), .DEPTH(DEPTH)) tile (\n"
         "            .clk(clk), .rst(rst), .my_x(X8), .my_y(Y8),\n"
-        "            `MF_TILE_PORTS(T))\n"
+        "            `MF_TILE_PORTS(T));\n"
         "        end\n",
         c == 0 ? "if" : "else if", c, class_block_name(d, c), c, t.name, t.vlen_bits, t.mac_rows,
         mac_format_mask(t.mac_formats), t.fetch_width, arch::format_mac_formats(t.mac_formats), t.imem_bytes / 4,
@@ -233,7 +243,7 @@ std::string mesh_top(const Inputs& in) {
   .in_valid(rout_valid[(T)*5]), .in_head(rout_head[(T)*5]), .in_tail(rout_tail[(T)*5]), \
   .in_vc(rout_vc[(T)*5*VCB +: VCB]), .in_data(rout_data[(T)*5*LINK_BITS +: LINK_BITS]), \
   .in_credit(rout_credit[(T)*5*VCS +: VCS]), \
-  .halted(halted[T])
+  .halted(halted[T]), .fault(fault[T])
 
 )";
   const auto body = v.find("module " + top);

@@ -54,7 +54,8 @@ module mf_tile #(
   input wire [VCB-1:0] in_vc,
   input wire [LINK_BITS-1:0] in_data,
   output wire [VCS-1:0] in_credit,
-  output wire halted
+  output wire halted,                // the core executed ebreak (or faulted)
+  output wire fault                  // illegal instruction or misaligned access (mf_core)
 );
   localparam WBITS = ROWS * VLEN;
   localparam VBYTES = VLEN / 8;
@@ -91,7 +92,7 @@ module mf_tile #(
     .dmem_wdata(dmem_wdata), .dmem_rdata(dmem_rdata), .dmem_ready(dmem_ready),
     .cop_valid(cop_valid), .cop_insn(cop_insn), .cop_rs1(cop_rs1), .cop_rs2(cop_rs2),
     .cop_ready(cop_ready), .cop_rd(cop_rd),
-    .halted(halted));
+    .halted(halted), .fault(fault));
 
   mf_sram #(.WORDS(IMEM_WORDS), .BITS(32), .INIT(IMEM_INIT)) imem (
     .clk(clk), .en(1'b1), .we(1'b0), .addr(imem_addr[IAW+1:2]), .wdata(32'd0), .wbe(4'd0),
