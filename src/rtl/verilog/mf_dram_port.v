@@ -76,10 +76,10 @@ module mf_dram_port #(
     .tx_valid(tx_valid), .tx_ready(tx_ready), .tx_data(rdata), .tx_last(tx_last),
     .tx_dst_x(src_x), .tx_dst_y(src_y), .tx_vc({VCB{1'b0}}),
     .rx_valid(rx_valid), .rx_ready(rx_ready), .rx_data(rx_data), .rx_head(rx_head), .rx_last(rx_last),
-    .out_valid(out_valid), .out_head(out_head), .out_tail(out_tail), .out_vc(out_vc), .out_data(out_data),
-    .out_credit(out_credit),
-    .in_valid(in_valid), .in_head(in_head), .in_tail(in_tail), .in_vc(in_vc), .in_data(in_data),
-    .in_credit(in_credit));
+    .inj_valid(out_valid), .inj_head(out_head), .inj_tail(out_tail), .inj_vc(out_vc), .inj_data(out_data),
+    .inj_credit(out_credit),
+    .ej_valid(in_valid), .ej_head(in_head), .ej_tail(in_tail), .ej_vc(in_vc), .ej_data(in_data),
+    .ej_credit(in_credit));
 
   always @(posedge clk) begin
     if (rst) begin

@@ -99,10 +99,11 @@ module mf_tile #(
     .rdata(imem_rdata));
 
   // ---------------------------------------------------------------- AMEM: the sequencer first, then the core
-  reg seq_en, seq_we;
-  reg [AAW-1:0] seq_addr;
-  reg [VLEN-1:0] seq_wdata;
-  reg [VBYTES-1:0] seq_wbe;
+  // The sequencer's AMEM requests are decoded from its state (below), so a read issued in a
+  // request state has its data in the next state.
+  wire seq_en, seq_we;
+  wire [AAW-1:0] seq_addr;
+  wire [VLEN-1:0] seq_wdata;
   wire core_go = dmem_req & ~seq_en;
   assign dmem_ready = ~seq_en;
   wire [VLEN-1:0] amem_rdata;
@@ -115,7 +116,7 @@ module mf_tile #(
     .clk(clk), .en(seq_en | core_go), .we(seq_en ? seq_we : dmem_we),
     .addr(seq_en ? seq_addr : dmem_addr[AAW+VOFF-1:VOFF]),
     .wdata(seq_en ? seq_wdata : {(VLEN/32){dmem_wdata}}),
-    .wbe(seq_en ? seq_wbe : ({{(VBYTES-4){1'b0}}, dmem_be} << (core_lane * 4))),
+    .wbe(seq_en ? {VBYTES{1'b1}} : ({{(VBYTES-4){1'b0}}, dmem_be} << (core_lane * 4))),
     .rdata(amem_rdata));
 
   // ---------------------------------------------------------------- WMEM
@@ -129,9 +130,11 @@ module mf_tile #(
       mf_rom #(.WORDS(WMEM_WORDS), .BITS(WBITS), .INIT(WMEM_INIT)) wmem (
         .clk(clk), .en(wmem_en), .addr(wmem_addr), .rdata(wmem_rdata));
     end else begin : wmem_sram
+      wire [WBITS-1:0] no_data = 0;
+      wire [WBITS/8-1:0] no_bytes = 0;
       // Loaded by the testbench (WMEM_INIT) or, in a system, by DMA from DRAM (not yet an instruction).
       mf_sram #(.WORDS(WMEM_WORDS), .BITS(WBITS), .INIT(WMEM_INIT)) wmem (
-        .clk(clk), .en(wmem_en), .we(1'b0), .addr(wmem_addr), .wdata(0), .wbe(0),
+        .clk(clk), .en(wmem_en), .we(1'b0), .addr(wmem_addr), .wdata(no_data), .wbe(no_bytes),
         .rdata(wmem_rdata));
     end
   endgenerate
@@ -163,10 +166,10 @@ module mf_tile #(
     .tx_valid(tx_valid), .tx_ready(tx_ready), .tx_data(tx_data), .tx_last(tx_last),
     .tx_dst_x(tx_dst_x), .tx_dst_y(tx_dst_y), .tx_vc({VCB{1'b0}}),
     .rx_valid(rx_valid), .rx_ready(rx_ready), .rx_data(rx_data), .rx_head(rx_head), .rx_last(rx_last),
-    .out_valid(out_valid), .out_head(out_head), .out_tail(out_tail), .out_vc(out_vc), .out_data(out_data),
-    .out_credit(out_credit),
-    .in_valid(in_valid), .in_head(in_head), .in_tail(in_tail), .in_vc(in_vc), .in_data(in_data),
-    .in_credit(in_credit));
+    .inj_valid(out_valid), .inj_head(out_head), .inj_tail(out_tail), .inj_vc(out_vc), .inj_data(out_data),
+    .inj_credit(out_credit),
+    .ej_valid(in_valid), .ej_head(in_head), .ej_tail(in_tail), .ej_vc(in_vc), .ej_data(in_data),
+    .ej_credit(in_credit));
 
   // ---------------------------------------------------------------- coprocessor sequencer
   localparam S_IDLE = 4'd0, S_GATHER_REQ = 4'd1, S_GATHER_LOAD = 4'd2, S_GATHER_USE = 4'd3, S_ISSUE = 4'd4,
@@ -212,6 +215,10 @@ module mf_tile #(
   wire [31:0] elem_mask = (cur_bits == 6'd32) ? 32'hffff_ffff : ((32'd1 << cur_bits) - 32'd1);
   wire [31:0] next_bitaddr = bitaddr + {26'd0, cur_bits};
 
+  assign seq_en = (state == S_GATHER_REQ) || (state == S_SEND_REQ) || (state == S_VST) || (state == S_RECV_WRITE);
+  assign seq_we = (state == S_VST) || (state == S_RECV_WRITE);
+  assign seq_addr = (state == S_GATHER_REQ) ? bitaddr[AAW+OB-1:OB] : word_addr;
+  assign seq_wdata = (state == S_VST) ? acc_out[k*VLEN +: VLEN] : NARROW ? word_q[VLEN-1:0] : flit_buf[part*VLEN +: VLEN];
   assign tx_valid = (state == S_SEND_OUT);
   assign tx_data = NARROW ? word_q[part*LINK_BITS +: LINK_BITS] : flit_buf[LINK_BITS-1:0];
   assign tx_last = (flits_left == 16'd1);
@@ -221,14 +228,11 @@ module mf_tile #(
     if (rst) begin
       state <= S_IDLE;
       cop_ready <= 1'b0;
-      seq_en <= 1'b0;
       wmem_en <= 1'b0;
       vu_valid <= 1'b0;
       vu_fmt <= 3'd0;
     end else begin
       cop_ready <= 1'b0;
-      seq_en <= 1'b0;
-      seq_we <= 1'b0;
       wmem_en <= 1'b0;
       vu_valid <= 1'b0;
       case (state)
@@ -286,8 +290,6 @@ module mf_tile #(
           end
         // vmac: one AMEM read per VLEN word that x spans, then one element per cycle
         S_GATHER_REQ: begin
-          seq_en <= 1'b1;
-          seq_addr <= bitaddr[AAW+OB-1:OB];
           state <= S_GATHER_LOAD;
         end
         S_GATHER_LOAD: begin
@@ -309,19 +311,12 @@ module mf_tile #(
         S_VST_WAIT:
           if (vu_pending == 8'd0 && !vu_valid) state <= S_VST;
         S_VST: begin
-          seq_en <= 1'b1;
-          seq_we <= 1'b1;
-          seq_addr <= word_addr;
-          seq_wdata <= acc_out[k*VLEN +: VLEN];
-          seq_wbe <= {VBYTES{1'b1}};
           word_addr <= word_addr + 1'b1;
           k <= k + 1'b1;
           if (k + 1'b1 == k_end) state <= S_DONE;
         end
         // send: AMEM words out as flits (narrow: PER flits per word; wide: PER words per flit)
         S_SEND_REQ: begin
-          seq_en <= 1'b1;
-          seq_addr <= word_addr;
           word_addr <= word_addr + 1'b1;
           state <= S_SEND_LOAD;
         end
@@ -373,18 +368,12 @@ module mf_tile #(
             end
           end
         S_RECV_WRITE: begin
-          seq_en <= 1'b1;
-          seq_we <= 1'b1;
-          seq_addr <= word_addr;
-          seq_wbe <= {VBYTES{1'b1}};
           word_addr <= word_addr + 1'b1;
           if (NARROW) begin
-            seq_wdata <= word_q[VLEN-1:0];
             word_q <= 0;
             part <= 0;
             state <= last_seen ? S_DONE : S_RECV;
           end else begin
-            seq_wdata <= flit_buf[part*VLEN +: VLEN];
             part <= part + 1'b1;
             if (part_last) state <= last_seen ? S_DONE : S_RECV;
           end

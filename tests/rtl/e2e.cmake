@@ -1,0 +1,12 @@
+# End to end: a generated 2 x 2 mesh runs an int8 MLP layer split across tiles (tests/rtl/e2e/).
+add_executable(test_rtl_e2e ${CMAKE_CURRENT_SOURCE_DIR}/e2e/test_e2e_mlp.cpp)
+target_link_libraries(test_rtl_e2e PRIVATE meshforge_rtl meshforge_warnings GTest::gtest_main)
+target_compile_definitions(test_rtl_e2e PRIVATE
+  MESHFORGE_TEST_DATA_DIR="${MESHFORGE_DATA_DIR}"
+  MESHFORGE_E2E_DIR="${CMAKE_CURRENT_SOURCE_DIR}/e2e"
+  MESHFORGE_IVERILOG="${MESHFORGE_IVERILOG}"
+  MESHFORGE_VVP="${MESHFORGE_VVP}"
+  MESHFORGE_RISCV_GCC="${MESHFORGE_RISCV_GCC}"
+  MESHFORGE_RISCV_OBJCOPY="${MESHFORGE_RISCV_OBJCOPY}")
+add_test(NAME rtl.e2e.mlp_2x2 COMMAND test_rtl_e2e)
+set_tests_properties(rtl.e2e.mlp_2x2 PROPERTIES LABELS "rtl" TIMEOUT 600)
