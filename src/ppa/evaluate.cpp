@@ -1009,7 +1009,8 @@ std::vector<TileArea> tile_areas(const arch::Design& design, const tech::Node& n
   std::vector<TileArea> out;
   for (std::size_t c = 0; c < design.tile_classes.size() && c < impl.classes.size(); ++c) {
     const ClassModel& m = impl.classes[c];
-    out.push_back({m.core_mm2, m.control_mm2, m.vector_mm2, m.imem_mm2, m.wmem_mm2, m.amem_mm2, m.router_mm2});
+    out.push_back({m.core_mm2, m.control_mm2, m.vector_mm2, m.imem_mm2, m.wmem_mm2, m.amem_mm2, m.router_mm2,
+                   microarch.floorplan_utilisation});
   }
   return out;
 }

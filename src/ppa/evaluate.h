@@ -35,6 +35,7 @@ struct Workload {
 // utilisation included): what the RTL floorplan sizes its tiles by. Independent of the workload.
 struct TileArea {
   double core_mm2 = 0, control_mm2 = 0, vector_mm2 = 0, imem_mm2 = 0, wmem_mm2 = 0, amem_mm2 = 0, router_mm2 = 0;
+  double floorplan_utilisation = 1;  // each block above is its cells' area / this (synthesis compares cells)
   double total_mm2() const { return core_mm2 + control_mm2 + vector_mm2 + imem_mm2 + wmem_mm2 + amem_mm2 + router_mm2; }
 };
 std::vector<TileArea> tile_areas(const arch::Design& design, const tech::Node& node, const Microarch& microarch);

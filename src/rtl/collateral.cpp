@@ -155,10 +155,15 @@ std::string floorplan_json(const Inputs& in, const Floorplan& fp) {
   json classes = json::array();
   for (std::size_t c = 0; c < in.design.tile_classes.size(); ++c) {
     const auto& a = in.tile_areas[c];
+    // The model's cell areas (before floorplan whitespace) are what synthesis compares with.
+    const double u = a.floorplan_utilisation;
     classes.push_back({{"name", in.design.tile_classes[c].name},
                        {"area_mm2", a.total_mm2()},
                        {"imem_mm2", a.imem_mm2}, {"wmem_mm2", a.wmem_mm2}, {"amem_mm2", a.amem_mm2},
-                       {"logic_mm2", a.core_mm2 + a.control_mm2 + a.vector_mm2 + a.router_mm2}});
+                       {"logic_mm2", a.core_mm2 + a.control_mm2 + a.vector_mm2 + a.router_mm2},
+                       {"floorplan_utilisation", u},
+                       {"model_cells_mm2", {{"core", a.core_mm2 * u}, {"control", a.control_mm2 * u},
+                                            {"vector_unit", a.vector_mm2 * u}, {"router", a.router_mm2 * u}}}});
   }
   j["classes"] = classes;
   json tiles = json::array();
