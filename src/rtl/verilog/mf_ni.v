@@ -58,7 +58,9 @@ module mf_ni #(
 );
   localparam VCB = (VCS > 1) ? $clog2(VCS) : 1;
   localparam FW  = LINK_BITS + 2;
-  integer i;
+  integer i, j;
+  reg [LINK_BITS-1:0] t_data;
+  reg                 t_head, t_last;
 
   // ---------------------------------------------------------------- transmit
   reg            in_pkt;     // head sent, body words follow
@@ -114,17 +116,20 @@ module mf_ni #(
   assign rx_valid = |(sel & q_valid);
 
   always @* begin
-    for (i = 0; i < VCS; i = i + 1)
-      ej_oh[i] = (ej_vc == i[VCB-1:0]);
-    rx_data = {LINK_BITS{1'b0}};
-    rx_head = 1'b0;
-    rx_last = 1'b0;
-    for (i = 0; i < VCS; i = i + 1)
-      if (sel[i]) begin
-        rx_data = rx_data | q_flit[i*FW +: LINK_BITS];
-        rx_head = rx_head | q_flit[i*FW + FW - 1];
-        rx_last = rx_last | q_flit[i*FW + FW - 2];
+    for (j = 0; j < VCS; j = j + 1)
+      ej_oh[j] = (ej_vc == j[VCB-1:0]);
+    t_data = {LINK_BITS{1'b0}};
+    t_head = 1'b0;
+    t_last = 1'b0;
+    for (j = 0; j < VCS; j = j + 1)
+      if (sel[j]) begin
+        t_data = t_data | q_flit[j*FW +: LINK_BITS];
+        t_head = t_head | q_flit[j*FW + FW - 1];
+        t_last = t_last | q_flit[j*FW + FW - 2];
       end
+    rx_data = t_data;
+    rx_head = t_head;
+    rx_last = t_last;
   end
 
   genvar v;

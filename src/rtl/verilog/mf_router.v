@@ -62,9 +62,8 @@ module mf_router #(
   wire [4:0]         x_tail;
   wire [5*VCB-1:0]   x_vc;
   wire [5*VCS-1:0]   cred_nz;
-  reg  [5*VCS-1:0]   send;     // output VC o*VCS+v sends a flit this cycle
-  reg  [5*VCS-1:0]   vc_free;  // ... and it is the packet's tail
-  integer o, v;
+  wire [5*VCS-1:0]   send;     // output VC o*VCS+v sends a flit this cycle
+  wire [5*VCS-1:0]   vc_free;  // ... and it is the packet's tail
 
   genvar gp;
   generate
@@ -99,11 +98,14 @@ module mf_router #(
     .out_valid(out_valid), .out_head(out_head), .out_tail(out_tail), .out_vc(out_vc),
     .out_data(out_data));
 
-  always @* begin
-    for (o = 0; o < 5; o = o + 1)
-      for (v = 0; v < VCS; v = v + 1) begin
-        send[o*VCS + v]    = x_valid[o] && (x_vc[o*VCB +: VCB] == v[VCB-1:0]);
-        vc_free[o*VCS + v] = x_valid[o] && x_tail[o] && (x_vc[o*VCB +: VCB] == v[VCB-1:0]);
+  genvar go, gv;
+  generate
+    for (go = 0; go < 5; go = go + 1) begin : g_out
+      for (gv = 0; gv < VCS; gv = gv + 1) begin : g_vc
+        localparam [31:0] V32 = gv;
+        assign send[go*VCS + gv]    = x_valid[go] && (x_vc[go*VCB +: VCB] == V32[VCB-1:0]);
+        assign vc_free[go*VCS + gv] = send[go*VCS + gv] && x_tail[go];
       end
-  end
+    end
+  endgenerate
 endmodule

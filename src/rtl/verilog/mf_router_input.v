@@ -36,23 +36,22 @@ module mf_router_input #(
   localparam VCB = (VCS > 1) ? $clog2(VCS) : 1;
   localparam FW  = LINK_BITS + 2;
 
-  reg  [VCS-1:0]       vc_oh;      // in_vc decoded
+  wire [VCS-1:0]       vc_oh;      // in_vc decoded
   wire [VCS-1:0]       q_valid;
   wire [VCS*FW-1:0]    q_flit;
   wire [VCS*5-1:0]     route_new;  // computed from the head flit at the queue head
   reg  [VCS*5-1:0]     route_r;    // held while the VC is active
   reg  [VCS-1:0]       active;
-  integer              i;
-
-  always @* begin
-    for (i = 0; i < VCS; i = i + 1)
-      vc_oh[i] = (in_vc == i[VCB-1:0]);
-  end
+  reg  [FW-1:0]        t_flit;
+  reg  [VCB-1:0]       t_vc;
+  integer              j;
 
   genvar v;
   generate
     for (v = 0; v < VCS; v = v + 1) begin : g_vc
+      localparam [31:0] V32 = v;
       wire [FW-1:0] flit = q_flit[v*FW +: FW];
+      assign vc_oh[v] = (in_vc == V32[VCB-1:0]);
       mf_router_fifo #(.WIDTH(FW), .DEPTH(DEPTH)) u_fifo (
         .clk(clk), .rst(rst),
         .wr_en(in_valid && vc_oh[v]), .wr_data({in_head, in_tail, in_data}),
@@ -75,22 +74,24 @@ module mf_router_input #(
         if (!rst && !active[v] && q_valid[v] && !flit[FW-1])
           $display("ERROR: %m: body flit at the head of an idle VC at %0t", $time);
 `endif
+
     end
   endgenerate
 
-  // Flit of the granted VC (AND-OR multiplexer over the one-hot grant).
+  // Flit of the granted VC: AND-OR multiplexer over the one-hot grant, into temporaries that are
+  // assigned once (no intermediate values for the simulator to propagate).
   always @* begin
-    sel_head = 1'b0;
-    sel_tail = 1'b0;
-    sel_vc   = {VCB{1'b0}};
-    sel_data = {LINK_BITS{1'b0}};
-    for (i = 0; i < VCS; i = i + 1)
-      if (sa_grant[i]) begin
-        sel_head = sel_head | q_flit[i*FW + FW - 1];
-        sel_tail = sel_tail | q_flit[i*FW + FW - 2];
-        sel_vc   = sel_vc | i[VCB-1:0];
-        sel_data = sel_data | q_flit[i*FW +: LINK_BITS];
+    t_flit = {FW{1'b0}};
+    t_vc   = {VCB{1'b0}};
+    for (j = 0; j < VCS; j = j + 1)
+      if (sa_grant[j]) begin
+        t_flit = t_flit | q_flit[j*FW +: FW];
+        t_vc   = t_vc | j[VCB-1:0];
       end
+    sel_head = t_flit[FW-1];
+    sel_tail = t_flit[FW-2];
+    sel_data = t_flit[LINK_BITS-1:0];
+    sel_vc   = t_vc;
   end
 
   always @(posedge clk)

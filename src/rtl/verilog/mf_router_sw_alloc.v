@@ -16,28 +16,26 @@ module mf_router_sw_alloc #(
   output wire [5*VCS-1:0]   grant,    // input VC p*VCS+v sends its flit this cycle
   output wire [25-1:0]      xsel      // output o takes input p: bit o*5+p (one-hot per o)
 );
+  wire [5*VCS-1:0] qreq;     // credit-qualified requests
   wire [5*VCS-1:0] in_gnt;   // stage-1 winners, p*VCS+v
-  reg  [5*5-1:0]   in_want;  // input p's winner wants output o: bit p*5+o
-  reg  [5*VCS-1:0] qreq;     // credit-qualified requests
+  wire [5*5-1:0]   in_want;  // input p's winner wants output o: bit p*5+o
   wire [4:0]       port_won;
-  integer p, v, o;
 
-  always @* begin
-    for (p = 0; p < 5; p = p + 1)
-      for (v = 0; v < VCS; v = v + 1) begin
-        qreq[p*VCS + v] = 1'b0;
-        for (o = 0; o < 5; o = o + 1)
-          if (route[(p*VCS + v)*5 + o] && cred_nz[o*VCS + v]) qreq[p*VCS + v] = req[p*VCS + v];
-      end
-    in_want = 25'd0;
-    for (p = 0; p < 5; p = p + 1)
-      for (v = 0; v < VCS; v = v + 1)
-        if (in_gnt[p*VCS + v]) in_want[p*5 +: 5] = in_want[p*5 +: 5] | route[(p*VCS + v)*5 +: 5];
-  end
-
-  genvar gp, go;
+  genvar gp, gv, go;
   generate
     for (gp = 0; gp < 5; gp = gp + 1) begin : g_in
+      for (gv = 0; gv < VCS; gv = gv + 1) begin : g_vc
+        wire [4:0] cred = {cred_nz[4*VCS + gv], cred_nz[3*VCS + gv], cred_nz[2*VCS + gv],
+                           cred_nz[1*VCS + gv], cred_nz[0*VCS + gv]};
+        assign qreq[gp*VCS + gv] = req[gp*VCS + gv] && |(route[(gp*VCS + gv)*5 +: 5] & cred);
+      end
+      for (go = 0; go < 5; go = go + 1) begin : g_want
+        wire [VCS-1:0] r_o;  // route bit o of each VC of this input
+        for (gv = 0; gv < VCS; gv = gv + 1) begin : g_vc
+          assign r_o[gv] = route[(gp*VCS + gv)*5 + go];
+        end
+        assign in_want[gp*5 + go] = |(in_gnt[gp*VCS +: VCS] & r_o);
+      end
       mf_rr_arbiter #(.N(VCS)) u_arb (
         .clk(clk), .rst(rst), .req(qreq[gp*VCS +: VCS]), .advance(port_won[gp]),
         .grant(in_gnt[gp*VCS +: VCS]));

@@ -1,7 +1,7 @@
 // mf_router_xbar: 5x5 crossbar and output registers of the meshforge mesh router (switch
-// traversal). Output o takes the flit of input port p when xsel[o*5+p]; the flit is registered
-// onto the output link (out_*). x_valid / x_tail / x_vc are the unregistered selections, used by
-// the router for its credit counters and output-VC release.
+// traversal). Output o takes the flit of input port p when xsel[o*5+p] (one-hot per output);
+// the flit is registered onto the output link (out_*). x_valid / x_tail / x_vc are the
+// unregistered selections, used by the router for its credit counters and output-VC release.
 module mf_router_xbar #(
   parameter LINK_BITS = 64,
   parameter VCS       = 2
@@ -13,9 +13,9 @@ module mf_router_xbar #(
   input  wire [4:0]             in_tail,
   input  wire [5*((VCS > 1) ? $clog2(VCS) : 1)-1:0] in_vc,
   input  wire [5*LINK_BITS-1:0] in_data,
-  output reg  [4:0]             x_valid,
-  output reg  [4:0]             x_tail,
-  output reg  [5*((VCS > 1) ? $clog2(VCS) : 1)-1:0] x_vc,
+  output wire [4:0]             x_valid,
+  output wire [4:0]             x_tail,
+  output wire [5*((VCS > 1) ? $clog2(VCS) : 1)-1:0] x_vc,
   output reg  [4:0]             out_valid,
   output reg  [4:0]             out_head,
   output reg  [4:0]             out_tail,
@@ -23,28 +23,26 @@ module mf_router_xbar #(
   output reg  [5*LINK_BITS-1:0] out_data
 );
   localparam VCB = (VCS > 1) ? $clog2(VCS) : 1;
-  reg [4:0]             x_head;
-  reg [5*LINK_BITS-1:0] x_data;
-  integer o, p;
+  localparam LB  = LINK_BITS;
+  wire [4:0]      x_head;
+  wire [5*LB-1:0] x_data;
 
-  always @* begin
-    x_valid = 5'd0;
-    x_head  = 5'd0;
-    x_tail  = 5'd0;
-    x_vc    = {5*VCB{1'b0}};
-    for (o = 0; o < 5; o = o + 1) begin
-      x_data[o*LINK_BITS +: LINK_BITS] = {LINK_BITS{1'b0}};
-      for (p = 0; p < 5; p = p + 1)
-        if (xsel[o*5 + p]) begin
-          x_valid[o] = 1'b1;
-          x_head[o]  = x_head[o] | in_head[p];
-          x_tail[o]  = x_tail[o] | in_tail[p];
-          x_vc[o*VCB +: VCB] = x_vc[o*VCB +: VCB] | in_vc[p*VCB +: VCB];
-          x_data[o*LINK_BITS +: LINK_BITS] = x_data[o*LINK_BITS +: LINK_BITS] |
-                                             in_data[p*LINK_BITS +: LINK_BITS];
-        end
+  genvar go;
+  generate
+    for (go = 0; go < 5; go = go + 1) begin : g_out
+      wire [4:0] s = xsel[go*5 +: 5];
+      assign x_valid[go] = |s;
+      assign x_head[go]  = |(s & in_head);
+      assign x_tail[go]  = |(s & in_tail);
+      // xsel is one-hot per output, so a priority multiplexer selects the same flit.
+      assign x_vc[go*VCB +: VCB] = s[0] ? in_vc[0*VCB +: VCB] : s[1] ? in_vc[1*VCB +: VCB] :
+                                   s[2] ? in_vc[2*VCB +: VCB] : s[3] ? in_vc[3*VCB +: VCB] :
+                                   in_vc[4*VCB +: VCB];
+      assign x_data[go*LB +: LB] = s[0] ? in_data[0*LB +: LB] : s[1] ? in_data[1*LB +: LB] :
+                                   s[2] ? in_data[2*LB +: LB] : s[3] ? in_data[3*LB +: LB] :
+                                   in_data[4*LB +: LB];
     end
-  end
+  endgenerate
 
   always @(posedge clk) begin
     if (rst) out_valid <= 5'd0;

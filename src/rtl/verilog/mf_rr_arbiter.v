@@ -5,6 +5,8 @@
 // of the arbiter. The priority moves only when `advance` is high in a cycle with a grant (the
 // allocators advance an arbiter only when its grant was finally used), so an arbiter whose
 // grant was lost downstream offers the same requester again.
+// (Written as continuous assignments: lowest set bit of the requests above the last grant, else
+// of all requests.)
 module mf_rr_arbiter #(
   parameter N = 4
 ) (
@@ -12,37 +14,18 @@ module mf_rr_arbiter #(
   input  wire         rst,
   input  wire [N-1:0] req,
   input  wire         advance,
-  output reg  [N-1:0] grant
+  output wire [N-1:0] grant
 );
-  // mask[i] = 1: requester i comes after the last grant (first round of the search).
-  reg [N-1:0] mask;
-  reg [N-1:0] mask_next;
-  reg         found;
-  reg         seen;
-  integer     i;
-
-  always @* begin
-    grant = {N{1'b0}};
-    found = 1'b0;
-    for (i = 0; i < N; i = i + 1)
-      if (!found && req[i] && mask[i]) begin
-        grant[i] = 1'b1;
-        found = 1'b1;
-      end
-    for (i = 0; i < N; i = i + 1)
-      if (!found && req[i]) begin
-        grant[i] = 1'b1;
-        found = 1'b1;
-      end
-    // Next mask: the positions strictly above the granted one.
-    seen = 1'b0;
-    for (i = 0; i < N; i = i + 1) begin
-      mask_next[i] = seen;
-      seen = seen | grant[i];
-    end
-  end
+  // mask[i] = 1: requester i comes after the last grant (searched first).
+  reg  [N-1:0] mask;
+  wire [N-1:0] mreq     = req & mask;
+  wire [N-1:0] g_masked = mreq & ~(mreq - 1'b1);
+  wire [N-1:0] g_all    = req & ~(req - 1'b1);
+  assign grant = (|mreq) ? g_masked : g_all;
+  // The positions strictly above the granted one.
+  wire [N-1:0] mask_next = ~(grant | (grant - 1'b1));
 
   always @(posedge clk)
     if (rst) mask <= {N{1'b1}};
-    else if (advance && found) mask <= mask_next;
+    else if (advance && (|req)) mask <= mask_next;
 endmodule
