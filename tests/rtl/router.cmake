@@ -55,7 +55,7 @@ foreach(cfg "0;1;1;64;1" "0;2;4;64;2" "0;2;1;32;3"
   list(GET cfg 3 lb)
   list(GET cfg 4 seed)
   mf_router_sim(rtl_mesh_${mf_alg_${alg}}_v${vcs}_d${depth} tb_noc ${MF_MESH_SRC}
-                PARAMS ROUTING=${alg},VCS=${vcs},DEPTH=${depth},LINK_BITS=${lb},SEED=${seed},MODE=0,PATTERN=3,NPKT=12,MAX_CYCLES=20000)
+                PARAMS ROUTING=${alg},VCS=${vcs},DEPTH=${depth},LINK_BITS=${lb},SEED=${seed},MODE=0,PATTERN=3,NPKT=8,MAX_CYCLES=20000)
 endforeach()
 
 # Zero-load latency on the idle mesh: 3 cycles per router, hops + 1 routers, + 2 (NIs).
@@ -64,5 +64,5 @@ foreach(cfg "0;2;4" "1;1;4" "2;2;1")
   list(GET cfg 1 vcs)
   list(GET cfg 2 depth)
   mf_router_sim(rtl_mesh_latency_${mf_alg_${alg}} tb_noc ${MF_MESH_SRC}
-                PARAMS ROUTING=${alg},VCS=${vcs},DEPTH=${depth},MODE=1,LSTRIDE=3)
+                PARAMS ROUTING=${alg},VCS=${vcs},DEPTH=${depth},MODE=1,LSTRIDE=5)
 endforeach()
