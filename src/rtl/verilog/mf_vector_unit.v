@@ -74,7 +74,7 @@ module mf_vector_unit (clk, rst, in_valid, in_op, in_fmt, in_w, in_x, out_valid,
 
   // stage 2: per-format datapaths on the shared accumulators
   reg  [AW-1:0] acc;
-  wire [AW-1:0] acc_in = (op_r == 2'd1) ? {AW{1'b0}} : acc;   // MAC from zero
+  wire [AW-1:0] acc_in = (op_r == 2'd1) ? 0 : acc;   // MAC from zero
   wire [AW-1:0] cand [0:5];
   genvar f;
   generate
@@ -85,16 +85,16 @@ module mf_vector_unit (clk, rst, in_valid, in_op, in_fmt, in_w, in_x, out_valid,
           .w(w_r), .x(x_r), .acc(acc_in), .nxt(nxt));
         assign cand[f] = nxt & {AW{fmt_r == f}};
       end else begin : off
-        assign cand[f] = {AW{1'b0}};
+        assign cand[f] = 0;
       end
     end
   endgenerate
-  wire [AW-1:0] acc_nxt = (op_r == 2'd2) ? {AW{1'b0}} :
+  wire [AW-1:0] acc_nxt = (op_r == 2'd2) ? 0 :
                           (cand[0] | cand[1] | cand[2] | cand[3] | cand[4] | cand[5]);
 
   always @(posedge clk) begin
     if (rst) begin
-      acc       <= {AW{1'b0}};
+      acc       <= 0;
       out_valid <= 1'b0;
     end else begin
       out_valid <= v_r;

@@ -27,7 +27,8 @@ module mf_vu_format #(
 
   // every row's scalar, in the format's width
   wire [ROWS*B-1:0] xs;
-  genvar r, l;
+  localparam G = 64;
+  genvar r, l, g;
   generate
     for (r = 0; r < ROWS; r = r + 1) begin : xrow
       assign xs[r*B +: B] = x[r*32 +: B];
@@ -36,30 +37,36 @@ module mf_vu_format #(
       end
     end
 
-    for (l = 0; l < L; l = l + 1) begin : lane
-      wire [ROWS*B-1:0] col;                 // element l of every row
-      wire [ACCW-1:0]   s;
-      for (r = 0; r < ROWS; r = r + 1) begin : gather
-        assign col[r*B +: B] = w[r*VLEN + l*B +: B];
+    // lanes in groups of G (generate loops of at most G and ACC_LANES / G iterations: Verilator
+    // refuses to unroll a single generate loop of more than ~4k iterations); lane l = grp[l / G].
+    // lane[l % G]; lanes L .. ACC_LANES-1 (that other formats have) are 0
+    for (g = 0; g < (ACC_LANES + G - 1) / G; g = g + 1) begin : grp
+      for (l = 0; l < G; l = l + 1) begin : lane
+        localparam integer LI = g * G + l;
+        if (LI < L) begin : on
+          wire [ROWS*B-1:0] col;             // element LI of every row
+          wire [ACCW-1:0]   s;
+          for (r = 0; r < ROWS; r = r + 1) begin : gather
+            assign col[r*B +: B] = w[r*VLEN + LI*B +: B];
+          end
+          if (INT) begin : i
+            mf_vu_lane_int #(.ROWS(ROWS), .W(B), .ACCW(ACCW)) u (
+              .w(col), .x(xs), .acc(acc[LI*32 +: ACCW]), .s(s));
+          end else begin : f
+            mf_vu_lane_fp #(.ROWS(ROWS), .EI(EI), .MI(MI), .EC(EC), .MC(MC)) u (
+              .w(col), .x(xs), .acc(acc[LI*32 +: ACCW]), .s(s));
+          end
+          if (ACCW < 32) begin : ext
+            wire unused_acc = ^acc[LI*32+ACCW +: 32-ACCW];   // not this format's accumulator bits
+            assign nxt[LI*32 +: 32] = {{(32-ACCW){INT ? s[ACCW-1] : 1'b0}}, s};
+          end else begin : full
+            assign nxt[LI*32 +: 32] = s;
+          end
+        end else if (LI < ACC_LANES) begin : off
+          wire unused_lane = ^acc[LI*32 +: 32];
+          assign nxt[LI*32 +: 32] = 0;
+        end
       end
-      if (INT) begin : i
-        mf_vu_lane_int #(.ROWS(ROWS), .W(B), .ACCW(ACCW)) u (
-          .w(col), .x(xs), .acc(acc[l*32 +: ACCW]), .s(s));
-      end else begin : f
-        mf_vu_lane_fp #(.ROWS(ROWS), .EI(EI), .MI(MI), .EC(EC), .MC(MC)) u (
-          .w(col), .x(xs), .acc(acc[l*32 +: ACCW]), .s(s));
-      end
-      if (ACCW < 32) begin : ext
-        wire unused_acc = ^acc[l*32+ACCW +: 32-ACCW];   // not this format's accumulator bits
-        assign nxt[l*32 +: 32] = {{(32-ACCW){INT ? s[ACCW-1] : 1'b0}}, s};
-      end else begin : full
-        assign nxt[l*32 +: 32] = s;
-      end
-    end
-
-    if (ACC_LANES > L) begin : rest           // lanes other formats have and this one has not
-      wire unused_lanes = ^acc[L*32 +: (ACC_LANES-L)*32];
-      assign nxt[L*32 +: (ACC_LANES-L)*32] = {((ACC_LANES-L)*32){1'b0}};
     end
   endgenerate
 endmodule
