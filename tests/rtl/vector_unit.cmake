@@ -7,6 +7,7 @@
 #   vector_unit.yosys_read    yosys read_verilog (no -sv) + hierarchy -check at a few points
 #   vector_unit.iverilog      iverilog -g2005 elaboration at a few points
 #   vector_unit.<config>.build / .ops / .gemv_<fmt> / .random_<fmt> / .switch
+#   vector_unit.fma.build / .random  mf_fma alone against the C++ fma (any accumulator pattern)
 #   vector_unit.ref_vs_python the C++ fma reference against bench/synth/synth.py's Python one
 #   vector_unit.corrupt_fails a flipped expected bit must fail the harness (WILL_FAIL)
 set(VU_SRC ${CMAKE_CURRENT_SOURCE_DIR}/vector_unit)
@@ -84,6 +85,17 @@ vu_config(v64_r1_all 64 1 63 11)            # all six formats, one row
 vu_config(v64_r4_all 64 4 63 12)            # all six formats, a 4-row chain
 vu_config(v128_r3_fp16_int8 128 3 18 13)    # two formats, odd ROWS (int adder tree padding)
 vu_config(v64_r2_bf16 64 2 4 14)            # one format
+
+# mf_fma alone in the four floating-point format pairs, any accumulator bit pattern
+add_test(NAME vector_unit.fma.build
+         COMMAND ${MESHFORGE_VERILATOR} --cc --exe --build -Wall --top-module vu_fma_top
+                 -MAKEFLAGS "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0" -CFLAGS "-I${VU_SRC}"
+                 --Mdir ${VU_BIN}/fma -o vu_fma_tb ${VU_SRC}/vu_fma_top.v ${MESHFORGE_RTL_DIR}/mf_fma.v
+                 ${VU_SRC}/vu_fma_tb.cpp ${VU_SRC}/vu_ref.cpp)
+add_test(NAME vector_unit.fma.random COMMAND ${CMAKE_COMMAND} -E env ${VU_BIN}/fma/vu_fma_tb 400000 5)
+set_tests_properties(vector_unit.fma.build PROPERTIES LABELS rtl FIXTURES_SETUP vu_fma)
+set_tests_properties(vector_unit.fma.random PROPERTIES LABELS rtl FIXTURES_REQUIRED vu_fma
+                     FAIL_REGULAR_EXPRESSION "MISMATCH;FAIL")
 
 # the harness must fail on a wrong result
 add_test(NAME vector_unit.corrupt_fails
