@@ -22,12 +22,15 @@ from fractions import Fraction
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RTL = os.path.join(HERE, "rtl")
+SRC_RTL = os.path.normpath(os.path.join(HERE, "..", "..", "src", "rtl", "verilog"))
 PDK = os.environ.get("ASAP7_DIR", "/work/shared/pdk/asap7")
 WORK = os.environ.get("SYNTH_WORK", "/tmp/meshforge-synth")
 LIB_GZ = os.path.join(PDK, "asap7_rvt_tt_merged.lib.gz")
 LIB = os.path.join(WORK, "asap7.lib")
 LIB_JSON = os.path.join(WORK, "asap7_power.json")
-RTL_FILES = ["mac_int.v", "fp_fma.v", "mac_fp.v", "misc.v"]
+# the FMA datapath is the shared one in src/rtl/verilog (also the vector unit's), the lanes are local
+RTL_FILES = [os.path.join(RTL, "mac_int.v"), os.path.join(SRC_RTL, "mf_fma.v"),
+             os.path.join(RTL, "mac_fp.v"), os.path.join(RTL, "misc.v")]
 VDD = 0.7                 # V, the library's corner
 NAND2 = "NAND2xp33_ASAP7_75t_R"
 DFF = "DFFHQNx1_ASAP7_75t_R"
@@ -179,7 +182,7 @@ def lib_power():
 # ----------------------------------------------------------------------------- synthesis
 def yosys_script(top, params, out):
     chp = "".join(f"chparam -set {k} {v} {top}\n" for k, v in params.items())
-    files = " ".join(os.path.join(RTL, f) for f in RTL_FILES)
+    files = " ".join(RTL_FILES)
     return f"""read_verilog {files}
 {chp}synth -flatten -top {top}
 dfflibmap -liberty {LIB}
@@ -194,7 +197,7 @@ write_verilog -noattr {out}.v
 def synth(name, top, params):
     out = os.path.join(WORK, name)
     script = yosys_script(top, params, out)
-    rtl_mtime = max(os.path.getmtime(os.path.join(RTL, f)) for f in RTL_FILES)
+    rtl_mtime = max(os.path.getmtime(f) for f in RTL_FILES)
     done = out + ".done.json"
     if (os.path.exists(done) and open(out + ".ys").read() == script
             and os.path.getmtime(done) > rtl_mtime):      # same script, RTL unchanged: reuse
@@ -549,7 +552,7 @@ def run_verify(ncyc=400):
     """RTL vs the Python reference (bit-exact) on Gaussian and corner-case stimulus, and the
     4-lane gate-level netlist vs the reference."""
     out = {}
-    rtl = [os.path.join(RTL, f) for f in RTL_FILES]
+    rtl = list(RTL_FILES)
     for fmt in FORMATS:
         row = {}
         kinds = (("gauss", 1), ("bits", 2)) + ((("cancel", 4),) if fmt in FP_FORMATS else ())
@@ -615,7 +618,7 @@ DELAY_ABC = ("+strash;&get,-n;&fraig,-x;&put;scorr;dc2;strash;&get,-n;&st;&syn2;
 
 def timed_script(top, params, out, period, flow="abcD"):
     chp = "".join(f"chparam -set {k} {v} {top}\n" for k, v in params.items())
-    files = " ".join(os.path.join(RTL, f) for f in RTL_FILES)
+    files = " ".join(RTL_FILES)
     constr = os.path.join(WORK, "timed.constr")
     if period is None:
         abc = f"abc -script {UNTIMED_ABC} -constr {constr} -liberty {LIB}"

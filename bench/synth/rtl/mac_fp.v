@@ -1,4 +1,5 @@
-// Floating-point multiply-accumulate lanes: acc <= fma(a, b, acc) (fp_fma_comb, single rounding).
+// Floating-point multiply-accumulate lanes: acc <= fma(a, b, acc) (mf_fma, single rounding; the
+// shared datapath in src/rtl/verilog/mf_fma.v, also used by the vector unit mf_vector_unit).
 // Operand registers and accumulator register per lane, synchronous clear. Verilog-2005.
 module mac_fp #(parameter LANES = 1, parameter EI = 8, parameter MI = 23, parameter EC = 8, parameter MC = 23) (
   input                          clk,
@@ -15,7 +16,7 @@ module mac_fp #(parameter LANES = 1, parameter EI = 8, parameter MI = 23, parame
       reg  [IW-1:0] ar, br;
       reg  [CW-1:0] accr;
       wire [CW-1:0] nxt;
-      fp_fma_comb #(.EI(EI), .MI(MI), .EC(EC), .MC(MC)) fma (.a(ar), .b(br), .c(accr), .r(nxt));
+      mf_fma #(.EI(EI), .MI(MI), .EC(EC), .MC(MC)) fma (.a(ar), .b(br), .c(accr), .r(nxt));
       always @(posedge clk) begin
         ar <= a[i*IW +: IW];
         br <= b[i*IW +: IW];

@@ -5,14 +5,15 @@
 // exponent is not shifted, alignment right-shift of the other with a sticky bit, add/subtract in an
 // N-bit window, negate if negative, leading-zero count, normalising left shift, round to nearest
 // even, exponent adjust.
-// Simplifications (documented in bench/synth/results.md):
-//   * denormal inputs (exponent 0) are zeros; results below the smallest normal flush to a signed
+// Simplifications (documented in bench/synth/results.md and docs/rtl.md, mf_vector_unit):
+//   * denormal inputs (exponent 0) are zeros, whatever their fraction bits (a, b and c); results below the smallest normal flush to a signed
 //     zero (FTZ/DAZ);
 //   * no Inf/NaN handling: an all-ones exponent is an ordinary exponent on input; a result
 //     exponent that overflows becomes the Inf encoding (all-ones exponent, zero fraction);
 //   * an exact zero sum is +0.
+// Used by mf_vu_lane_fp (the vector unit's floating-point lanes) and by bench/synth (mac_fp.v).
 // Verilog-2005.
-module fp_fma_comb #(parameter EI = 8, parameter MI = 23, parameter EC = 8, parameter MC = 23) (
+module mf_fma #(parameter EI = 8, parameter MI = 23, parameter EC = 8, parameter MC = 23) (
   input  [EI+MI:0] a,
   input  [EI+MI:0] b,
   input  [EC+MC:0] c,
@@ -27,6 +28,13 @@ module fp_fma_comb #(parameter EI = 8, parameter MI = 23, parameter EC = 8, para
   localparam SW  = $clog2(N+1);
   localparam signed [XW-1:0] MINE = -(1 << (XW-3)); // exponent of a zero operand
   localparam [EC-1:0] EMAXC = {EC{1'b1}};
+  localparam NF_I = N - 1 - F;
+  localparam NM1_I = N - 1;
+  localparam signed [XW-1:0] NX   = N[XW-1:0];      // typed constants (lint: no width casts)
+  localparam signed [XW-1:0] NF   = NF_I[XW-1:0];
+  localparam signed [XW-1:0] ZERO = 0;
+  localparam signed [XW-1:0] EOVF = (1 << EC) - 1;
+  localparam [SW-1:0] NM1 = NM1_I[SW-1:0];
 
   wire sa = a[EI+MI], sb = b[EI+MI], sc = c[EC+MC];
   wire [EI-1:0] ea = a[EI+MI-1:MI];
@@ -49,7 +57,7 @@ module fp_fma_comb #(parameter EI = 8, parameter MI = 23, parameter EC = 8, para
 
   // operands in the window: F fraction bits
   wire [N-1:0] pw = {1'b0, (zp ? {PW{1'b0}} : prod), {(F-PW+2){1'b0}}};
-  wire [N-1:0] cw = {2'b00, ~zc, c[MC-1:0], {(F-MC){1'b0}}};
+  wire [N-1:0] cw = {2'b00, ~zc, c[MC-1:0] & {MC{~zc}}, {(F-MC){1'b0}}};   // DAZ: c's fraction too
 
   wire p_big = (ep >= ecx);
   wire signed [XW-1:0] E  = p_big ? ep : ecx;
@@ -58,7 +66,7 @@ module fp_fma_comb #(parameter EI = 8, parameter MI = 23, parameter EC = 8, para
   wire [N-1:0] sml = p_big ? cw : pw;
 
   // alignment shift with sticky
-  wire [SW-1:0]  sh  = (dd > N) ? N[SW-1:0] : dd[SW-1:0];
+  wire [SW-1:0]  sh  = (dd > NX) ? N[SW-1:0] : dd[SW-1:0];
   wire [2*N-1:0] ext = {sml, {N{1'b0}}} >> sh;
   wire           stk = |ext[N-1:0];
   wire [N-1:0]   sma = {ext[2*N-1:N+1], ext[N] | stk};
@@ -81,7 +89,7 @@ module fp_fma_comb #(parameter EI = 8, parameter MI = 23, parameter EC = 8, para
     found = 1'b0;
     for (i = N-1; i >= 0; i = i - 1)
       if (!found && mag[i]) begin
-        lz = N - 1 - i;
+        lz = NM1 - i[SW-1:0];
         found = 1'b1;
       end
   end
@@ -98,12 +106,12 @@ module fp_fma_comb #(parameter EI = 8, parameter MI = 23, parameter EC = 8, para
   // exponent: leading one at bit N-1-lz has weight 2^(N-1-lz-F)
   wire signed [XW-1:0] lz_s = {{(XW-SW){1'b0}}, lz};
   wire signed [XW-1:0] co_s = {{(XW-1){1'b0}}, co};
-  wire signed [XW-1:0] er   = E + (N-1-F) - lz_s + co_s;
+  wire signed [XW-1:0] er   = E + NF - lz_s + co_s;
   wire [MC-1:0] frac = co ? {MC{1'b0}} : rnd[MC-1:0];
 
   wire is_zero = ~found;
-  wire uflow   = (er <= 0);
-  wire oflow   = (er >= (1 << EC) - 1);
+  wire uflow   = (er <= ZERO);
+  wire oflow   = (er >= EOVF);
   assign r = is_zero ? {(EC+MC+1){1'b0}} :
              uflow   ? {rs, {(EC+MC){1'b0}}} :
              oflow   ? {rs, EMAXC, {MC{1'b0}}} :
