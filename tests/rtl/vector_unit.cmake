@@ -105,7 +105,7 @@ set_tests_properties(vector_unit.corrupt_fails PROPERTIES LABELS rtl WILL_FAIL T
 
 if(Python3_Interpreter_FOUND)
   add_test(NAME vector_unit.ref_vs_python
-           COMMAND ${Python3_EXECUTABLE} ${VU_SRC}/check_ref_python.py ${VU_BIN}/v64_r1_all/vu_tb 20000 7)
-  set_tests_properties(vector_unit.ref_vs_python PROPERTIES LABELS rtl FIXTURES_REQUIRED vu_v64_r1_all
+           COMMAND ${Python3_EXECUTABLE} ${VU_SRC}/check_ref_python.py ${VU_BIN}/fma/vu_fma_tb 40000 7)
+  set_tests_properties(vector_unit.ref_vs_python PROPERTIES LABELS rtl FIXTURES_REQUIRED vu_fma
                        FAIL_REGULAR_EXPRESSION "MISMATCH;FAIL")
 endif()

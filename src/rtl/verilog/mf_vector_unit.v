@@ -31,7 +31,7 @@
 // Timing: an op presented with in_valid in cycle c (sampled at the clock edge ending cycle c)
 // has its result in acc_out, with out_valid = 1, in cycle c + LATENCY; acc_out holds it until the
 // next op's result. One op per cycle, back to back (the accumulator loop is one cycle).
-// Verilog-2005.
+// Verilog-2005 (non-ANSI port list: acc_out's width is the localparam ACC_LANES).
 module mf_vector_unit (clk, rst, in_valid, in_op, in_fmt, in_w, in_x, out_valid, acc_out);
   parameter VLEN = 64;
   parameter ROWS = 1;

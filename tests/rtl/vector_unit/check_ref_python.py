@@ -2,9 +2,10 @@
 """Cross-check of the C++ fma reference (vu_ref.cpp) against bench/synth/synth.py's exact-rational
 Python reference (fp_decode / fp_encode: a * b + c as a Fraction, rounded once).
 
-    check_ref_python.py VU_TB [N] [SEED]
+    check_ref_python.py VU_FMA_TB [N] [SEED]
 
-runs `VU_TB --dump-fma N --seed SEED` (lines "fmt a b c r", hex) and recomputes every r in Python.
+runs `VU_FMA_TB N SEED --dump` (lines "fmt a b c r", hex, r = the C++ reference's result, which that
+run also compares with the RTL's mf_fma) and recomputes every r in Python.
 Also reports how many cases are deep cancellations, flushes to zero and overflows, so that the
 stimulus is known to reach them. Exit 1 on any mismatch.
 """
@@ -25,12 +26,12 @@ def main():
     tb = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
     seed = sys.argv[3] if len(sys.argv) > 3 else "7"
-    out = subprocess.run([tb, "--dump-fma", str(n), "--seed", seed], check=True,
+    out = subprocess.run([tb, str(n), seed, "--dump"], check=True,
                          capture_output=True, text=True).stdout.split("\n")
     bad = 0
     stats = {f: {"cases": 0, "cancel": 0, "ftz": 0, "inf": 0, "zero": 0} for f in FMT}
     for line in out:
-        if not line.strip():
+        if len(line.split()) != 5:      # the summary lines
             continue
         f, a, b, c, r = line.split()
         f = int(f)

@@ -2,11 +2,13 @@
 // format pairs: random-bit operands and accumulators (any bit pattern: exponent-0 patterns with
 // fraction bits, all-ones exponents), cancellation (b ~ -c / a), underflow and overflow operands,
 // accumulator chains. The vector-unit benches reach only accumulators the unit itself produced.
-//   vu_fma_tb [N] [SEED]
+//   vu_fma_tb N SEED [--dump]
+// --dump also prints every case as "fmt a b c r" (hex, r = the reference) for check_ref_python.py.
 #include <verilated.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "Vvu_fma_top.h"
 #include "vu_ref.h"
@@ -17,6 +19,7 @@ using namespace vustim;
 int main(int argc, char** argv) {
   const long n = argc > 1 ? std::strtol(argv[1], nullptr, 0) : 200000;
   Rng g(argc > 2 ? std::strtoul(argv[2], nullptr, 0) : 5);
+  const bool dump = argc > 3 && std::strcmp(argv[3], "--dump") == 0;
   Vvu_fma_top top;
   long bad = 0, cases[4] = {0, 0, 0, 0};
   uint32_t c[4] = {0, 0, 0, 0};
@@ -31,15 +34,7 @@ int main(int argc, char** argv) {
     if (k == 2) c[f] = (static_cast<uint32_t>(g()) & am & ~(mask(fa.e) << fa.m)) | (1u << fa.m);
     if (k == 3) c[f] = 0;
     const uint32_t a = bits_operand(g, f);
-    uint32_t b = bits_operand(g, f);
-    const int q = static_cast<int>(g() % 100);
-    const double av = vuref::decode(a, fi), cv = vuref::decode(c[f], fa);
-    if (q < 35 && av != 0 && cv != 0)
-      b = vuref::encode(-cv / av * (1.0 + static_cast<double>(static_cast<int>(g() % 17) - 8) * std::ldexp(1.0, -(fi.m + 2))), fi);
-    else if (q < 42)
-      b = tiny_operand(g, f);
-    else if (q < 45)
-      b = huge_operand(g, f);
+    const uint32_t b = partner_operand(g, f, a, c[f]);
     uint32_t r = 0;
     switch (f) {
       case 0: top.a0 = a; top.b0 = b; top.c0 = c[f]; top.eval(); r = top.r0; break;
@@ -49,6 +44,7 @@ int main(int argc, char** argv) {
     }
     const uint32_t want = vuref::fma(a, b, c[f], fi, fa);
     ++cases[f];
+    if (dump) std::printf("%d %x %x %x %x\n", f, a, b, c[f], want);
     if (r != want && ++bad <= 10)
       std::printf("MISMATCH %s a=%x b=%x c=%x: rtl %x ref %x\n", vuref::format_name(f), a, b, c[f], r, want);
     c[f] = want;

@@ -48,11 +48,12 @@ struct Big {
   }
   Big add(const Big& o) const {
     Big r;
-    unsigned carry = 0;
+    uint64_t carry = 0;
     for (int i = 0; i < kWords; ++i) {
-      const unsigned __int128 s = static_cast<unsigned __int128>(w[i]) + o.w[i] + carry;
-      r.w[i] = static_cast<uint64_t>(s);
-      carry = static_cast<unsigned>(s >> 64);
+      const uint64_t s = w[i] + o.w[i];
+      const uint64_t t = s + carry;
+      carry = (s < w[i]) || (t < s);
+      r.w[i] = t;
     }
     return r;
   }

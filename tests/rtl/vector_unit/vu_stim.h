@@ -60,4 +60,20 @@ inline uint32_t huge_operand(Rng& g, int f) {
          (static_cast<uint32_t>(g()) & ((1u << ff.m) - 1));
 }
 
+// The mixed-stimulus partner of operand `a` (format f) in a * b + c: with probability 0.35 a b that
+// cancels c (b ~ -c / a, so that c + a * b loses most leading bits), 0.07 tiny, 0.03 huge, else
+// random bits.
+inline uint32_t partner_operand(Rng& g, int f, uint32_t a, uint32_t c) {
+  const FpFormat fi = vuref::operand_format(f), fa = vuref::acc_format(f);
+  const int q = static_cast<int>(g() % 100);
+  const double av = vuref::decode(a, fi), cv = vuref::decode(c, fa);
+  if (q < 35 && av != 0.0 && cv != 0.0) {
+    const double jitter = 1.0 + static_cast<double>(static_cast<int>(g() % 17) - 8) * std::ldexp(1.0, -(fi.m + 2));
+    return vuref::encode(-cv / av * jitter, fi);
+  }
+  if (q < 42) return tiny_operand(g, f);
+  if (q < 45) return huge_operand(g, f);
+  return bits_operand(g, f);
+}
+
 }  // namespace vustim

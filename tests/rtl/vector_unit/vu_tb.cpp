@@ -12,7 +12,6 @@
 //     random_FMT random ops and gaps; random-bit, cancellation, underflow and overflow operands
 //     switch     random formats and ops on a multi-format unit (MAC after a format switch too)
 //     --corrupt  flips one expected bit: the run must fail (a CTest WILL_FAIL test)
-//   vu_tb --dump-fma N [--seed S]   random fma cases "fmt a b c r" for check_ref_python.py
 #include <verilated.h>
 
 #include <cmath>
@@ -168,9 +167,9 @@ void set_w(Op& o, int r, int l, int f, uint32_t v) {
 
 enum Kind { kGauss, kBits, kMixed };
 
-// Operands of one op. kMixed: random bits, and per lane and row with probability 0.3 a weight
-// that cancels the running chain value (w ~ -p / x, so that p + w * x loses most leading bits),
-// 0.05 tiny, 0.02 huge. `base` is the chain start of each lane (the accumulators before the op).
+// Operands of one op. kMixed: random-bit scalars, and per lane and row a weight from
+// partner_operand against the running chain value (cancellation, tiny, huge or random bits).
+// `base` is the chain start of each lane (the accumulators before the op).
 void fill(Rng& g, Op& o, int f, Kind k, const std::vector<uint32_t>& base) {
   const int nl = vuref::lanes(kVlen, f);
   const uint32_t xm = mask(vuref::format_bits(f));
@@ -181,21 +180,13 @@ void fill(Rng& g, Op& o, int f, Kind k, const std::vector<uint32_t>& base) {
     const bool fp = !vuref::is_int(f);
     if (fp) p &= mask(vuref::acc_bits(f));
     for (int r = 0; r < kRows; ++r) {
-      uint32_t w = (k == kGauss) ? gauss_operand(g, f) : bits_operand(g, f);
-      if (fp && k == kMixed) {
-        const FpFormat fi = vuref::operand_format(f), fa = vuref::acc_format(f);
-        const double q = static_cast<double>(g() % 1000) / 1000.0;
-        const uint32_t xs = o.x[r] & xm;
-        const double xv = vuref::decode(xs, fi), pv = vuref::decode(p, fa);
-        if (q < 0.3 && xv != 0.0 && pv != 0.0) {
-          const double jitter = 1.0 + static_cast<double>(static_cast<int>(g() % 17) - 8) * std::ldexp(1.0, -(fi.m + 2));
-          w = vuref::encode(-pv / xv * jitter, fi);
-        } else if (q < 0.35) {
-          w = tiny_operand(g, f);
-        } else if (q < 0.37) {
-          w = huge_operand(g, f);
-        }
-        p = vuref::fma(w, xs, p, fi, fa);
+      const uint32_t xs = o.x[r] & xm;
+      uint32_t w;
+      if (fp && k == kMixed) {  // per row of the chain: cancel the running value, tiny, huge, bits
+        w = partner_operand(g, f, xs, p);
+        p = vuref::fma(w, xs, p, vuref::operand_format(f), vuref::acc_format(f));
+      } else {
+        w = (k == kGauss) ? gauss_operand(g, f) : bits_operand(g, f);
       }
       set_w(o, r, l, f, w);
     }
@@ -347,37 +338,6 @@ int run_random(Bench& b, Rng& g, int f, bool switching) {
   return 0;
 }
 
-int dump_fma(long n, Rng& g) {
-  // formats 0..3; chains of ten fmas per case start, to get realistic accumulators
-  for (long i = 0; i < n;) {
-    const int f = static_cast<int>(g() % 4);
-    const FpFormat fi = vuref::operand_format(f), fa = vuref::acc_format(f);
-    // chain start: 0, any bits, or a small accumulator (exponent 1 .. 4: flushes on cancellation)
-    const int start = static_cast<int>(g() % 10);
-    uint32_t c = 0;
-    if (start == 0) c = static_cast<uint32_t>(g()) & mask(vuref::acc_bits(f));
-    if (start == 1)
-      c = (static_cast<uint32_t>(g() & 1) << (fa.e + fa.m)) | (static_cast<uint32_t>(1 + g() % 4) << fa.m) |
-          (static_cast<uint32_t>(g()) & mask(fa.m));
-    for (int k = 0; k < 10 && i < n; ++k, ++i) {
-      const uint32_t a = bits_operand(g, f);
-      uint32_t bb = bits_operand(g, f);
-      const int q = static_cast<int>(g() % 100);
-      const double av = vuref::decode(a, fi), cv = vuref::decode(c, fa);
-      if (q < 35 && av != 0 && cv != 0)
-        bb = vuref::encode(-cv / av * (1.0 + static_cast<double>(static_cast<int>(g() % 17) - 8) * std::ldexp(1.0, -(fi.m + 2))), fi);
-      else if (q < 42)
-        bb = tiny_operand(g, f);
-      else if (q < 45)
-        bb = huge_operand(g, f);
-      const uint32_t r = vuref::fma(a, bb, c, fi, fa);
-      std::printf("%d %x %x %x %x\n", f, a, bb, c, r);
-      c = r;
-    }
-  }
-  return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -385,16 +345,13 @@ int main(int argc, char** argv) {
   std::string scenario;
   unsigned long seed = 1;
   bool corrupt = false;
-  long dump = -1;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--scenario" && i + 1 < argc) scenario = argv[++i];
     else if (a == "--seed" && i + 1 < argc) seed = std::strtoul(argv[++i], nullptr, 0);
     else if (a == "--corrupt") corrupt = true;
-    else if (a == "--dump-fma" && i + 1 < argc) dump = std::strtol(argv[++i], nullptr, 0);
   }
   Rng g(seed);
-  if (dump >= 0) return dump_fma(dump, g);
 
   Bench b(corrupt);
   int rc = 0;
@@ -420,7 +377,7 @@ int main(int argc, char** argv) {
     }
     rc = run_random(b, g, 0, true);
   } else {
-    std::printf("usage: %s --scenario ops|gemv_FMT|random_FMT|switch [--seed S] [--corrupt] | --dump-fma N\n", argv[0]);
+    std::printf("usage: %s --scenario ops|gemv_FMT|random_FMT|switch [--seed S] [--corrupt]\n", argv[0]);
     return 2;
   }
   std::printf("%s: VLEN %d ROWS %d FORMATS 0x%02x LATENCY %d: %ld ops, %ld cycle checks, %ld mismatches\n",
