@@ -34,19 +34,23 @@ module mf_sram #(
   output reg [BITS-1:0] rdata
 );
   reg [BITS-1:0] mem [0:WORDS-1];
-  integer b;
+  // Byte enables as a bit mask (a generate, not a procedural loop: Verilator cannot unroll a
+  // delayed assignment to an array in a loop of thousands of bytes).
+  wire [BITS-1:0] bit_mask;
+  genvar g;
+  generate
+    for (g = 0; g < BITS / 8; g = g + 1) begin : byte_lane
+      assign bit_mask[g*8 +: 8] = {8{wbe[g]}};
+    end
+  endgenerate
   initial begin
     rdata = 0;
     if (INIT != "") $readmemh(INIT, mem);
   end
   always @(posedge clk) begin
     if (en) begin
-      if (we) begin
-        for (b = 0; b < BITS / 8; b = b + 1)
-          if (wbe[b]) mem[addr][b*8 +: 8] <= wdata[b*8 +: 8];
-      end else begin
-        rdata <= mem[addr];
-      end
+      if (we) mem[addr] <= (mem[addr] & ~bit_mask) | (wdata & bit_mask);
+      else rdata <= mem[addr];
     end
   end
 endmodule
