@@ -341,6 +341,7 @@ struct ExploreOptions {
   ExploreSettings settings;
   std::string out, resume;
   bool force = false;
+  bool rtl = false;
 };
 
 void print_result(const ExploreSettings& s, const ExploreResult& r, const std::filesystem::path& out) {
@@ -361,6 +362,16 @@ void print_result(const ExploreSettings& s, const ExploreResult& r, const std::f
 
 }  // namespace
 
+void write_best_rtl(const std::filesystem::path& run_dir, const std::string& node, const std::filesystem::path& data_dir) {
+  try {
+    const auto top = write_rtl((run_dir / search::kBestDesignFile).string(), node, data_dir, run_dir / "rtl");
+    fmt::print("rtl          {} in {}\n", top, (run_dir / "rtl").string());
+  } catch (const InputError& e) {
+    // The search's outputs stand; only the hardware is missing.
+    std::cerr << "meshforge: warning: no RTL for the best design: " << e.what() << "\n";
+  }
+}
+
 void add_explore_command(CLI::App& app, const GlobalOptions& global) {
   auto o = std::make_shared<ExploreOptions>();
   CLI::App* c = app.add_subcommand("explore", "Search for the best design of a model on a node (RL agent or random)");
@@ -376,6 +387,7 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("--out", o->out, "Output directory (default: explore-MODEL-NODE-MODE)");
   c->add_option("--resume", o->resume, "Continue the run saved in this directory (its checkpoint.bin)");
   c->add_flag("--force", o->force, "Overwrite a previous run in --out");
+  c->add_flag("--rtl", o->rtl, "Also write the best design's Verilog and collateral to OUT/rtl/ (as meshforge rtl does)");
   c->callback([o, c, &global] {
     const auto data = global.resolved_data_dir();
     ExploreSettings s = o->settings;
@@ -416,6 +428,8 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
     const ExploreResult r = run_exploration(s, data, out, resume, "");
     std::signal(SIGINT, SIG_DFL);
     print_result(s, r, out);
+    if (o->rtl && r.best.found && r.status != search::ExploreStatus::interrupted)
+      write_best_rtl(out, s.node, data);
     if (r.status == search::ExploreStatus::interrupted)
       throw Interrupted(fmt::format("interrupted after {} evaluations; saved {}; continue with: meshforge explore --resume {}",
                                     r.evaluations, (out / search::kCheckpointFile).string(), out.string()));

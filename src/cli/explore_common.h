@@ -93,4 +93,8 @@ void check_fresh_output(const std::filesystem::path& out_dir, bool force);
 // Makes sure out_dir exists and is writable before any work starts (InputError naming --out).
 void check_writable(const std::filesystem::path& out_dir, const std::string& option);
 
+// explore / sweep --rtl: RUN_DIR/rtl/ for RUN_DIR/best_design.yaml; a design the generator cannot
+// express is a warning on stderr (the search's outputs stand).
+void write_best_rtl(const std::filesystem::path& run_dir, const std::string& node, const std::filesystem::path& data_dir);
+
 }  // namespace meshforge::cli

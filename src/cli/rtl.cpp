@@ -25,6 +25,24 @@ struct RtlOptions {
 
 }  // namespace
 
+std::string write_rtl(const std::string& design, const std::string& node_name, const std::filesystem::path& data_dir,
+                      const std::filesystem::path& out_dir) {
+  const auto node = tech::load_node(node_name, data_dir);
+  const auto micro = ppa::load_microarch(data_dir);
+  const auto design_file = resolve_design(design, data_dir);
+  const auto d = arch::load_design(design_file);
+  // Everything the generator cannot express is reported before any file is written.
+  if (const auto problems = rtl::check_expressible(d); !problems.empty()) {
+    const auto& p = problems.front();
+    throw InputError(design_file.string(), p.substr(0, p.find(':')),
+                     p.substr(p.find(':') + 2) + " (the RTL generator cannot express it)");
+  }
+  const rtl::Inputs inputs{d, node, ppa::tile_areas(d, node, micro), {design, MESHFORGE_VERSION}};
+  const auto files = rtl::generate(inputs);
+  rtl::write_files(files, out_dir);
+  return rtl::top_module_name(d);
+}
+
 void add_rtl_command(CLI::App& app, const GlobalOptions& global) {
   auto o = std::make_shared<RtlOptions>();
   CLI::App* c = app.add_subcommand("rtl", "Write synthesisable Verilog of a design's mesh, with constraints, macros and floorplan");
@@ -45,26 +63,14 @@ void add_rtl_command(CLI::App& app, const GlobalOptions& global) {
   c->callback([o, &global] {
     const auto start = std::chrono::steady_clock::now();
     const auto data = global.resolved_data_dir();
-    const auto node = tech::load_node(o->node, data);
-    const auto micro = ppa::load_microarch(data);
-    const auto design_file = resolve_design(o->design, data);
-    const auto design = arch::load_design(design_file);
-    if (const auto problems = rtl::check_expressible(design); !problems.empty())
-      throw InputError(design_file.string(), problems.front().substr(0, problems.front().find(':')),
-                       problems.front().substr(problems.front().find(':') + 2) + " (the RTL generator cannot express it)");
-    const std::string out = o->out.empty() ? design.name + "-rtl" : o->out;
-    const rtl::Inputs inputs{design, node, ppa::tile_areas(design, node, micro), {o->design, MESHFORGE_VERSION}};
-    const auto files = rtl::generate(inputs);
-    rtl::write_files(files, out);
-    std::size_t bytes = 0;
-    for (const auto& f : files) bytes += f.text.size();
+    const auto design = arch::load_design(resolve_design(o->design, data));
+    const std::filesystem::path out = o->out.empty() ? design.name + "-rtl" : o->out;
+    const std::string top = write_rtl(o->design, o->node, data, out);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    fmt::print("rtl          {} ({}x{} mesh, {} tile classes) -> {}/\n", design.name, design.rows, design.cols,
-               design.tile_classes.size(), out);
-    fmt::print("top module   {} in rtl/{}.v; {} files, {:.1f} MB, in {:.2f} s\n", rtl::top_module_name(design),
-               rtl::top_module_name(design), files.size(), bytes / 1e6, seconds);
-    fmt::print("lint         cd {} && verilator --lint-only -Wall -f filelist.f --top-module {}\n", out,
-               rtl::top_module_name(design));
+    fmt::print("rtl          {} ({}x{} mesh, {} tile classes) -> {}/ in {:.2f} s\n", design.name, design.rows, design.cols,
+               design.tile_classes.size(), out.string(), seconds);
+    fmt::print("top module   {} in rtl/{}.v\n", top, top);
+    fmt::print("lint         cd {} && verilator --lint-only -Wall -f filelist.f --top-module {}\n", out.string(), top);
   });
 }
 

@@ -25,6 +25,7 @@ struct SweepOptions {
   std::string nodes;
   std::string out;
   bool force = false;
+  bool rtl = false;
 };
 
 std::vector<std::string> split_nodes(const std::string& text) {
@@ -96,6 +97,7 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
   add_explore_options(*c, o->settings);
   c->add_option("--out", o->out, "Output directory (default: sweep-MODEL-MODE)");
   c->add_flag("--force", o->force, "Overwrite previous runs in --out");
+  c->add_flag("--rtl", o->rtl, "Also write each node's best design as Verilog and collateral to OUT/NODE/rtl/");
   c->callback([o, &global] {
     const auto data = global.resolved_data_dir();
     ExploreSettings s = o->settings;
@@ -131,6 +133,7 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
                                       s.node, r.evaluations, i, dir.string()));
       }
       summary += sweep_summary_row(s.node, r);
+      if (o->rtl && r.best.found) write_best_rtl(dir, s.node, data);
       write_file_atomically(summary_file, summary, "--out");
     }
     std::signal(SIGINT, SIG_DFL);

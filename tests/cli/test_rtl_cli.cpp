@@ -44,4 +44,14 @@ TEST(RtlCli, AnUnknownNodeIsOneLine) {
   EXPECT_THAT(r.err, HasSubstr("9nm"));
 }
 
+TEST(RtlCli, ExploreWritesTheBestDesignsRtlWhenAsked) {
+  const auto out = scratch() / "explore";
+  const Result r = run("explore --model smolvlm-256m-instruct --precision int8 --node 28nm --mode low-power --budget 40 --out " +
+                       out.string() + " --rtl");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("rtl          "));
+  EXPECT_TRUE(fs::exists(out / "rtl/filelist.f"));
+  EXPECT_TRUE(fs::exists(out / "rtl/constraints.sdc"));
+}
+
 }  // namespace
