@@ -9,7 +9,7 @@
 # fail cleanly in tests/cli/test_rtl_cli.cpp.
 file(GLOB shipped ${CMAKE_SOURCE_DIR}/data/designs/*.yaml)
 foreach(design IN LISTS shipped)
-  get_filename_component(name ${design} NAME_WE)
+  get_filename_component(name ${design} NAME_WLE)
   if(name STREQUAL "llama-3.1-8b-41x42")
     continue()
   endif()
