@@ -12,6 +12,8 @@
 #   vector_unit.corrupt_fails a flipped expected bit must fail the harness (WILL_FAIL)
 set(VU_SRC ${CMAKE_CURRENT_SOURCE_DIR}/vector_unit)
 set(VU_BIN ${CMAKE_CURRENT_BINARY_DIR}/vector_unit)
+# Verilator creates its --Mdir but not the parents: make them at configure time (a fresh build).
+file(MAKE_DIRECTORY ${VU_BIN} ${VU_BIN}/fma)
 set(VU_RTL ${MESHFORGE_RTL_DIR}/mf_vector_unit.v ${MESHFORGE_RTL_DIR}/mf_vu_format.v
            ${MESHFORGE_RTL_DIR}/mf_vu_lane_int.v ${MESHFORGE_RTL_DIR}/mf_vu_lane_fp.v
            ${MESHFORGE_RTL_DIR}/mf_fma.v)
@@ -51,6 +53,7 @@ set(VU_FORMAT_NAMES fp32 fp16 bf16 fp8 int8 int4)
 # vu_config(NAME VLEN ROWS FORMATS SEED): one Verilator model and its scenario tests
 function(vu_config name vlen rows formats seed)
   set(mdir ${VU_BIN}/${name})
+  file(MAKE_DIRECTORY ${mdir})
   # small, fast-compiling models: -O0 for the generated code (the simulations take < 1 s),
   # loops left as loops (--unroll-count), modules not inlined
   add_test(NAME vector_unit.${name}.build
