@@ -18,7 +18,7 @@ import synth as S
 bs = S.bs
 WORK = S.WORK
 PERIOD_PS = 2000              # 2 ns clock (zero-delay simulation: the period only scales leakage per op)
-VU_CYCLES = {"fp32": 160, "fp16": 256, "bf16": 256, "fp8": 384, "int8": 384, "int4": 384}
+VU_CYCLES = {"fp32": 120, "fp16": 200, "bf16": 200, "fp8": 300, "int8": 300, "int4": 300}
 ROUTER_CYCLES = 600
 WARM = 16                      # cycles skipped before the energy window
 

@@ -163,8 +163,10 @@ def write_md(out, by, model, energy):
             if comp == "router" and m:
                 blk = m.get("router", 0) * 1e6
                 like = blk
-            elif comp == "vector_unit" and m:
-                blk = m.get("vector_unit", 0) * 1e6
+            elif comp == "vector_unit":
+                # the floorplan's value, or (where meshforge refuses the design, e.g. int4-only
+                # with odd mac_rows) the same formula evaluated here: lanes + register file
+                blk = m["vector_unit"] * 1e6 if "vector_unit" in m else (model_vu_lanes_mm2(p) + model_rf_mm2(p)) * 1e6
                 like = model_vu_lanes_mm2(p) * 1e6        # lanes only (the RTL has no vector register file)
             elif comp == "core" and m:
                 blk = m.get("core", 0) * 1e6
