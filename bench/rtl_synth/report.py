@@ -145,6 +145,10 @@ def f1(x, d=1):
 
 
 def write_md(out, by, model, energy):
+    areas = {r["name"]: r["area_um2"] for r in out["configs"]}
+
+    def out_area(name):
+        return areas.get(name, float("nan"))
     L = []
     A = L.append
     A("<!-- AUTO: bench/rtl_synth/report.py -->")
@@ -246,20 +250,34 @@ def write_md(out, by, model, energy):
     er = energy.get("router", {})
     if er:
         A("### Energy per flit per router hop (router at (1,1), all 5 ports loaded, random payloads; 0.7 V)\n")
-        A("| router | offered load | flits out / cycle | RTL = netlist | pJ per flit (datapath / + regs and clock / idle clock per cycle) | "
-          "pJ per bit-hop (total) | model router_energy_pj_per_bit at 0.7 V | ratio |")
-        A("|---|---|---|---|---|---|---|---|")
+        A("| router | offered load | flits out / cycle | RTL = netlist | datapath pJ/flit | total pJ/flit (incl. flops, CLK pins) | "
+          "idle floor pJ/cycle (clock) | **incremental pJ/flit** (total - idle) | incremental pJ/bit-hop | datapath pJ/bit-hop | "
+          "model router_energy_pj_per_bit at 0.7 V | incremental / model |")
+        A("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        CLK = val(NODE["clock_energy_pj_per_mm2_cycle"]) * (VDD_LIB / VDD_NODE) ** 2
         for k, e in er.items():
             if not k.endswith("_load"):
                 continue
-            idle = er.get(k[:-5] + "_idle", {})
+            idle = er.get(k[:-5] + "_idle")
             pf = e["pj_per_flit"]
             mod = ROUTER_PJ_BIT * (VDD_LIB / VDD_NODE) ** 2
-            idle_c = idle.get("pj_per_cycle", {}).get("total", float("nan"))
+            if idle:
+                idle_c = idle["pj_per_cycle"]["total"]
+                inc = (e["pj_per_cycle"]["total"] - idle_c) * e["cycles"] / e["flits_out"]
+            else:
+                idle_c, inc = float("nan"), float("nan")
+            e["incremental_pj_per_flit"] = inc
+            e["incremental_pj_per_bit"] = inc / e["link_bits"]
             A(f"| `{e['config']}` | {e['injection_per_cycle_per_port']} pkt/cycle/port | {e['flits_per_cycle']} | "
-              f"{'yes' if e['rtl_equals_gate'] else 'NO'} | {pf['datapath']:.4f} / {pf['total']:.4f} / {idle_c:.4f} | "
-              f"{e['pj_per_bit']['total']:.5f} | {mod:.5f} | {e['pj_per_bit']['total'] / mod:.2f} |")
+              f"{'yes' if e['rtl_equals_gate'] else 'NO'} | {pf['datapath']:.4f} | {pf['total']:.4f} | {idle_c:.3f} | "
+              f"**{inc:.4f}** | {inc / e['link_bits']:.5f} | {e['pj_per_bit']['datapath']:.5f} | {mod:.5f} | "
+              f"{inc / e['link_bits'] / mod:.2f} |")
         A("")
+        A("Idle floor vs the model's clock term: " + "; ".join(
+            f"`{k[:-5]}` {e['pj_per_cycle']['total']:.2f} pJ/cycle measured vs "
+            f"{CLK * out_area(k[:-5]) / val(MICRO['floorplan_utilisation']) * 1e-6:.3f} pJ/cycle from "
+            f"clock_energy_pj_per_mm2_cycle x the router's placed area (x{e['pj_per_cycle']['total'] / (CLK * out_area(k[:-5]) / val(MICRO['floorplan_utilisation']) * 1e-6):.0f})"
+            for k, e in er.items() if k.endswith("_idle")) + "\n")
     A("<!-- /AUTO -->")
     txt = open(MD).read() if os.path.exists(MD) else "<!-- AUTO -->\n<!-- /AUTO -->\n"
     new = re.sub(r"<!-- AUTO.*?<!-- /AUTO -->", lambda m: "\n".join(L), txt, flags=re.S)
