@@ -269,6 +269,24 @@ def router_energy(name, inj, lib, tag):
     return res
 
 
+def run_vu_when_ready(formats, poll=20):
+    """Simulate each format's unit as soon as its netlist is written (used while synthesis runs)."""
+    lib = bs.lib_power()
+    path = os.path.join(WORK, "energy_vu.json")
+    res = json.load(open(path)) if os.path.exists(path) else {}
+    todo = [f for f in formats if f not in res]
+    while todo:
+        for f in list(todo):
+            n = os.path.join(WORK, S.ENERGY_VU[f])
+            if os.path.exists(n + ".done") and os.path.exists(n + ".v"):
+                res[f] = vu_energy(f, lib)
+                json.dump(res, open(path, "w"), indent=1)
+                todo.remove(f)
+        if todo:
+            time.sleep(poll)
+    return res
+
+
 def run_energy(which="all"):
     lib = bs.lib_power()
     path = os.path.join(WORK, "energy.json")
@@ -284,4 +302,9 @@ def run_energy(which="all"):
             if os.path.exists(os.path.join(WORK, S.ENERGY_VU[fmt] + ".v")):
                 res["vector_unit"][fmt] = vu_energy(fmt, lib)
                 json.dump(res, open(path, "w"), indent=1)
+    if which == "merge":      # results of run_vu_when_ready
+        p = os.path.join(WORK, "energy_vu.json")
+        if os.path.exists(p):
+            res["vector_unit"].update(json.load(open(p)))
+            json.dump(res, open(path, "w"), indent=1)
     return res

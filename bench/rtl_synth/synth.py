@@ -90,7 +90,7 @@ CONFIGS = [
     vu(128, 1, "int8"), vu(128, 1, "int4"),
     vu(64, 1, "int8"), vu(256, 1, "int8"), vu(64, 1, "fp32"), vu(64, 4, "int8"),
     vu(64, 1, "fp16"), vu(64, 2, "bf16"), vu(64, 2, "int4"), vu(256, 1, "int4"),
-    vu(128, 2, "fp8", "int8"), vu(64, 2, "fp8"), vu(64, 1, "bf16", "int8"), vu(128, 1, "int8", "int4"),
+    vu(64, 2, "fp8", "int8"), vu(64, 2, "fp8"), vu(64, 1, "bf16", "int8"), vu(128, 1, "int8", "int4"),
     # router: link bits, VCs, depth, routing
     rt(32, 1, 2), rt(32, 2, 4), rt(64, 1, 4), rt(64, 2, 4), rt(64, 2, 4, 2), rt(64, 4, 2),
     rt(128, 2, 4), rt(128, 1, 8), rt(32, 4, 4), rt(256, 1, 2), rt(128, 2, 2),
@@ -126,12 +126,19 @@ def rtl_files():
     return sorted(os.path.join(SRC_RTL, f) for f in os.listdir(SRC_RTL) if f.endswith(".v"))
 
 
+def synth_opts(c):
+    """The vector units skip Yosys's SAT-based `share` pass: on a flattened multi-lane FMA unit it
+    enumerates activation patterns of every shifter (hundreds of thousands) and took > 10 GB and
+    > 10 min before it was stopped (three runs OOM-killed on the shared machine)."""
+    return "-noshare" if c[1] == "vector_unit" else ""
+
+
 def config_script(c):
     name, comp, top, p = c
     out = os.path.join(WORK, name)
     chp = "".join(f"chparam -set {k} {v} {top}\n" for k, v in p.items())
     wv = f"write_verilog -noattr {out}.v\n" if name in NETLIST else ""
-    return (f"design -load rtl\n{chp}synth -flatten -top {top}\ndfflibmap -liberty {LIB}\n"
+    return (f"design -load rtl\n{chp}synth -flatten {synth_opts(c)} -top {top}\ndfflibmap -liberty {LIB}\n"
             f"abc -liberty {LIB}\nopt_clean\nrename -hide w:*\ntee -q -o {out}.stat stat -liberty {LIB}\n"
             f"{wv}tee -q -o {out}.done log done\n")
 
@@ -170,7 +177,8 @@ def run_batch(batch, tag):
             break
         t = os.path.getmtime(done)
         res = parse_stat(os.path.join(WORK, c[0] + ".stat"))
-        res.update(name=c[0], component=c[1], top=c[2], params=c[3], synth_s=round(t - prev, 1))
+        res.update(name=c[0], component=c[1], top=c[2], params=c[3], synth_s=round(t - prev, 1),
+                   synth_opts=synth_opts(c))
         json.dump(res, open(os.path.join(WORK, c[0] + ".json"), "w"), indent=1)
         print(f"[{tag}] {c[0]}: {res['cells']} cells {res['area_um2']:.1f} um2 ({res['synth_s']} s)", flush=True)
         prev = t
@@ -180,7 +188,8 @@ def cached(c):
     j = os.path.join(WORK, c[0] + ".json")
     if not os.path.exists(j):
         return False
-    if json.load(open(j))["params"] != c[3]:
+    r = json.load(open(j))
+    if r["params"] != c[3] or r.get("synth_opts", "") != synth_opts(c):
         return False
     if c[0] in NETLIST and not os.path.exists(os.path.join(WORK, c[0] + ".v")):
         return False
@@ -242,7 +251,8 @@ def recover():
             if not os.path.exists(n + ".json") and t >= prev:
                 c = BY_NAME[name]
                 res = parse_stat(n + ".stat")
-                res.update(name=c[0], component=c[1], top=c[2], params=c[3], synth_s=round(t - prev, 1))
+                res.update(name=c[0], component=c[1], top=c[2], params=c[3], synth_s=round(t - prev, 1),
+                           synth_opts="" if "-noshare" not in open(pre + ".ys").read() else synth_opts(c))
                 json.dump(res, open(n + ".json", "w"), indent=1)
                 print(f"recovered {name}: {res['cells']} cells {res['area_um2']:.1f} um2 ({res['synth_s']} s)")
             prev = t
@@ -314,13 +324,14 @@ if __name__ == "__main__":
     ap.add_argument("--only", help="regex of configuration names (area)")
     ap.add_argument("--skip", help="regex of configuration names not to synthesise (area)")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--batch-cells", type=int, default=60000, help="estimated cells per Yosys call")
     a = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
     bs.ensure_lib()
     if a.step == "lib":
         bs.lib_power()
     elif a.step == "area":
-        run_area(a.only, a.workers, skip=a.skip)
+        run_area(a.only, a.workers, batch_cells=a.batch_cells, skip=a.skip)
     elif a.step == "model":
         run_model()
     elif a.step == "collect":
