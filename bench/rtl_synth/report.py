@@ -51,8 +51,11 @@ def nand2(um2):
 
 
 def split(rows):
-    """Fixed split: every other configuration of a component (CONFIGS order), first one to train."""
-    return [r for i, r in enumerate(rows) if i % 2 == 0], [r for i, r in enumerate(rows) if i % 2 == 1]
+    """Fixed split: every other configuration of a component in synth.py's CONFIGS order (the first
+    to train), by its position in CONFIGS, whatever has been synthesised."""
+    comp = rows[0]["component"] if rows else None
+    pos = {c[0]: i for i, c in enumerate(c for c in S.CONFIGS if c[1] == comp)}
+    return [r for r in rows if pos[r["name"]] % 2 == 0], [r for r in rows if pos[r["name"]] % 2 == 1]
 
 
 def fit(train, test, feats, names):
@@ -94,13 +97,24 @@ def vu_acc_lanes(p):
     return max(vu_lanes(p, f) for f in S.fnames(p["FORMATS"]))
 
 
+ACC_BITS = {"fp32": 32, "fp16": 32, "bf16": 32, "fp8": 16, "int8": 32, "int4": 16}
+
+
+def vu_acc_bits(p):
+    """Accumulator bits the netlist keeps: lane l's 32-bit register holds the widest accumulator of
+    the formats that have a lane l (int4 -> int16 and fp8 -> fp16 accumulators are sign/zero-
+    extended to 32 bits, and Yosys merges or removes the extension flops)."""
+    fs = S.fnames(p["FORMATS"])
+    return sum(max(ACC_BITS[f] for f in fs if l < vu_lanes(p, f)) for l in range(vu_acc_lanes(p)))
+
+
 def vu_feats(r):
     p = r["params"]
     fs = S.fnames(p["FORMATS"])
-    return [vu_lanes(p, f) * p["ROWS"] if f in fs else 0 for f in S.FMT_NAMES] + [vu_acc_lanes(p)]
+    return [vu_lanes(p, f) * p["ROWS"] if f in fs else 0 for f in S.FMT_NAMES] + [vu_acc_bits(p)]
 
 
-VU_NAMES = [f"{f}_per_lane_row" for f in S.FMT_NAMES] + ["per_accumulator_lane"]
+VU_NAMES = [f"{f}_per_lane_row" for f in S.FMT_NAMES] + ["per_accumulator_bit"]
 
 
 # ----------------------------------------------------------------------------- model side
@@ -212,7 +226,7 @@ def write_md(out, by, model, energy):
     A("|---|---|---|---|---|")
     for key, form in (("router_model_form", "a x buffer bits + b x ports^2 x link bits (the model's form)"),
                       ("router_extended", "+ c x ports x VCs + d"),
-                      ("vector_unit", "sum_f g_f x lanes_f x ROWS + h x ACC_LANES")):
+                      ("vector_unit", "sum_f g_f x lanes_f x ROWS + h x accumulator bits")):
         if key not in out["fits"]:
             continue
         fr = out["fits"][key]
