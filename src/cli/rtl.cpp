@@ -25,22 +25,31 @@ struct RtlOptions {
 
 }  // namespace
 
-std::string write_rtl(const std::string& design, const std::string& node_name, const std::filesystem::path& data_dir,
-                      const std::filesystem::path& out_dir) {
+namespace {
+
+// The design's RTL in out_dir; returns the top module's name.
+std::string write_design_rtl(const arch::Design& d, const std::filesystem::path& design_file, const std::string& source,
+                             const std::string& node_name, const std::filesystem::path& data_dir,
+                             const std::filesystem::path& out_dir) {
   const auto node = tech::load_node(node_name, data_dir);
   const auto micro = ppa::load_microarch(data_dir);
-  const auto design_file = resolve_design(design, data_dir);
-  const auto d = arch::load_design(design_file);
   // Everything the generator cannot express is reported before any file is written.
   if (const auto problems = rtl::check_expressible(d); !problems.empty()) {
     const auto& p = problems.front();
     throw InputError(design_file.string(), p.substr(0, p.find(':')),
                      p.substr(p.find(':') + 2) + " (the RTL generator cannot express it)");
   }
-  const rtl::Inputs inputs{d, node, ppa::tile_areas(d, node, micro), {design, MESHFORGE_VERSION}};
-  const auto files = rtl::generate(inputs);
-  rtl::write_files(files, out_dir);
+  const rtl::Inputs inputs{d, node, ppa::tile_areas(d, node, micro), {source, MESHFORGE_VERSION}};
+  rtl::write_files(rtl::generate(inputs), out_dir);
   return rtl::top_module_name(d);
+}
+
+}  // namespace
+
+std::string write_rtl(const std::string& design, const std::string& node_name, const std::filesystem::path& data_dir,
+                      const std::filesystem::path& out_dir) {
+  const auto design_file = resolve_design(design, data_dir);
+  return write_design_rtl(arch::load_design(design_file), design_file, design, node_name, data_dir, out_dir);
 }
 
 void add_rtl_command(CLI::App& app, const GlobalOptions& global) {
@@ -63,9 +72,10 @@ void add_rtl_command(CLI::App& app, const GlobalOptions& global) {
   c->callback([o, &global] {
     const auto start = std::chrono::steady_clock::now();
     const auto data = global.resolved_data_dir();
-    const auto design = arch::load_design(resolve_design(o->design, data));
+    const auto design_file = resolve_design(o->design, data);
+    const auto design = arch::load_design(design_file);
     const std::filesystem::path out = o->out.empty() ? design.name + "-rtl" : o->out;
-    const std::string top = write_rtl(o->design, o->node, data, out);
+    const std::string top = write_design_rtl(design, design_file, o->design, o->node, data, out);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fmt::print("rtl          {} ({}x{} mesh, {} tile classes) -> {}/ in {:.2f} s\n", design.name, design.rows, design.cols,
                design.tile_classes.size(), out.string(), seconds);

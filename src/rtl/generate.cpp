@@ -52,8 +52,6 @@ std::string top_module_name(const arch::Design& d) {
 
 namespace {
 
-int mac_format_mask(arch::MacFormatSet set) { return static_cast<int>(set); }
-
 // Where each DRAM channel attaches: east edge rows first (spread evenly), then south edge columns.
 struct DramPort {
   bool east = true;  // east edge: router (row, cols-1) port 2; south: router (rows-1, col) port 3
@@ -188,7 +186,7 @@ std::string mesh_top(const Inputs& in) {
         "            `MF_TILE_PORTS(T));\n"
         "        end\n",
         c == 0 ? "if" : "else if", c, class_block_name(d, c), c, t.name, t.vlen_bits, t.mac_rows,
-        mac_format_mask(t.mac_formats), t.fetch_width, arch::format_mac_formats(t.mac_formats), t.imem_bytes / 4,
+        static_cast<int>(t.mac_formats), t.fetch_width, arch::format_mac_formats(t.mac_formats), t.imem_bytes / 4,
         wmem_words, t.amem_bytes * 8 / t.vlen_bits, t.weight_storage == arch::WeightStorage::rom ? 1 : 0,
         class_block_name(d, c), t.weight_storage == arch::WeightStorage::rom ? fmt::format("weights/{}.hex", class_block_name(d, c)) : "");
   }

@@ -3,6 +3,7 @@
 // under `SYNTHESIS`, to be replaced by a compiled macro (meshforge's macros.csv lists each one).
 `ifdef SYNTHESIS
 (* blackbox *)
+`endif
 module mf_sram #(
   parameter WORDS = 1024,
   parameter BITS = 32,
@@ -17,23 +18,10 @@ module mf_sram #(
   input wire [BITS/8-1:0] wbe,
   output wire [BITS-1:0] rdata
 );
-endmodule
-`else
-module mf_sram #(
-  parameter WORDS = 1024,
-  parameter BITS = 32,
-  parameter INIT = "",
-  parameter AW = (WORDS > 1) ? $clog2(WORDS) : 1  // derived: do not override
-) (
-  input wire clk,
-  input wire en,
-  input wire we,
-  input wire [AW-1:0] addr,
-  input wire [BITS-1:0] wdata,
-  input wire [BITS/8-1:0] wbe,
-  output reg [BITS-1:0] rdata
-);
+`ifndef SYNTHESIS
   reg [BITS-1:0] mem [0:WORDS-1];
+  reg [BITS-1:0] rdata_q;
+  assign rdata = rdata_q;
   // Byte enables as a bit mask (a generate, not a procedural loop: Verilator cannot unroll a
   // delayed assignment to an array in a loop of thousands of bytes).
   wire [BITS-1:0] bit_mask;
@@ -44,14 +32,14 @@ module mf_sram #(
     end
   endgenerate
   initial begin
-    rdata = 0;
+    rdata_q = 0;
     if (INIT != "") $readmemh(INIT, mem);
   end
   always @(posedge clk) begin
     if (en) begin
       if (we) mem[addr] <= (mem[addr] & ~bit_mask) | (wdata & bit_mask);
-      else rdata <= mem[addr];
+      else rdata_q <= mem[addr];
     end
   end
-endmodule
 `endif
+endmodule
