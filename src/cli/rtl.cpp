@@ -60,8 +60,11 @@ void add_rtl_command(CLI::App& app, const GlobalOptions& global) {
       "tile, memory wrappers, DRAM port; and <design>_top.v, the mesh top generated from the design),\n"
       "filelist.f (reading order), constraints.sdc (clock at the design's frequency), macros.csv (every\n"
       "memory: words x bits x count x kind, for a memory compiler), floorplan.json and floorplan.svg (tiles\n"
-      "sized by the area model at --node), programs/ (each tile class's RV32I program: .hex for IMEM, .lst).\n"
-      "Lint: verilator --lint-only -Wall -f filelist.f --top-module <design>_top (run in --out).\n"
+      "sized by the area model at --node), programs/ (each tile class's RV32I program: .hex for IMEM, .lst),\n"
+      "lint.sh and lint/ (a hierarchical Verilator lint: the top against port-exact shells of its modules,\n"
+      "then each distinct module instance in full; memory of the largest module, so any mesh size).\n"
+      "Lint: bash <out>/lint.sh; or flat, for small meshes: verilator --lint-only -Wall -f filelist.f\n"
+      "--top-module <design>_top (run in --out; Verilator flattens, memory grows with every lane).\n"
       "Synthesis: yosys with -DSYNTHESIS (memories become black boxes; macros.csv lists them).\n"
       "What the modules do and how they talk: docs/rtl.md.\n"
       "Example: meshforge rtl --design small-4x4 --out small-4x4-rtl");
@@ -80,7 +83,8 @@ void add_rtl_command(CLI::App& app, const GlobalOptions& global) {
     fmt::print("rtl          {} ({}x{} mesh, {} tile classes) -> {}/ in {:.2f} s\n", design.name, design.rows, design.cols,
                design.tile_classes.size(), out.string(), seconds);
     fmt::print("top module   {} in rtl/{}.v\n", top, top);
-    fmt::print("lint         cd {} && verilator --lint-only -Wall -f filelist.f --top-module {}\n", out.string(), top);
+    fmt::print("lint         bash {}/lint.sh  (flat, small meshes: cd {} && verilator --lint-only -Wall -f filelist.f --top-module {})\n",
+               out.string(), out.string(), top);
   });
 }
 

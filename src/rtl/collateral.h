@@ -2,6 +2,7 @@
 // SDC constraints, the memory-macro list, the floorplan (JSON and SVG) and the tile programs.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,17 @@ std::string header_comment(const Inputs& in, const std::string& title);
 
 // The generate-block name of tile class c: "c<c>_<name reduced to [a-z0-9_]>".
 std::string class_block_name(const arch::Design& d, std::size_t c);
+
+// The mf_tile parameters of tile class c, as the mesh top passes them.
+struct TileParameters {
+  int vlen = 0, rows = 0, formats = 0, fetch_width = 0, weight_rom = 0;
+  std::int64_t imem_words = 0, wmem_words = 0, amem_words = 0;
+  std::string imem_init, wmem_init;  // paths relative to the output directory ("" = none)
+};
+TileParameters tile_parameters(const arch::Design& d, std::size_t c);
+
+// Appends lint.sh and lint/: a hierarchical Verilator lint (lint.cpp).
+void add_lint_plan(const Inputs& in, std::vector<File>& files);
 
 // Appends constraints.sdc, macros.csv, floorplan.json, floorplan.svg and programs/*.
 void add_collateral(const Inputs& in, std::vector<File>& files);

@@ -50,6 +50,23 @@ std::string top_module_name(const arch::Design& d) {
   return name + "_top";
 }
 
+TileParameters tile_parameters(const arch::Design& d, std::size_t c) {
+  const auto& t = d.tile_classes[c];
+  const std::int64_t word_bits = static_cast<std::int64_t>(t.mac_rows) * t.vlen_bits;
+  TileParameters p;
+  p.vlen = t.vlen_bits;
+  p.rows = t.mac_rows;
+  p.formats = static_cast<int>(t.mac_formats);
+  p.fetch_width = t.fetch_width;
+  p.imem_words = t.imem_bytes / 4;
+  p.wmem_words = t.wmem_bytes > 0 ? (t.wmem_bytes * 8 + word_bits - 1) / word_bits : 0;
+  p.amem_words = t.amem_bytes * 8 / t.vlen_bits;
+  p.weight_rom = t.weight_storage == arch::WeightStorage::rom ? 1 : 0;
+  p.imem_init = fmt::format("programs/{}.hex", class_block_name(d, c));
+  p.wmem_init = p.weight_rom ? fmt::format("weights/{}.hex", class_block_name(d, c)) : "";
+  return p;
+}
+
 namespace {
 
 // Where each DRAM channel attaches: east edge rows first (spread evenly), then south edge columns.
@@ -173,22 +190,19 @@ std::string mesh_top(const Inputs& in) {
         end
 )";
   for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
-    const auto& t = d.tile_classes[c];
-    const std::int64_t word_bits = static_cast<std::int64_t>(t.mac_rows) * t.vlen_bits;
-    const std::int64_t wmem_words = t.wmem_bytes > 0 ? (t.wmem_bytes * 8 + word_bits - 1) / word_bits : 0;
+    const TileParameters p = tile_parameters(d, c);
     v += fmt::format(
         "        {} (CLASS == {}) begin : {}  // tile class {} \"{}\"\n"
         "          mf_tile #(.VLEN({}), .ROWS({}), .FORMATS(6'b{:06b}), .FETCH_WIDTH({}),  // formats: {}\n"
         "                    .IMEM_WORDS({}), .WMEM_WORDS({}), .AMEM_WORDS({}), .WEIGHT_ROM({}),\n"
-        "                    .IMEM_INIT(\"programs/{}.hex\"), .WMEM_INIT(\"{}\"),\n"
+        "                    .IMEM_INIT(\"{}\"), .WMEM_INIT(\"{}\"),\n"
         "                    .LINK_BITS(LINK_BITS), .VCS(VCS), .DEPTH(DEPTH)) tile (\n"
         "            .clk(clk), .rst(rst), .my_x(X8), .my_y(Y8),\n"
         "            `MF_TILE_PORTS(T));\n"
         "        end\n",
-        c == 0 ? "if" : "else if", c, class_block_name(d, c), c, t.name, t.vlen_bits, t.mac_rows,
-        static_cast<int>(t.mac_formats), t.fetch_width, arch::format_mac_formats(t.mac_formats), t.imem_bytes / 4,
-        wmem_words, t.amem_bytes * 8 / t.vlen_bits, t.weight_storage == arch::WeightStorage::rom ? 1 : 0,
-        class_block_name(d, c), t.weight_storage == arch::WeightStorage::rom ? fmt::format("weights/{}.hex", class_block_name(d, c)) : "");
+        c == 0 ? "if" : "else if", c, class_block_name(d, c), c, d.tile_classes[c].name, p.vlen, p.rows, p.formats,
+        p.fetch_width, arch::format_mac_formats(d.tile_classes[c].mac_formats), p.imem_words, p.wmem_words,
+        p.amem_words, p.weight_rom, p.imem_init, p.wmem_init);
   }
   v += "      end\n    end\n  endgenerate\n";
   // DRAM ports: each is a network endpoint one step beyond the edge (x = COLS or y = ROWS).
@@ -266,6 +280,7 @@ std::vector<File> generate(const Inputs& in) {
   for (const auto& f : list) filelist += f + "\n";
   files.push_back({"filelist.f", filelist});
   add_collateral(in, files);
+  add_lint_plan(in, files);
   return files;
 }
 

@@ -21,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace meshforge;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const fs::path kData = MESHFORGE_TEST_DATA_DIR;
 
@@ -86,6 +87,26 @@ TEST(Generate, TopCarriesTheParametersThatProducedIt) {
   // One LPDDR5 channel: a DRAM port on the east edge, beyond column 3, halfway down.
   EXPECT_THAT(top, HasSubstr("DRAM channel 0: network coordinates (4, 2)"));
   EXPECT_THAT(top, HasSubstr("DRAM_EAST = 4'b0100;"));
+}
+
+TEST(Generate, LintPlanShellsEveryModuleTheTopInstantiatesAndLintsEachClass) {
+  const auto files = generate(arch::load_design(kData / "designs/small-4x4.yaml"));
+  const auto& shells = files.at("lint/shells.v");
+  // Shells: the real parameter and port lists, no bodies, no waiver switched back on.
+  for (const char* m : {"module mf_router #(", "module mf_tile #(", "module mf_dram_port #("})
+    EXPECT_THAT(shells, HasSubstr(m));
+  EXPECT_THAT(shells, HasSubstr("output wire [VCS-1:0] in_credit,"));
+  EXPECT_THAT(shells, Not(HasSubstr("lint_on")));
+  EXPECT_THAT(shells, Not(HasSubstr("mf_vector_unit")));  // a shell instantiates nothing
+  EXPECT_EQ(files.at("lint/top.f"), "// lint.sh step 1: the mesh top against the shells\nlint/shells.v\nrtl/small_4x4_top.v\n");
+  const auto& sh = files.at("lint.sh");
+  EXPECT_THAT(sh, HasSubstr("lint -f lint/top.f --top-module small_4x4_top\n"));
+  EXPECT_THAT(sh, HasSubstr("--top-module mf_router -GLINK_BITS=128 -GVCS=2 -GDEPTH=4 -GROUTING=0\n"));
+  // One unit lint per tile class with the parameters the top passes it, and the DRAM port.
+  EXPECT_THAT(sh, HasSubstr("--top-module mf_tile -GVLEN=512 -GROWS=1 -GFORMATS=\"6'b010010\" -GFETCH_WIDTH=2 "
+                            "-GIMEM_WORDS=4096 -GWMEM_WORDS=16384 -GAMEM_WORDS=4096"));
+  EXPECT_THAT(sh, HasSubstr("-GIMEM_INIT='\"programs/c1_ctrl.hex\"'"));
+  EXPECT_THAT(sh, HasSubstr("--top-module mf_dram_port -GLINK_BITS=128"));
 }
 
 TEST(Generate, MacroListCountsEveryMemoryOfEveryTile) {
