@@ -119,12 +119,14 @@ VU_NAMES = [f"{f}_per_lane_row" for f in S.FMT_NAMES] + ["per_accumulator_bit"]
 
 # ----------------------------------------------------------------------------- model side
 def model_vu_lanes_mm2(p):
-    """The model's MAC-lane part of its vector term (build_classes: VLEN x rows x gates per VLEN bit,
-    the costliest format plus mac_format_sharing of each further one) -- no register file."""
+    """The model's MAC-lane part of its vector term (build_classes: VLEN x gates per VLEN bit of all
+    rows, a lane at R rows = mac_gates x (1 + mac_row_fraction x (R - 1)); the costliest format plus
+    mac_format_sharing of each further one) -- no register file."""
     fs = S.fnames(p["FORMATS"])
-    per_bit = [MAC_GATES[f] / S.FMT_BITS[f] for f in fs]
+    rows = p["ROWS"]
+    per_bit = [MAC_GATES[f] * (1 + val(MICRO["mac_row_fraction"][f]) * (rows - 1)) / S.FMT_BITS[f] for f in fs]
     g = max(per_bit) + val(MICRO["mac_format_sharing"]) * (sum(per_bit) - max(per_bit))
-    return p["VLEN"] * p["ROWS"] * g * NAND2_NODE * 1e-6
+    return p["VLEN"] * g * NAND2_NODE * 1e-6
 
 
 def model_rf_mm2(p):

@@ -242,13 +242,15 @@ struct Evaluator::Impl {
       m.exec_bits = tech::format_bits(m.exec);
       const auto energy = node.mac_energy_pj.find(m.exec);
       m.mac_energy_pj = energy != node.mac_energy_pj.end() ? energy->second : 0.0;
-      // Gates per bit of VLEN (per MAC row) of each declared format's lanes: the costliest, plus a
-      // share of each further one.
+      // Gates per bit of VLEN (all MAC rows) of each declared format's lanes: the costliest, plus a
+      // share of each further one. A further row repeats the datapath, not the lane's accumulator.
       double gates_max = 0, gates_sum = 0;
       for (int f = 0; f < 6; ++f) {
         const auto fmt_f = static_cast<tech::MacFormat>(f);
         if (!(t.mac_formats & arch::mac_format_bit(fmt_f))) continue;
-        const double per_bit = micro.mac_gates[static_cast<std::size_t>(f)] / tech::format_bits(fmt_f);
+        const auto i = static_cast<std::size_t>(f);
+        const double per_bit = micro.mac_gates[i] * (1.0 + micro.mac_row_fraction[i] * (t.mac_rows - 1)) /
+                               tech::format_bits(fmt_f);
         gates_max = std::max(gates_max, per_bit);
         gates_sum += per_bit;
       }
@@ -260,7 +262,7 @@ struct Evaluator::Impl {
       m.core_mm2 = micro.scalar_core_gates * std::pow(t.fetch_width, micro.fetch_width_area_exponent) * nand2_mm2;
       // The vector register file is multi-ported (3 read, 1 write): per bit a flop plus its share of
       // write-enable and read-mux logic (synthesised: bench/synth).
-      m.vector_mm2 = t.vlen_bits * gates_per_vlen_bit * m.rows * nand2_mm2 +
+      m.vector_mm2 = t.vlen_bits * gates_per_vlen_bit * nand2_mm2 +
                      micro.vector_registers * t.vlen_bits * micro.vector_register_file_gates_per_bit * nand2_mm2;
       auto mem_mm2 = [&](double bytes, double density_factor) {
         return bytes * 8.0 / 1e6 / (tech::sram_density_mbit_per_mm2(node, macro_bytes(bytes)) * density_factor);

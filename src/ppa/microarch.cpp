@@ -116,7 +116,12 @@ Microarch load_microarch(const std::filesystem::path& data_dir) {
   Microarch m;
   m.uncore = load_uncore(data_dir / "uncore.yaml");
   constexpr const char* formats[] = {"fp32", "fp16", "bf16", "fp8", "int8", "int4"};
-  for (std::size_t i = 0; i < 6; ++i) m.mac_gates[i] = r.value(std::string("mac_gates.") + formats[i]);
+  for (std::size_t i = 0; i < 6; ++i) {
+    m.mac_gates[i] = r.value(std::string("mac_gates.") + formats[i]);
+    m.mac_row_fraction[i] = r.value(std::string("mac_row_fraction.") + formats[i]);
+    if (!(m.mac_row_fraction[i] > 0 && m.mac_row_fraction[i] <= 1))
+      throw InputError(path.string(), std::string("mac_row_fraction.") + formats[i] + ".value", "expected a number in (0, 1]");
+  }
   m.mac_format_sharing = r.value("mac_format_sharing");
   m.vector_register_file_gates_per_bit = r.value("vector_register_file_gates_per_bit");
   m.scalar_core_gates = r.value("scalar_core_gates");

@@ -34,6 +34,7 @@ struct Uncore {
 struct Microarch {
   Uncore uncore;
   std::array<double, 6> mac_gates{};          // by workload::Precision order: fp32 fp16 bf16 fp8 int8 int4
+  std::array<double, 6> mac_row_fraction{};   // share of a lane each further MAC row repeats, same order
   double mac_format_sharing = 0;
   double vector_register_file_gates_per_bit = 0;  // multi-ported RF per bit, NAND2-eq             // share of a further format's gates in a multi-format MAC
   double scalar_core_gates = 0;

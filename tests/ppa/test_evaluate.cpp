@@ -91,6 +91,28 @@ TEST(Physics, LargerVlenMeansMoreArea) {
   EXPECT_GT(a1024, 1.8 * a512);
 }
 
+// A further MAC row repeats a lane's datapath but not its accumulator (synthesis of the generated
+// vector unit, data/microarch.yaml mac_row_fraction): area grows linearly in rows, and each row adds
+// that fraction of a single-row lane.
+TEST(Physics, FurtherMacRowsRepeatTheDatapathNotTheAccumulator) {
+  auto d = base_design();
+  d.tile_classes[0].mac_formats = arch::mac_format_bit(tech::MacFormat::int8);
+  auto vector_mm2 = [&](int rows) {
+    d.tile_classes[0].mac_rows = rows;
+    return evaluate(llama(), node("7nm"), micro(), d, perf()).area.vector_units;
+  };
+  const double r1 = vector_mm2(1), r2 = vector_mm2(2), r4 = vector_mm2(4);
+  EXPECT_NEAR((r4 - r1) / (r2 - r1), 3.0, 1e-9);
+  // The vector register file is the same at any row count; the single-row lanes' share of r1 is
+  // their gates per VLEN bit against the register file's.
+  const double per_row = r2 - r1;
+  const auto& m = micro();
+  const double lane_part = r1 - r1 * (m.vector_registers * m.vector_register_file_gates_per_bit) /
+                                     (m.vector_registers * m.vector_register_file_gates_per_bit + m.mac_gates[4] / 8.0);
+  EXPECT_NEAR(per_row / lane_part, m.mac_row_fraction[4], 1e-9);
+  EXPECT_LT(m.mac_row_fraction[4], 1.0);
+}
+
 TEST(Physics, LowerSupplyMeansLessDynamicEnergy) {
   auto d = base_design();
   d.clock_hz = 0.3e9;
