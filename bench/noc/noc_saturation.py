@@ -8,7 +8,7 @@ per-source queues) for uniform-random and transpose traffic and records the acce
 Writes the table (and the command line) to results.md.table next to this script.
 
 usage: bench/noc/noc_saturation.py [--mesh 8] [--vcs 2] [--depth 4] [--words 4]
-                                   [--build-dir /tmp/mf_noc_bench] [--routings 0,1,2]
+                                   [--build-dir /tmp/mf_noc_bench] [--routings 0,1,2] [--patterns 0,1,3]
 Writes the table to results.md.table (results.md = that table + the model comparison).
 """
 import argparse
@@ -23,7 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 RTL = os.path.join(ROOT, "src", "rtl", "verilog")
 TB = os.path.join(ROOT, "tests", "rtl", "router")
 ROUTING_NAMES = {0: "XY", 1: "YX", 2: "west-first"}
-PATTERN_NAMES = {0: "uniform random", 1: "transpose"}
+PATTERN_NAMES = {0: "uniform random", 1: "transpose", 3: "snake ring"}
 LOADS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.8, 1.0]
 
 
@@ -45,13 +45,28 @@ def route_path(routing, sx, sy, dx, dy):
     return links
 
 
+def snake_next(k, t):
+    """Pattern 3: the successor of tile t in snake order on a k x k mesh (tb_noc.v snake_next)."""
+    x, y = t % k, t // k
+    if y % 2 == 0 and x < k - 1:
+        return t + 1
+    if y % 2 == 1 and x > 0:
+        return t - 1
+    return t + k if y < k - 1 else 0
+
+
 def ideal_throughput(k, routing, pattern):
     """1 / max channel load (links, injection and ejection) per flit/node/cycle injected."""
     load = {}
     n = k * k
     for s in range(n):
         sx, sy = s % k, s // k
-        dests = [(d, 1.0 / n) for d in range(n)] if pattern == 0 else [(sx * k + sy, 1.0)]
+        if pattern == 0:
+            dests = [(d, 1.0 / n) for d in range(n)]
+        elif pattern == 3:
+            dests = [(snake_next(k, s), 1.0)]
+        else:
+            dests = [(sx * k + sy, 1.0)]
         for d, w in dests:
             for l in route_path(routing, sx, sy, d % k, d // k) + [("ej", d)]:
                 load[l] = load.get(l, 0.0) + w
@@ -79,6 +94,7 @@ def build(args, routing):
            "-GROUTING=%d" % routing, "-GVCS=%d" % args.vcs, "-GDEPTH=%d" % args.depth,
            "-GMAXLEN=%d" % args.words, "-GMAX_CYCLES=100000000", "--Mdir", out, "-o", "tbv",
            "--build-jobs", "1", "-CFLAGS", "-O1"] + srcs
+    os.makedirs(out, exist_ok=True)
     print("building", out, file=sys.stderr)
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return binary
@@ -104,23 +120,26 @@ def main():
     ap.add_argument("--warmup", type=int, default=1000)
     ap.add_argument("--measure", type=int, default=4000)
     ap.add_argument("--routings", default="0,1,2")
+    ap.add_argument("--patterns", default="0,1,3", help="0 uniform random, 1 transpose, 3 snake ring")
     ap.add_argument("--build-dir", default="/tmp/mf_noc_bench")
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"), help="writes OUT.table")
     args = ap.parse_args()
     routings = [int(r) for r in args.routings.split(",")]
+    patterns = [int(p) for p in args.patterns.split(",")]
     rows = {}
     t0 = time.time()
     for r in routings:
         binary = build(args, r)
-        for p in PATTERN_NAMES:
+        for p in patterns:
             rows[(r, p)] = [run(binary, p, load, args) for load in LOADS]
             print("%-10s %-14s saturation %.3f, max accepted %.3f flits/node/cycle"
                   % ((ROUTING_NAMES[r], PATTERN_NAMES[p]) + saturation(rows[(r, p)])), file=sys.stderr)
     # The table; bench/noc/results.md adds the comparison with the cost model by hand.
     with open(args.out + ".table", "w") as f:
         f.write("Command: `bench/noc/noc_saturation.py --mesh %d --vcs %d --depth %d --words %d "
-                "--warmup %d --measure %d`  \n" % (args.mesh, args.vcs, args.depth, args.words,
-                                                   args.warmup, args.measure))
+                "--warmup %d --measure %d --routings %s --patterns %s`  \n"
+                % (args.mesh, args.vcs, args.depth, args.words, args.warmup, args.measure,
+                   args.routings, args.patterns))
         f.write("%dx%d mesh, LINK_BITS 64, VCS %d, DEPTH %d, packets of %d words = %d flits (head + body), "
                 "random VC per packet, Verilator 5.006; %d warm-up + %d measured cycles per point; "
                 "%.0f s wall.\n\n" % (args.mesh, args.mesh, args.vcs, args.depth, args.words,

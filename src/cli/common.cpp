@@ -108,14 +108,24 @@ std::string with_commas(std::int64_t value) {
 }
 
 std::filesystem::path resolve_design(const std::string& name_or_path, const std::filesystem::path& data_dir) {
-  if (std::filesystem::exists(name_or_path)) return name_or_path;
-  const auto shipped = data_dir / "designs" / (name_or_path + ".yaml");
-  if (std::filesystem::exists(shipped)) return shipped;
-  std::string known;
   std::error_code ec;
+  // A directory is not a design file: an explore/sweep output directory stands for its best
+  // design; any other directory (say, one named like a shipped design) falls through to the names.
+  const bool is_dir = std::filesystem::is_directory(name_or_path, ec);
+  if (is_dir) {
+    const auto best = std::filesystem::path(name_or_path) / "best_design.yaml";
+    if (std::filesystem::is_regular_file(best, ec)) return best;
+  } else if (std::filesystem::exists(name_or_path, ec)) {
+    return name_or_path;
+  }
+  const auto shipped = data_dir / "designs" / (name_or_path + ".yaml");
+  if (std::filesystem::is_regular_file(shipped, ec)) return shipped;
+  std::string known;
   for (const auto& e : std::filesystem::directory_iterator(data_dir / "designs", ec))
     if (e.path().extension() == ".yaml") known += (known.empty() ? "" : ", ") + e.path().stem().string();
-  throw InputError(name_or_path, "", "no such design file, and not a shipped design name (shipped: " + known + ")");
+  throw InputError(name_or_path, "",
+                   std::string(is_dir ? "a directory without best_design.yaml" : "no such design file") +
+                       ", and not a shipped design name (shipped: " + known + ")");
 }
 
 ppa::Scenario make_ppa_scenario(const std::string& mode, workload::Phase scored, double power_budget_w,

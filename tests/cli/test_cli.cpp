@@ -127,6 +127,29 @@ TEST(CliEvaluate, BadInputGivesOneLine) {
   expect_one_line_error(run("evaluate --node 3nm --design " + typo), {"typo_design.yaml", "colz"});
 }
 
+// A directory is not a design file: one named like a shipped design (an explore --out, say) leaves
+// the shipped name usable; an explore output directory stands for its best_design.yaml; any
+// other directory is a one-line error saying so.
+TEST(CliEvaluate, ADirectoryIsNotReadAsADesignFile) {
+  namespace fs = std::filesystem;
+  const fs::path shadow = fs::current_path() / "small-4x4";
+  const bool made = fs::create_directory(shadow);
+  const CommandResult shipped = run("evaluate --node 16nm --design small-4x4 --json");
+  if (made) fs::remove(shadow);
+  ASSERT_EQ(shipped.status, 0) << shipped.err;
+  EXPECT_EQ(nlohmann::json::parse(shipped.out).at("design").get<std::string>(), "small-4x4");
+
+  const auto explored = temp_dir() / "explored";
+  fs::create_directories(explored);
+  fs::copy_file(fs::path(MESHFORGE_TEST_DATA_DIR) / "designs/small-4x4.yaml", explored / "best_design.yaml",
+                fs::copy_options::overwrite_existing);
+  EXPECT_EQ(run("evaluate --node 16nm --design " + explored.string()).status, 0);
+
+  const auto empty = temp_dir() / "not-a-design";
+  fs::create_directories(empty);
+  expect_one_line_error(run("evaluate --node 16nm --design " + empty.string()), {"not-a-design", "directory"});
+}
+
 }  // namespace
 
 namespace {

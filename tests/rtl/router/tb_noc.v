@@ -13,7 +13,8 @@
 //   3 * (hops + 1) + 2 exactly (3 cycles per router, hops + 1 routers, 1 cycle in each NI), and,
 //   when DEPTH >= 4, the tail follows the head by LLEN cycles exactly.
 // MODE 2 (bench): Bernoulli injection of +rate=<flits per node per 1000 cycles> packets of
-//   MAXLEN words (MAXLEN + 1 flits) into per-source queues, +warmup / +measure cycles; prints
+//   MAXLEN words (MAXLEN + 1 flits) into per-source queues, +warmup / +measure cycles, +pattern=
+//   0 uniform, 1 transpose, 3 snake ring (each tile to its successor in snake order); prints
 //   "RESULT offered=<flits/node/cycle> accepted=<flits/node/cycle> latency=<cycles>".
 // Prints PASS or FAIL.
 `timescale 1ns/1ps
@@ -177,6 +178,19 @@ module tb_noc;
   endtask
 
   // Start packet on source s to d with vc and len.
+  // Bench pattern 3 (MODE 2): a ring in snake order, the way a region's tiles pass partial sums
+  // on (even rows east, odd rows west, then down; the last tile back to tile 0).
+  function integer snake_next(input integer t);
+    integer x, y;
+    begin
+      x = t % NX; y = t / NX;
+      if (y % 2 == 0 && x < NX - 1) snake_next = t + 1;
+      else if (y % 2 == 1 && x > 0) snake_next = t - 1;
+      else if (y < NY - 1) snake_next = t + NX;
+      else snake_next = 0;
+    end
+  endfunction
+
   task start_pkt(input integer src, input integer dst, input integer vc, input integer len,
                  input [31:0] tgen);
     begin
@@ -296,6 +310,7 @@ module tb_noc;
         end else if (MODE == 2 && q_cnt[s] > 0) begin
           rng = xs32(rng);
           if (pat == 1) d = (s % NX) * NX + s / NX;
+          else if (pat == 3) d = snake_next(s);
           else d = rng % N;
           rng = xs32(rng);
           start_pkt(s, d, rng % VCS, MAXLEN, q_t[s * QD + q_rd[s]]);
