@@ -121,34 +121,36 @@ def main():
     ap.add_argument("--measure", type=int, default=4000)
     ap.add_argument("--routings", default="0,1,2")
     ap.add_argument("--patterns", default="0,1,3", help="0 uniform random, 1 transpose, 3 snake ring")
+    ap.add_argument("--loads", default=",".join("%g" % l for l in LOADS), help="offered loads, flits/node/cycle")
     ap.add_argument("--build-dir", default="/tmp/mf_noc_bench")
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"), help="writes OUT.table")
     args = ap.parse_args()
     routings = [int(r) for r in args.routings.split(",")]
     patterns = [int(p) for p in args.patterns.split(",")]
+    loads = [float(l) for l in args.loads.split(",")]
     rows = {}
     t0 = time.time()
     for r in routings:
         binary = build(args, r)
         for p in patterns:
-            rows[(r, p)] = [run(binary, p, load, args) for load in LOADS]
+            rows[(r, p)] = [run(binary, p, load, args) for load in loads]
             print("%-10s %-14s saturation %.3f, max accepted %.3f flits/node/cycle"
                   % ((ROUTING_NAMES[r], PATTERN_NAMES[p]) + saturation(rows[(r, p)])), file=sys.stderr)
     # The table; bench/noc/results.md adds the comparison with the cost model by hand.
     with open(args.out + ".table", "w") as f:
         f.write("Command: `bench/noc/noc_saturation.py --mesh %d --vcs %d --depth %d --words %d "
-                "--warmup %d --measure %d --routings %s --patterns %s`  \n"
+                "--warmup %d --measure %d --routings %s --patterns %s --loads %s`  \n"
                 % (args.mesh, args.vcs, args.depth, args.words, args.warmup, args.measure,
-                   args.routings, args.patterns))
+                   args.routings, args.patterns, args.loads))
         f.write("%dx%d mesh, LINK_BITS 64, VCS %d, DEPTH %d, packets of %d words = %d flits (head + body), "
                 "random VC per packet, Verilator 5.006; %d warm-up + %d measured cycles per point; "
                 "%.0f s wall.\n\n" % (args.mesh, args.mesh, args.vcs, args.depth, args.words,
                                       args.words + 1, args.warmup, args.measure, time.time() - t0))
         f.write("Accepted load (flits ejected per node per cycle) and mean packet latency (cycles, "
                 "generation to tail, source queueing included) vs offered load:\n\n")
-        f.write("| routing | traffic | " + " | ".join("%.2f" % l for l in LOADS) +
+        f.write("| routing | traffic | " + " | ".join("%.2f" % l for l in loads) +
                 " | saturation load | max accepted | ideal (1 / max channel load) | saturation / ideal |\n")
-        f.write("|---|---|" + "---|" * len(LOADS) + "---|---|---|---|\n")
+        f.write("|---|---|" + "---|" * len(loads) + "---|---|---|---|\n")
         for (r, p), res in rows.items():
             sat_load, best = saturation(res)
             ideal = ideal_throughput(args.mesh, r, p)
