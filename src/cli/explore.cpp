@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -245,6 +246,32 @@ void add_explore_options(CLI::App& c, ExploreSettings& s) {
   c.add_option("--min-tokens-per-second", s.min_tokens_per_second, "Low-power throughput target of the scored phase (default 1)");
   c.add_option("--fixed-clock-mhz", s.fixed_clock_mhz, "Low-power mode clock in MHz (default 10; 0 = any)");
   c.add_option("--max-ttft-s", s.max_ttft_s, "Time-to-first-token budget in s (default 1 in performance mode, 10 in low-power mode; 0 = none)");
+  c.add_option("--pick", s.pick,
+               "W_PERF,W_POWER,W_AREA: also write picked_design.yaml, the point of the Pareto front (pareto.csv) "
+               "with the best weighted sum of its log-normalised decode throughput, power and area (e.g. 1,1,0)");
+}
+
+std::array<double, 3> parse_pick(const std::string& text) {
+  std::array<double, 3> w{};
+  std::size_t at = 0;
+  for (int i = 0; i < 3; ++i) {
+    const auto comma = text.find(',', at);
+    if ((i < 2) != (comma != std::string::npos))
+      throw InputError("", "--pick", fmt::format("'{}': expected three weights W_PERF,W_POWER,W_AREA", text));
+    const std::string part = text.substr(at, i < 2 ? comma - at : std::string::npos);
+    try {
+      std::size_t used = 0;
+      w[static_cast<std::size_t>(i)] = std::stod(part, &used);
+      if (used != part.size()) throw std::invalid_argument(part);
+    } catch (const std::exception&) {
+      throw InputError("", "--pick", fmt::format("'{}' is not a number", part));
+    }
+    if (!(w[static_cast<std::size_t>(i)] >= 0) || !std::isfinite(w[static_cast<std::size_t>(i)]))
+      throw InputError("", "--pick", fmt::format("'{}': weights must be finite and >= 0", part));
+    at = comma + 1;
+  }
+  if (w[0] + w[1] + w[2] <= 0) throw InputError("", "--pick", "the weights are all 0");
+  return w;
 }
 
 void check_fresh_output(const std::filesystem::path& out_dir, bool force) {
@@ -314,6 +341,7 @@ search::ExplorerConfig make_explorer_config(const ExploreSettings& s, const Expl
   xc.design_name = fmt::format("{}-{}-{}", setup.work.decode.model_name, setup.node.name, s.mode);
   xc.evaluate_command = evaluate_command(s, out_dir / search::kBestDesignFile);
   if (!s.from.empty()) xc.seed_design = setup.env->actions().encode(arch::load_design(resolve_design(s.from, data_dir)));
+  if (!s.pick.empty()) xc.pick = parse_pick(s.pick);
   return xc;
 }
 
@@ -331,6 +359,10 @@ ExploreResult run_exploration(const ExploreSettings& s, const std::filesystem::p
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   result.evaluations = explorer.evaluations();
   result.best = explorer.best();
+  result.pareto_points = explorer.front().points().size();
+  std::vector<search::Objectives> front;
+  for (const auto& p : explorer.front().points()) front.push_back(p.objectives);
+  result.hypervolume = search::hypervolume(front);
   result.agent_name = agent->name();
   return result;
 }
@@ -356,6 +388,11 @@ void print_result(const ExploreSettings& s, const ExploreResult& r, const std::f
   fmt::print("performance  decode {} {}/s, prefill {} {}/s, {}, {:.4g} mm2\n", si(b.report.decode.tokens_per_second), units,
              si(b.report.prefill.tokens_per_second), units, si(b.report.power_w, "W"), b.report.area_mm2);
   for (const auto& v : b.report.violations) fmt::print("  violation  {}\n", v);
+  fmt::print("pareto       {} feasible designs on the front (decode tok/s, time to first token, power, area, energy/token), "
+             "hypervolume {:.4g}: {}\n",
+             r.pareto_points, r.hypervolume, (out / search::kParetoFile).string());
+  if (!s.pick.empty() && r.pareto_points > 0)
+    fmt::print("picked       {} (--pick {})\n", (out / search::kPickedDesignFile).string(), s.pick);
   fmt::print("wrote        {}, {}, {}, {}\n", (out / search::kBestDesignFile).string(), (out / search::kReportFile).string(),
              (out / search::kProgressFile).string(), (out / search::kCheckpointFile).string());
 }
@@ -378,7 +415,9 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
   c->footer(
       "An episode refines a design for --episode-steps steps; every step is one evaluation of the PPA model\n"
       "(docs/mdp.md: state, action, reward). The best design (highest score, feasible first) and the run are\n"
-      "written to --out: best_design.yaml (for meshforge evaluate), report.json, progress.csv (one row per\n"
+      "written to --out: best_design.yaml (for meshforge evaluate), report.json, pareto.csv and pareto/ (the\n"
+      "feasible designs no other dominates in decode tok/s, time to first token, power, area and energy per\n"
+      "token, each with its YAML; --pick W_PERF,W_POWER,W_AREA chooses one as picked_design.yaml), progress.csv (one row per\n"
       "evaluation; identical for one seed) and checkpoint.bin. Ctrl-C stops cleanly and saves; --resume DIR\n"
       "continues a stopped run where it left off (give --budget to extend a finished one).\n"
       "Example: meshforge explore --model llama-3.1-8b --node 3nm --mode performance --budget 2000 --out runs/3nm");
@@ -410,11 +449,13 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
                            fmt::format("'{}' differs from the run being resumed ('{}')", value, info.run_info.at(key)));
       }
       if (o->settings.budget > 0) s.budget = o->settings.budget;
+      s.pick = o->settings.pick;
       if (s.budget <= 0) s.budget = kDefaultBudget;
       if (s.budget < info.evaluations)
         throw InputError(file, "--budget", fmt::format("{} is below the {} evaluations already done", s.budget, info.evaluations));
     } else {
       if (s.node.empty()) throw InputError("", "--node", "required (or --resume DIR to continue a saved run)");
+      if (!s.pick.empty()) parse_pick(s.pick);  // malformed weights: fail before creating anything
       tech::load_node(s.node, data);         // unknown node: fail before creating anything
       workload::resolve_model(s.model, data);
       if (!s.from.empty()) resolve_design(s.from, data);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -31,6 +32,7 @@ struct ExploreSettings {
   std::string from;                  // seed design (shipped name or file); empty = none
   ScenarioOptions scenario;
   double power_budget_w = 0, area_budget_mm2 = 0, min_tokens_per_second = -1, fixed_clock_mhz = -1, max_ttft_s = -1;
+  std::string pick;                  // --pick "w_perf,w_power,w_area" (empty = none); not a run setting
 
   std::map<std::string, std::string> to_run_info() const;
   // Throws InputError(file, key, reason) for a missing or malformed entry.
@@ -65,10 +67,15 @@ search::ExplorerConfig make_explorer_config(const ExploreSettings& settings, con
                                             const std::filesystem::path& data_dir, const std::filesystem::path& out_dir);
 
 // Outcome of one exploration.
+// --pick's three weights (performance, power, area); InputError naming --pick when malformed.
+std::array<double, 3> parse_pick(const std::string& text);
+
 struct ExploreResult {
   search::ExploreStatus status = search::ExploreStatus::finished;
   std::int64_t evaluations = 0;
   search::BestDesign best;
+  std::size_t pareto_points = 0;
+  double hypervolume = 0;
   double seconds = 0;
   std::string agent_name;
 };

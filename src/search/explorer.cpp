@@ -17,7 +17,9 @@
 namespace meshforge::search {
 namespace {
 
-constexpr std::string_view kMagic{"MFXCKPT\x01", 8};
+// Format 2 adds the Pareto front after the best design.
+constexpr std::string_view kMagic{"MFXCKPT\x02", 8};
+constexpr std::string_view kMagicFormat1{"MFXCKPT\x01", 8};
 
 // ---- binary checkpoint helpers (native byte order: checkpoints are for --resume on one machine) ----
 
@@ -91,6 +93,8 @@ std::string read_file(const std::filesystem::path& path) {
 
 // The payload of a checkpoint after checking magic, size and checksum.
 std::string checked_payload(const std::filesystem::path& file, const std::string& bytes) {
+  if (std::string_view(bytes).substr(0, kMagicFormat1.size()) == kMagicFormat1)
+    throw InputError(file.string(), "", "a checkpoint of an older meshforge (format 1, no Pareto front): start a fresh run");
   if (bytes.size() < kMagic.size() + 16 || std::string_view(bytes).substr(0, kMagic.size()) != kMagic)
     throw InputError(file.string(), "", "not a meshforge explore checkpoint");
   std::uint64_t size = 0, sum = 0;
@@ -201,6 +205,7 @@ void Explorer::record(const StepResult& step) {
     best_.evaluation = evaluations_;
     best_features_ = report_features(r);
   }
+  if (r.feasible) front_.offer({step.x, objectives_of(r), score, evaluations_});
   if (!progress_.is_open()) return;
   progress_ << fmt::format("{},{},{},{:.9g},{},{:.9g},{:.6g},{:.6g},{:.6g},{:.6g},{:.9g},{},{},{:.6g},{:.6g},{:.6g},{:.6g}\n",
                            evaluations_, episodes_, env_.snapshot().step, score, r.feasible ? 1 : 0, step.reward,
@@ -230,6 +235,13 @@ std::string Explorer::serialize() const {
   w.f64(best_.score);
   w.u64(best_.feasible ? 1 : 0);
   w.i64(best_.evaluation);
+  w.u64(front_.points().size());
+  for (const auto& p : front_.points()) {
+    w.vec(p.x);
+    for (double v : p.objectives.as_array()) w.f64(v);
+    w.f64(p.score);
+    w.i64(p.evaluation);
+  }
   // Environment.
   const EnvironmentState& s = env_.snapshot();
   w.vec(s.x);
@@ -271,6 +283,7 @@ void Explorer::resume() {
   std::int64_t episodes = 0;
   std::mt19937_64 rng;
   BestDesign best;
+  ParetoFront front;
   EnvironmentState s;
   std::string agent_blob;
   try {
@@ -292,6 +305,19 @@ void Explorer::resume() {
     best.score = r.f64();
     best.feasible = r.u64() != 0;
     best.evaluation = r.i64();
+    r.field = "pareto";
+    const std::uint64_t n_front = r.u64();
+    if (n_front > static_cast<std::uint64_t>(h.evaluations)) throw std::runtime_error("more Pareto points than evaluations");
+    for (std::uint64_t i = 0; i < n_front; ++i) {
+      ParetoPoint p;
+      p.x = r.vec(env_.action_dims());
+      std::array<double, kObjectives> o{};
+      for (double& v : o) v = r.f64();
+      p.objectives = {o[0], o[1], o[2], o[3], o[4]};
+      p.score = r.f64();
+      p.evaluation = r.i64();
+      front.offer(p);
+    }
     r.field = "environment";
     s.x = r.vec(env_.action_dims());
     s.has_report = r.u64() != 0;
@@ -338,6 +364,7 @@ void Explorer::resume() {
   episodes_ = episodes;
   rng_ = rng;
   env_.restore(s);
+  front_ = front;
   best_ = BestDesign{};
   if (best.found) {
     best_ = best;
@@ -467,8 +494,68 @@ void Explorer::write_outputs() {
   const Eigen::VectorXd gate = agent_.gate_weights(env_.state());
   agent["gate"] = std::vector<double>(gate.data(), gate.data() + gate.size());
   search["agent_stats"] = agent;
+  search["pareto"] = write_pareto();
   j["search"] = search;
   write_file_atomically(file(kReportFile), j.dump(1) + "\n");
+}
+
+nlohmann::ordered_json Explorer::write_pareto() {
+  // pareto/e<evaluation>.yaml per point of the front; files of points that left it are removed.
+  const auto dir = file(kParetoDir);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw InputError(dir.string(), "--out", "cannot create directory: " + ec.message());
+  std::set<std::string> keep;
+  std::string csv = "evaluation,score";
+  for (const char* name : kObjectiveNames) csv += std::string(",") + name;
+  csv += ",design\n";
+  std::vector<Objectives> objectives;
+  for (const auto& p : front_.points()) {
+    const std::string name = fmt::format("e{}.yaml", p.evaluation);
+    keep.insert(name);
+    arch::Design d = env_.actions().decode(p.x);
+    d.name = fmt::format("{}-e{}", config_.design_name, p.evaluation);
+    const auto& o = p.objectives;
+    std::string yaml = fmt::format(
+        "# On the Pareto front of meshforge explore ({} agent, seed {}): evaluation {}, PPA score {:.4f}.\n"
+        "# decode {:.6g} tok/s, time to first token {:.6g} s, {:.6g} W, {:.6g} mm2, {:.6g} J/token.\n",
+        agent_.name(), config_.seed, p.evaluation, p.score, o.decode_tokens_per_second, o.time_to_first_token_s,
+        o.power_w, o.area_mm2, o.energy_per_token_j);
+    write_file_atomically(dir / name, yaml + arch::to_yaml(d));
+    csv += fmt::format("{},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{}/{}\n", p.evaluation, p.score,
+                       o.decode_tokens_per_second, o.time_to_first_token_s, o.power_w, o.area_mm2, o.energy_per_token_j,
+                       kParetoDir, name);
+    objectives.push_back(o);
+  }
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string n = e.path().filename().string();
+    if (n.size() > 6 && n[0] == 'e' && e.path().extension() == ".yaml" && !keep.count(n)) std::filesystem::remove(e.path(), ec);
+  }
+  write_file_atomically(file(kParetoFile), csv);
+
+  nlohmann::ordered_json j;
+  j["points"] = front_.points().size();
+  j["file"] = kParetoFile;
+  const HypervolumeBox box;
+  j["hypervolume"] = hypervolume(objectives, box);
+  nlohmann::ordered_json ref;
+  for (int i = 0; i < kObjectives; ++i)
+    ref[kObjectiveNames[static_cast<std::size_t>(i)]] = {box.worst.as_array()[static_cast<std::size_t>(i)],
+                                                         box.best.as_array()[static_cast<std::size_t>(i)]};
+  j["hypervolume_box_worst_best"] = ref;
+  if (config_.pick && !front_.points().empty()) {
+    const auto& w = *config_.pick;
+    const ParetoPoint& p = front_.points()[pick(front_.points(), w[0], w[1], w[2])];
+    arch::Design d = env_.actions().decode(p.x);
+    d.name = fmt::format("{}-picked", config_.design_name);
+    write_file_atomically(file(kPickedDesignFile),
+                          fmt::format("# Picked from the Pareto front by --pick {},{},{} (performance, power, area): "
+                                      "evaluation {}, PPA score {:.4f}.\n",
+                                      w[0], w[1], w[2], p.evaluation, p.score) +
+                              arch::to_yaml(d));
+    j["picked"] = {{"weights", {w[0], w[1], w[2]}}, {"evaluation", p.evaluation}, {"file", kPickedDesignFile}};
+  }
+  return j;
 }
 
 }  // namespace meshforge::search

@@ -3,6 +3,8 @@
 //
 //   best_design.yaml  the best design (loadable by `meshforge evaluate`)
 //   report.json       its PPA report (report::to_json) plus the run's settings
+//   pareto.csv        the feasible designs no other evaluated feasible design dominates (pareto.h),
+//   pareto/eN.yaml    each with its design; picked_design.yaml: the one --pick's weights choose
 //   progress.csv      one row per evaluation: index, episode, step, score, reward, main metrics and
 //                     the best so far. No wall-clock columns: one seed gives identical files, and a
 //                     resumed run continues the same sequence.
@@ -14,6 +16,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -25,10 +28,13 @@
 #include <set>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "arch/design.h"
 #include "ppa/report.h"
 #include "search/agent.h"
 #include "search/environment.h"
+#include "search/pareto.h"
 
 namespace meshforge::search {
 
@@ -48,6 +54,8 @@ struct ExplorerConfig {
   // --resume can rebuild the same run, and copied into report.json.
   std::map<std::string, std::string> run_info;
   std::set<std::string> unreported_settings;  // run_info keys report.json's settings leave out
+  // --pick: weights (performance, power, area) choosing picked_design.yaml from the Pareto front.
+  std::optional<std::array<double, 3>> pick;
 };
 
 struct BestDesign {
@@ -85,6 +93,9 @@ inline constexpr const char* kCheckpointFile = "checkpoint.bin";
 inline constexpr const char* kProgressFile = "progress.csv";
 inline constexpr const char* kBestDesignFile = "best_design.yaml";
 inline constexpr const char* kReportFile = "report.json";
+inline constexpr const char* kParetoFile = "pareto.csv";
+inline constexpr const char* kParetoDir = "pareto";
+inline constexpr const char* kPickedDesignFile = "picked_design.yaml";
 
 class Explorer {
  public:
@@ -113,18 +124,20 @@ class Explorer {
   Progress progress() const;                     // without wall-clock fields
 
   const BestDesign& best() const { return best_; }
+  const ParetoFront& front() const { return front_; }
   std::int64_t evaluations() const { return evaluations_; }
   std::int64_t episodes() const { return episodes_; }
   const ExplorerConfig& config() const { return config_; }
 
   void save_checkpoint();   // flushes progress.csv first
-  void write_outputs();     // best_design.yaml and report.json (when a design was evaluated)
+  void write_outputs();     // best_design.yaml, report.json, pareto.csv + pareto/ (+ picked_design.yaml)
 
  private:
   void open_fresh();
   void start_episode();
   void record(const StepResult& step);
   std::string serialize() const;
+  nlohmann::ordered_json write_pareto();  // pareto.csv, pareto/*.yaml, picked_design.yaml; report.json's part
   std::filesystem::path file(const char* name) const { return config_.out_dir / name; }
 
   Environment& env_;
@@ -133,6 +146,7 @@ class Explorer {
   std::mt19937_64 rng_;
   std::int64_t evaluations_ = 0, episodes_ = 0;
   BestDesign best_;
+  ParetoFront front_;
   ReportFeatures best_features_{};
   std::ofstream progress_;
   bool opened_ = false;

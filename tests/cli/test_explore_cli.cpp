@@ -213,6 +213,36 @@ TEST(ExploreCli, BadInputIsOneLineAndNonZero) {
   r = run("explore --resume " + other + " --node 3nm --budget 20");
   EXPECT_EQ(r.status, 2);
   EXPECT_THAT(r.err, ::testing::HasSubstr("--node"));
+
+  // Malformed --pick weights: one line naming --pick, nothing created.
+  for (const char* pick : {"1,1", "1,x,0", "0,0,0", "1,-1,0", "1,1,1,1"}) {
+    const auto nothing = dir("bad_pick");
+    r = run(kQuick + "--budget 5 --pick " + pick + " --out " + nothing);
+    EXPECT_EQ(r.status, 2) << pick;
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+    EXPECT_THAT(r.err, ::testing::HasSubstr("--pick"));
+    EXPECT_FALSE(fs::exists(nothing)) << pick;
+  }
+
+  // A checkpoint of the previous format (no Pareto front) is named as such.
+  auto old = slurp(fs::path(out) / "checkpoint.bin");
+  old[7] = '\x01';
+  std::ofstream(fs::path(out) / "checkpoint.bin", std::ios::binary | std::ios::trunc) << old;
+  r = run("explore --resume " + out + " --budget 40");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("older meshforge"));
+}
+
+TEST(ExploreCli, WritesTheParetoFrontAndThePick) {
+  const auto out = dir("pareto");
+  const auto r = run(kQuick + "--budget 80 --pick 1,1,0 --out " + out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("pareto"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("picked"));
+  ASSERT_GT(rows(fs::path(out) / "pareto.csv"), 0);
+  const auto e = run("evaluate --model llama-3.1-8b --node 7nm --seq 64 --design " + out + "/picked_design.yaml");
+  EXPECT_EQ(e.status, 0) << e.err;
 }
 
 TEST(ExploreCli, SweepWritesASummaryRowPerNode) {

@@ -189,6 +189,66 @@ TEST(Explorer, ResumeContinuesTheSameSequenceWithTheRandomAgent) {
   EXPECT_EQ(slurp(whole / search::kProgressFile), slurp(split / search::kProgressFile));
   EXPECT_EQ(slurp(whole / search::kBestDesignFile), slurp(split / search::kBestDesignFile));
   EXPECT_EQ(slurp(whole / search::kReportFile), slurp(split / search::kReportFile));
+  EXPECT_EQ(slurp(whole / search::kParetoFile), slurp(split / search::kParetoFile));  // the front survives a resume
+}
+
+// pareto.csv: the feasible designs no other evaluated feasible design dominates, each with a
+// design YAML that evaluates to the row's figures; --pick's choice is one of them.
+TEST(Explorer, ParetoFrontIsNonDominatedAndEveryPointReloads) {
+  const auto dir = fresh_dir("pareto");
+  const auto& w = world();
+  search::Environment env(w.work, w.node, w.micro, w.scenario);
+  search::RandomAgent agent(env.action_dims(), 3);
+  search::ExplorerConfig c;
+  c.budget = 120;
+  c.out_dir = dir;
+  c.checkpoint_seconds = 0;
+  c.pick = std::array<double, 3>{1, 1, 0};
+  c.run_info = {{"model", "llama-3.1-8b"}, {"node", "7nm"}, {"mode", "performance"}};
+  search::Explorer ex(env, agent, c);
+  ex.run();
+  const auto& front = ex.front().points();
+  ASSERT_FALSE(front.empty());
+  for (const auto& a : front)
+    for (const auto& b : front) EXPECT_FALSE(search::dominates(a.objectives, b.objectives));
+  // Every feasible evaluation in progress.csv is dominated by, or on, the front.
+  std::ifstream progress(dir / search::kProgressFile);
+  std::string line;
+  std::getline(progress, line);
+  int feasible_rows = 0;
+  while (std::getline(progress, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+    if (cells[4] == "1") ++feasible_rows;
+  }
+  EXPECT_GE(feasible_rows, static_cast<int>(front.size()));
+
+  std::ifstream csv(dir / search::kParetoFile);
+  std::getline(csv, line);
+  EXPECT_EQ(line, "evaluation,score,decode_tokens_per_second,time_to_first_token_s,power_w,area_mm2,energy_per_token_j,design");
+  std::size_t rows = 0;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+    ASSERT_EQ(cells.size(), 8u);
+    const auto design = arch::load_design(dir / cells[7]);
+    const auto r = ppa::evaluate(w.work, w.node, w.micro, design, w.scenario);
+    EXPECT_TRUE(r.feasible);
+    EXPECT_NEAR(r.decode.tokens_per_second, std::stod(cells[2]), 1e-6 * r.decode.tokens_per_second);
+    EXPECT_NEAR(r.power_w, std::stod(cells[4]), 1e-6 * r.power_w);
+    EXPECT_NEAR(r.area_mm2, std::stod(cells[5]), 1e-6 * r.area_mm2);
+    ++rows;
+  }
+  EXPECT_EQ(rows, front.size());
+  std::size_t yamls = 0;
+  for (const auto& e : fs::directory_iterator(dir / search::kParetoDir)) yamls += e.path().extension() == ".yaml";
+  EXPECT_EQ(yamls, front.size());  // no file of a point that left the front
+  EXPECT_TRUE(fs::exists(dir / search::kPickedDesignFile));
+  const auto j = nlohmann::json::parse(slurp(dir / search::kReportFile));
+  EXPECT_EQ(j.at("search").at("pareto").at("points").get<std::size_t>(), front.size());
+  EXPECT_GT(j.at("search").at("pareto").at("hypervolume").get<double>(), 0.0);
 }
 
 TEST(Explorer, InterruptedSacRunResumesBitForBit) {
