@@ -21,6 +21,7 @@
 
 #include "cli/commands.h"
 #include "cli/explore_common.h"
+#include "search/agents.h"
 #include "common/atomic_file.h"
 #include "common/input_error.h"
 #include "tech/node.h"
@@ -144,8 +145,8 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
       "outputs found so far); continue single runs with meshforge explore --from OUT/<regime>/<node>/best_design.yaml.\n"
       "Example: meshforge campaign data/campaigns/paper.yaml --budget 2000 --out runs/paper");
   c->add_option("file", o->file, "Campaign file (YAML)")->required();
-  c->add_option("--agent", o->settings.agent, "sac (SAC with a mixture of experts) or random-walk / random (baselines)")
-      ->check(CLI::IsMember({"sac", "random", "random-walk"}))
+  c->add_option("--agent", o->settings.agent, agent_option_help())
+      ->check(CLI::IsMember(search::agent_names()))
       ->capture_default_str();
   c->add_option("--budget", o->settings.budget, fmt::format("Evaluations per regime and node (default {})", kDefaultBudget))
       ->check(CLI::PositiveNumber);

@@ -18,8 +18,7 @@
 #include "cli/commands.h"
 #include "cli/explore_common.h"
 #include "common/input_error.h"
-#include "search/random_agent.h"
-#include "search/sac/sac_agent.h"
+#include "search/agents.h"
 #include "tech/node.h"
 #include "workload/model.h"
 
@@ -174,8 +173,7 @@ ExploreSettings ExploreSettings::from_run_info(const std::map<std::string, std::
   s.node = get("node");
   s.mode = get("mode");
   s.agent = get("agent");
-  if (s.agent != "sac" && s.agent != "random" && s.agent != "random-walk")
-    throw InputError(file, "agent", "unknown agent '" + s.agent + "'");
+  if (!search::find_agent(s.agent)) throw InputError(file, "agent", "unknown agent '" + s.agent + "'");
   if (s.mode != "performance" && s.mode != "low-power") throw InputError(file, "mode", "unknown mode '" + s.mode + "'");
   s.budget = integer("budget");
   s.seed = static_cast<std::uint64_t>(integer("seed"));
@@ -213,6 +211,12 @@ ExploreSettings ExploreSettings::from_run_info(const std::map<std::string, std::
   return s;
 }
 
+std::string agent_option_help() {
+  std::string help;
+  for (const auto& e : search::agent_registry()) help += (help.empty() ? "" : "; ") + e.name + ": " + e.help;
+  return help;
+}
+
 void add_explore_options(CLI::App& c, ExploreSettings& s) {
   c.add_option("--model", s.model, "Model: config.json, .onnx or shipped short name")->capture_default_str();
   c.add_option("--mode", s.mode,
@@ -220,16 +224,17 @@ void add_explore_options(CLI::App& c, ExploreSettings& s) {
                "(10 MHz by default) meeting a throughput target")
       ->check(CLI::IsMember({"performance", "low-power"}))
       ->capture_default_str();
-  c.add_option("--agent", s.agent,
-               "sac: Soft Actor-Critic with a mixture of experts; random: random search (every evaluation an "
-               "independent uniformly random design; baseline); random-walk: uniform random moves in sac's "
-               "refinement episodes (a stochastic hill-climber; second baseline)")
-      ->check(CLI::IsMember({"sac", "random", "random-walk"}))
+  c.add_option("--agent", s.agent, agent_option_help())
+      ->check(CLI::IsMember(search::agent_names()))
       ->capture_default_str();
   c.add_option("--budget", s.budget,
                fmt::format("Evaluations to spend (default {}: about a minute with sac on one core, a second with "
                            "random); with --resume, the new total",
                            kDefaultBudget))
+      ->check(CLI::PositiveNumber);
+  c.add_option("--time-budget", s.time_budget_s,
+               "Also stop after this many seconds of wall-clock (whichever budget is spent first ends the run; "
+               "a run cut by the clock is not reproducible evaluation for evaluation)")
       ->check(CLI::PositiveNumber);
   c.add_option("--seed", s.seed, "Seed of every random choice (agent and episode starts): one seed, one result")
       ->capture_default_str();
@@ -308,24 +313,17 @@ std::unique_ptr<ExplorationSetup> make_exploration_setup(const ExploreSettings& 
   search::EnvironmentConfig ec;
   ec.episode_steps = s.episode_steps;
   // Random search proposes complete designs; the other agents refine one (docs/mdp.md).
-  if (s.agent == "random") ec.action_mode = search::ActionMode::absolute;
+  const auto* entry = search::find_agent(s.agent);
+  if (!entry) throw InputError("", "--agent", "unknown agent '" + s.agent + "'");
+  ec.action_mode = entry->action_mode;
   setup->env = std::make_unique<search::Environment>(setup->work, setup->node, setup->micro, setup->scenario, ec);
   return setup;
 }
 
 std::unique_ptr<search::Agent> make_agent(const ExploreSettings& s, const search::Environment& env) {
-  if (s.agent == "random" || s.agent == "random-walk")
-    return std::make_unique<search::RandomAgent>(env.action_dims(), s.seed, s.agent);
-  search::sac::SacConfig c;
-  c.state_dims = env.state_dims();
-  c.action_dims = env.action_dims();
-  c.experts = s.experts;
-  c.gate_begin = search::Observation::context_begin();
-  c.gate_end = search::Observation::context_end();
-  c.actor_hidden = c.critic_hidden = {128, 128};  // 2.8x the updates/s of 2 x 256, same results (docs/mdp.md)
-  c.learning_starts = 500;
-  c.seed = s.seed;
-  return std::make_unique<search::sac::SacMoeAgent>(c);
+  const auto* entry = search::find_agent(s.agent);
+  if (!entry) throw InputError("", "--agent", "unknown agent '" + s.agent + "'");
+  return entry->make(env, {s.seed, s.experts});
 }
 
 search::ExplorerConfig make_explorer_config(const ExploreSettings& s, const ExplorationSetup& setup,
@@ -342,6 +340,7 @@ search::ExplorerConfig make_explorer_config(const ExploreSettings& s, const Expl
   xc.evaluate_command = evaluate_command(s, out_dir / search::kBestDesignFile);
   if (!s.from.empty()) xc.seed_design = setup.env->actions().encode(arch::load_design(resolve_design(s.from, data_dir)));
   if (!s.pick.empty()) xc.pick = parse_pick(s.pick);
+  xc.time_budget_seconds = s.time_budget_s;
   return xc;
 }
 
@@ -359,6 +358,7 @@ ExploreResult run_exploration(const ExploreSettings& s, const std::filesystem::p
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   result.evaluations = explorer.evaluations();
   result.best = explorer.best();
+  result.time_budget_spent = explorer.time_budget_spent();
   result.pareto_points = explorer.front().points().size();
   std::vector<search::Objectives> front;
   for (const auto& p : explorer.front().points()) front.push_back(p.objectives);
@@ -377,8 +377,9 @@ struct ExploreOptions {
 };
 
 void print_result(const ExploreSettings& s, const ExploreResult& r, const std::filesystem::path& out) {
-  fmt::print("explored     {} evaluations of {} on {} ({} mode, {} agent, seed {}) in {}\n", r.evaluations, s.model,
-             s.node, s.mode, r.agent_name, s.seed, clock_text(r.seconds));
+  fmt::print("explored     {} evaluations of {} on {} ({} mode, {} agent, seed {}) in {}{}\n", r.evaluations, s.model,
+             s.node, s.mode, r.agent_name, s.seed, clock_text(r.seconds),
+             r.time_budget_spent ? fmt::format(" (--time-budget {} s reached before --budget {})", s.time_budget_s, s.budget) : "");
   if (!r.best.found) return;
   const auto& b = r.best;
   fmt::print("best         PPA score {:.4f} ({}), found at evaluation {}\n", b.score, b.feasible ? "feasible" : "infeasible",
@@ -450,6 +451,7 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
       }
       if (o->settings.budget > 0) s.budget = o->settings.budget;
       s.pick = o->settings.pick;
+      s.time_budget_s = o->settings.time_budget_s;
       if (s.budget <= 0) s.budget = kDefaultBudget;
       if (s.budget < info.evaluations)
         throw InputError(file, "--budget", fmt::format("{} is below the {} evaluations already done", s.budget, info.evaluations));

@@ -26,6 +26,7 @@ struct ExploreSettings {
   std::string mode = "performance";
   std::string agent = "sac";
   std::int64_t budget = 0;           // 0 = the default for the agent
+  double time_budget_s = 0;          // --time-budget: wall-clock seconds (0 = none); not a run setting
   std::uint64_t seed = 1;
   int experts = 4;
   int episode_steps = 8;
@@ -42,6 +43,9 @@ struct ExploreSettings {
 // Default evaluation budget, the same for every agent (baselines compare at equal budget): about
 // a minute with SAC on this 2-core machine (docs/mdp.md gives the measurement).
 inline constexpr std::int64_t kDefaultBudget = 10000;
+
+// --agent's help: every registered agent (search/agents.h) with its one-line description.
+std::string agent_option_help();
 
 // Registers the options common to explore and sweep (all but --node/--nodes, --out, --resume).
 void add_explore_options(CLI::App& command, ExploreSettings& settings);
@@ -74,6 +78,7 @@ struct ExploreResult {
   search::ExploreStatus status = search::ExploreStatus::finished;
   std::int64_t evaluations = 0;
   search::BestDesign best;
+  bool time_budget_spent = false;    // ended on --time-budget before --budget
   std::size_t pareto_points = 0;
   double hypervolume = 0;
   double seconds = 0;

@@ -422,13 +422,21 @@ ExploreStatus Explorer::run(const std::function<void(const Progress&)>& on_progr
     p.seconds_elapsed = std::chrono::duration<double>(now - t0).count();
     p.evaluations_per_second = p.seconds_elapsed > 0 ? static_cast<double>(evaluations_ - at_start) / p.seconds_elapsed : 0.0;
     p.seconds_left = p.evaluations_per_second > 0 ? static_cast<double>(std::max<std::int64_t>(0, config_.budget - evaluations_)) / p.evaluations_per_second : 0.0;
+    if (config_.time_budget_seconds > 0)
+      p.seconds_left = std::clamp(config_.time_budget_seconds - p.seconds_elapsed, 0.0, p.seconds_left);
     on_progress(p);
   };
 
   ExploreStatus status = ExploreStatus::finished;
+  time_budget_spent_ = false;
   while (!budget_spent()) {
     if (stop_requested && stop_requested()) {
       status = ExploreStatus::interrupted;
+      break;
+    }
+    if (config_.time_budget_seconds > 0 &&
+        std::chrono::duration<double>(clock::now() - t0).count() >= config_.time_budget_seconds) {
+      time_budget_spent_ = true;  // a finished run: the wall-clock budget, not the evaluations, ran out
       break;
     }
     step();
@@ -477,6 +485,10 @@ void Explorer::write_outputs() {
   search["evaluations"] = evaluations_;
   search["found_at_evaluation"] = best_.evaluation;
   search["episodes"] = episodes_;
+  // What ended the run: its evaluation budget, its wall-clock budget (not reproducible evaluation
+  // for evaluation), or a stop (Ctrl-C) before either.
+  search["ended_on"] = time_budget_spent_ ? "time_budget" : (budget_spent() ? "budget" : "stop");
+  if (config_.time_budget_seconds > 0) search["time_budget_s"] = config_.time_budget_seconds;
   nlohmann::ordered_json settings;
   for (const auto& [k, v] : config_.run_info)
     if (!config_.unreported_settings.count(k)) settings[k] = v;

@@ -40,6 +40,8 @@ namespace meshforge::search {
 
 struct ExplorerConfig {
   std::int64_t budget = 2000;           // total evaluations, counting those before a resume
+  double time_budget_seconds = 0;       // also stop after this much wall-clock in run() (0 = none);
+                                        // whichever of the two budgets is spent first ends the run
   std::uint64_t seed = 1;
   double start_from_best = 0.25;       // share of episodes starting at the best design so far (docs/mdp.md)
   std::optional<Eigen::VectorXd> seed_design;   // start of the first episode
@@ -121,6 +123,7 @@ class Explorer {
   bool episode_done() const { return env_.episode_done(); }
   void finish();                                 // checkpoint (when enabled) and outputs
   bool budget_spent() const { return evaluations_ >= config_.budget; }
+  bool time_budget_spent() const { return time_budget_spent_; }  // the last run() ended on the clock
   Progress progress() const;                     // without wall-clock fields
 
   const BestDesign& best() const { return best_; }
@@ -150,6 +153,7 @@ class Explorer {
   ReportFeatures best_features_{};
   std::ofstream progress_;
   bool opened_ = false;
+  bool time_budget_spent_ = false;
 };
 
 }  // namespace meshforge::search

@@ -64,7 +64,8 @@ TEST(ExploreCli, HelpListsTheOptions) {
   const auto r = run("explore --help");
   EXPECT_EQ(r.status, 0);
   for (const char* opt : {"--model", "--node", "--mode", "--agent", "--budget", "--seed", "--out", "--resume", "--from",
-                          "--experts", "--episode-steps", "--power-budget", "--fixed-clock-mhz", "--phase", "--batch"})
+                          "--experts", "--episode-steps", "--power-budget", "--fixed-clock-mhz", "--phase", "--batch",
+                          "--time-budget", "--pick", "random-walk"})
     EXPECT_THAT(r.out, ::testing::HasSubstr(opt));
   const auto s = run("sweep --help");
   EXPECT_EQ(s.status, 0);
@@ -232,6 +233,21 @@ TEST(ExploreCli, BadInputIsOneLineAndNonZero) {
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(lines(r.err), 1) << r.err;
   EXPECT_THAT(r.err, ::testing::HasSubstr("older meshforge"));
+}
+
+// Whichever budget is spent first ends the run: a huge --budget with --time-budget stops on the
+// clock, says so, and report.json records it.
+TEST(ExploreCli, TimeBudgetEndsTheRunFirst) {
+  const auto out = dir("time_budget");
+  const auto r = run("explore --model llama-3.1-8b --node 7nm --agent random-walk --seq 64 --budget 100000000 --time-budget 0.5 --out " + out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("--time-budget 0.5 s reached"));
+  const auto report = nlohmann::json::parse(slurp(fs::path(out) / "report.json"));
+  EXPECT_EQ(report.at("search").at("ended_on"), "time_budget");
+  EXPECT_LT(report.at("search").at("evaluations").get<std::int64_t>(), 100000000);
+  const auto zero = run(kQuick + "--budget 5 --time-budget 0 --out " + dir("zero_time"));  // not positive
+  EXPECT_NE(zero.status, 0);
+  EXPECT_THAT(zero.err, ::testing::HasSubstr("--time-budget"));
 }
 
 TEST(ExploreCli, WritesTheParetoFrontAndThePick) {

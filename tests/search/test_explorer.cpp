@@ -6,12 +6,14 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
 #include "arch/design.h"
 #include "common/input_error.h"
 #include "search/explorer.h"
+#include "search/agents.h"
 #include "search/random_agent.h"
 #include "search/sac/sac_agent.h"
 #include "workload/model.h"
@@ -343,6 +345,36 @@ TEST(Explorer, SeedDesignStartsTheFirstEpisode) {
   ex.run();
   // One delta step from the seed: within delta_scale of it.
   EXPECT_LE((ex.best().x - *c.seed_design).cwiseAbs().maxCoeff(), env.config().delta_scale + 1e-12);
+}
+
+}  // namespace
+
+namespace {
+
+// Every registered agent builds by name and runs a short exploration in the environment its entry
+// asks for (its own name, in checkpoints and report.json, may say more: sac is "sac-moe"); an
+// unknown name finds nothing.
+TEST(AgentRegistry, EveryEntryBuildsAndRuns) {
+  const auto& w = world();
+  std::set<std::string> names;
+  for (const auto& entry : search::agent_registry()) {
+    EXPECT_TRUE(names.insert(entry.name).second) << "duplicate " << entry.name;
+    EXPECT_FALSE(entry.help.empty()) << entry.name;
+    EXPECT_EQ(search::find_agent(entry.name), &entry);
+    search::EnvironmentConfig ec;
+    ec.action_mode = entry.action_mode;
+    ec.episode_steps = 4;
+    search::Environment env(w.work, w.node, w.micro, w.scenario, ec);
+    const auto agent = entry.make(env, {3, 2});
+    EXPECT_EQ(agent->name().rfind(entry.name, 0), 0u) << agent->name();
+    search::ExplorerConfig c;
+    c.budget = 12;
+    search::Explorer ex(env, *agent, c);
+    EXPECT_EQ(ex.run(), search::ExploreStatus::finished) << entry.name;
+    EXPECT_EQ(ex.evaluations(), 12);
+  }
+  EXPECT_EQ(search::agent_names().front(), "sac");  // the default
+  EXPECT_EQ(search::find_agent("no-such-agent"), nullptr);
 }
 
 }  // namespace

@@ -1,0 +1,36 @@
+// Every search agent by name: the CLI (explore, sweep, campaign), benchmark scripts and a future
+// Python module list and build agents from here without knowing each one. An entry says which
+// environment the agent searches (refinement episodes or whole designs) and builds it from the
+// options every agent may read.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "search/agent.h"
+#include "search/environment.h"
+
+namespace meshforge::search {
+
+// What the command line gives every agent; each factory reads what applies to it.
+struct AgentOptions {
+  std::uint64_t seed = 1;
+  int experts = 4;  // SAC: mixture-of-experts heads (1 = plain SAC)
+};
+
+struct AgentEntry {
+  std::string name;
+  std::string help;            // one sentence for --help
+  ActionMode action_mode;      // delta: refines a design per episode; absolute: proposes whole designs
+  std::function<std::unique_ptr<Agent>(const Environment& env, const AgentOptions& options)> make;
+};
+
+// In the order --help lists them; the first is the default.
+const std::vector<AgentEntry>& agent_registry();
+// nullptr when no agent has that name.
+const AgentEntry* find_agent(const std::string& name);
+std::vector<std::string> agent_names();
+
+}  // namespace meshforge::search
