@@ -30,7 +30,7 @@ void fill(SacMoeAgent& agent, int n) {
   Eigen::VectorXd s(52), s2(52);
   for (int i = 0; i < n; ++i) {
     for (Eigen::Index j = 0; j < 52; ++j) s2(j) = meshforge::search::nn::standard_normal(rng);
-    agent.tell({s, agent.ask(s, true), meshforge::search::nn::standard_normal(rng), s2, i % 10 == 0});
+    agent.tell({s, agent.ask(s, true), meshforge::search::nn::standard_normal(rng), s2, i % 10 == 0, {}});
     s = s2;
   }
 }
@@ -58,7 +58,7 @@ void BM_SacAsk(benchmark::State& state) {
   c.learning_starts = 1;
   SacMoeAgent agent(c);
   const Eigen::VectorXd s = Eigen::VectorXd::LinSpaced(52, -1, 1);
-  agent.tell({s, agent.ask(s, true), 0.0, s, true});  // past warm-up: the policy answers
+  agent.tell({s, agent.ask(s, true), 0.0, s, true, {}});  // past warm-up: the policy answers
   for (auto _ : state) benchmark::DoNotOptimize(agent.ask(s, true));
   state.SetItemsProcessed(state.iterations());
 }

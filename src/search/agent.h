@@ -10,13 +10,25 @@
 
 namespace meshforge::search {
 
-// One step of experience, as stable-baselines3 records it.
+// What the evaluation of the design an action led to said, for optimisers that are not RL: they
+// rank designs by score and feasibility, not by SAC's shaped reward.
+struct Evaluation {
+  Eigen::VectorXd x;                   // the design vector evaluated (after the action was applied)
+  double score = 0;                    // PPA score in [0, 1]
+  bool feasible = false;
+  int violations = 0;                  // how many constraints the design breaks
+  double decode_tokens_per_second = 0, prefill_tokens_per_second = 0, time_to_first_token_s = 0;
+  double power_w = 0, area_mm2 = 0, energy_per_token_j = 0;
+};
+
+// One step of experience, as stable-baselines3 records it, with the evaluation behind the reward.
 struct Transition {
   Eigen::VectorXd state;
   Eigen::VectorXd action;      // in [-1, 1]^action_dims
   double reward = 0;
   Eigen::VectorXd next_state;
   bool terminal = false;       // episode ended (no bootstrapping from next_state)
+  Evaluation evaluation;
 };
 
 // Statistics an agent reports for progress displays and logs.

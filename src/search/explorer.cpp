@@ -388,7 +388,11 @@ bool Explorer::step() {
   const Eigen::VectorXd state = env_.state();
   const Eigen::VectorXd action = agent_.ask(state, true);
   StepResult result = env_.step(action);
-  agent_.tell(Transition{result.state, action, result.reward, result.next_state, result.terminal});
+  const ppa::Report& r = *result.report;
+  Evaluation evaluation{result.x, std::clamp(r.ppa_score, 0.0, 1.0), r.feasible, static_cast<int>(r.violations.size()),
+                        r.decode.tokens_per_second, r.prefill.tokens_per_second, r.time_to_first_token_s,
+                        r.power_w, r.area_mm2, r.decode.energy_per_token_j};
+  agent_.tell(Transition{result.state, action, result.reward, result.next_state, result.terminal, std::move(evaluation)});
   record(result);
   return true;
 }

@@ -378,3 +378,48 @@ TEST(AgentRegistry, EveryEntryBuildsAndRuns) {
 }
 
 }  // namespace
+
+namespace {
+
+// tell() carries the evaluation behind the reward (for optimisers that rank designs, not rewards):
+// the score, feasibility and figures of the design the action led to, as progress.csv records them.
+class RecordingAgent : public search::RandomAgent {
+ public:
+  using RandomAgent::RandomAgent;
+  void tell(const search::Transition& t) override {
+    told.push_back(t.evaluation);
+    RandomAgent::tell(t);
+  }
+  std::vector<search::Evaluation> told;
+};
+
+TEST(Explorer, TellsTheAgentTheEvaluation) {
+  const auto dir = fresh_dir("tell");
+  const auto& w = world();
+  search::Environment env(w.work, w.node, w.micro, w.scenario);
+  RecordingAgent agent(env.action_dims(), 4);
+  search::ExplorerConfig c;
+  c.budget = 20;
+  c.out_dir = dir;
+  c.checkpoint_seconds = 0;
+  search::Explorer ex(env, agent, c);
+  ex.run();
+  ASSERT_EQ(agent.told.size(), 20u);
+  std::ifstream csv(dir / search::kProgressFile);
+  std::string line;
+  std::getline(csv, line);
+  for (const auto& e : agent.told) {
+    ASSERT_TRUE(std::getline(csv, line));
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+    EXPECT_NEAR(e.score, std::stod(cells[3]), 1e-8);
+    EXPECT_EQ(e.feasible, cells[4] == "1");
+    EXPECT_NEAR(e.decode_tokens_per_second, std::stod(cells[7]), 1e-5 * e.decode_tokens_per_second);
+    EXPECT_NEAR(e.power_w, std::stod(cells[8]), 1e-5 * e.power_w);
+    EXPECT_EQ(e.x.size(), env.action_dims());
+    EXPECT_EQ(e.feasible, e.violations == 0);
+  }
+}
+
+}  // namespace

@@ -20,7 +20,7 @@ using nn::Rng;
 
 Transition numbered(int n, Index state_dims = 2, Index action_dims = 1) {
   return {Eigen::VectorXd::Constant(state_dims, n), Eigen::VectorXd::Constant(action_dims, -n),
-          static_cast<double>(n), Eigen::VectorXd::Constant(state_dims, n + 1), n % 2 == 0};
+          static_cast<double>(n), Eigen::VectorXd::Constant(state_dims, n + 1), n % 2 == 0, {}};
 }
 
 TEST(ReplayBuffer, WrapsAroundOverwritingTheOldest) {
@@ -118,7 +118,7 @@ class RegimeBandit {
     const Eigen::VectorXd a = agent.ask(s, explore);
     const double r = reward(a);
     const Eigen::VectorXd next = reset();
-    agent.tell({s, a, r, next, true});
+    agent.tell({s, a, r, next, true, {}});
     return r;
   }
 
@@ -168,7 +168,7 @@ std::vector<Eigen::VectorXd> run(Agent& agent, RegimeBandit& env, int steps) {
     const Eigen::VectorXd s = env.state();
     actions.push_back(agent.ask(s, true));
     const Eigen::VectorXd next = env.reset();
-    agent.tell({s, actions.back(), env.reward(actions.back()), next, true});
+    agent.tell({s, actions.back(), env.reward(actions.back()), next, true, {}});
   }
   return actions;
 }
@@ -264,10 +264,10 @@ TEST(SacMoeAgent, NaNRewardIsDetectedAfterTheUpdate) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (int i = 0; i < 4; ++i) {
     const Eigen::VectorXd s = env.reset();
-    agent.tell({s, agent.ask(s, true), nan, env.reset(), true});
+    agent.tell({s, agent.ask(s, true), nan, env.reset(), true, {}});
   }
   const Eigen::VectorXd s = env.reset();
-  EXPECT_THAT([&] { agent.tell({s, agent.ask(s, true), nan, env.reset(), true}); },
+  EXPECT_THAT([&] { agent.tell({s, agent.ask(s, true), nan, env.reset(), true, {}}); },
               ::testing::ThrowsMessage<std::runtime_error>(
                   ::testing::HasSubstr("NaN in critic loss at update 1")));
 }
@@ -415,7 +415,7 @@ TEST(RandomAgent, UniformSeededAndResumable) {
   }
   EXPECT_LT((sum / 2000).cwiseAbs().maxCoeff(), 0.05);
   std::stringstream s;
-  a.tell({Eigen::VectorXd(), Eigen::VectorXd::Zero(4), 0, Eigen::VectorXd(), true});
+  a.tell({Eigen::VectorXd(), Eigen::VectorXd::Zero(4), 0, Eigen::VectorXd(), true, {}});
   a.save(s);
   RandomAgent c(4, 123);
   c.load(s);

@@ -44,8 +44,9 @@ void ReplayBuffer::add(const Transition& t) {
 
 Transition ReplayBuffer::at(Index slot) const {
   if (slot < 0 || slot >= size_) throw std::out_of_range("ReplayBuffer::at: slot out of range");
+  // The buffer keeps what SAC learns from; the evaluation behind each reward is not stored.
   return {states_.col(slot), actions_.col(slot), rewards_(slot), next_states_.col(slot),
-          terminals_(slot) != 0.0};
+          terminals_(slot) != 0.0, Evaluation{}};
 }
 
 void ReplayBuffer::sample(Index batch_size, nn::Rng& rng, Batch& out) const {
