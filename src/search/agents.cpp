@@ -1,6 +1,7 @@
 // The registry of search agents (agents.h).
 #include "search/agents.h"
 
+#include "search/pagmo_agent.h"
 #include "search/random_agent.h"
 #include "search/sac/sac_agent.h"
 
@@ -21,6 +22,17 @@ std::unique_ptr<Agent> make_sac(const Environment& env, const AgentOptions& o) {
   return std::make_unique<sac::SacMoeAgent>(c);
 }
 
+AgentEntry pagmo_entry(const char* algorithm, const char* help) {
+  return {algorithm, help, ActionMode::absolute, [algorithm](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
+            PagmoConfig c;
+            c.algorithm = algorithm;
+            c.action_dims = env.action_dims();
+            c.seed = o.seed;
+            if (c.algorithm == "sa") c.population = 1;
+            return std::make_unique<PagmoAgent>(c);
+          }};
+}
+
 }  // namespace
 
 const std::vector<AgentEntry>& agent_registry() {
@@ -37,6 +49,11 @@ const std::vector<AgentEntry>& agent_registry() {
        [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
          return std::make_unique<RandomAgent>(env.action_dims(), o.seed, "random-walk");
        }},
+      pagmo_entry("sga", "genetic algorithm (pagmo2 sga: tournament selection, SBX crossover, polynomial mutation; population 20) over whole designs"),
+      pagmo_entry("sa", "simulated annealing (pagmo2, Corana's adaptive neighbourhood; restarts when cold) over whole designs"),
+      pagmo_entry("cmaes", "CMA-ES (pagmo2; population 20, restarts from a new seed when converged) over whole designs"),
+      pagmo_entry("pso", "particle swarm (pagmo2 pso, constriction variant; 20 particles) over whole designs"),
+      pagmo_entry("de", "differential evolution (pagmo2 de, rand/1/exp; population 20) over whole designs"),
   };
   return registry;
 }

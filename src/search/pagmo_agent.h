@@ -1,0 +1,47 @@
+// Classic optimisers from pagmo2 behind the ask/tell Agent interface: a genetic algorithm (sga),
+// simulated annealing (sa, Corana's), CMA-ES (cmaes), particle swarm (pso) and differential
+// evolution (de). They search whole design vectors (absolute actions) and rank designs by their
+// evaluation: feasible first, then PPA score.
+//
+// pagmo's algorithms own their loop (evolve() calls the problem's fitness), so pagmo runs in a
+// worker thread (pagmo_worker.h) whose fitness() hands each design vector to ask() and waits for
+// tell()'s evaluation: one evaluation at a time, strictly alternating, so one seed gives one
+// sequence. An evolve() that evaluates nothing (CMA-ES or SA converged) restarts the population
+// from a new seed (a restart strategy, as IPOP-CMA-ES). save() stores the fitness of every
+// evaluation told; load() makes the worker replay them without asking, which re-creates pagmo's
+// state exactly (its random engines are seeded), so --resume continues the same sequence.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "search/agent.h"
+#include "search/pagmo_worker.h"
+
+namespace meshforge::search {
+
+class PagmoAgent : public Agent {
+ public:
+  // Throws std::invalid_argument for an unknown algorithm or a population it cannot run with.
+  explicit PagmoAgent(PagmoConfig config);
+  ~PagmoAgent() override;
+
+  std::string name() const override { return config_.algorithm; }
+  Eigen::VectorXd ask(const Eigen::VectorXd& state, bool explore) override;  // state and explore unused
+  void tell(const Transition& transition) override;
+  AgentStats stats() const override;  // updates = evaluations told
+  void save(std::ostream& out) const override;
+  void load(std::istream& in) override;
+
+  // What pagmo minimises for an evaluation: feasible designs first, then by score.
+  static double fitness_of(const Evaluation& e) { return -(e.score + (e.feasible ? 1.0 : 0.0)); }
+
+ private:
+  PagmoConfig config_;
+  std::vector<double> told_;              // fitness of every evaluation told, in order
+  std::unique_ptr<PagmoWorker> worker_;   // started by the first ask()
+  bool asked_ = false;
+};
+
+}  // namespace meshforge::search

@@ -1,0 +1,137 @@
+// pagmo2 in a worker thread (pagmo_worker.h); compiled for baseline x86-64 like libpagmo.
+#include "search/pagmo_worker.h"
+
+#include <pagmo/algorithm.hpp>
+#include <pagmo/algorithms/cmaes.hpp>
+#include <pagmo/algorithms/de.hpp>
+#include <pagmo/algorithms/pso.hpp>
+#include <pagmo/algorithms/sga.hpp>
+#include <pagmo/algorithms/simulated_annealing.hpp>
+#include <pagmo/population.hpp>
+#include <pagmo/problem.hpp>
+
+#include <functional>
+#include <stdexcept>
+
+namespace meshforge::search {
+
+namespace {
+
+struct Stopped {};  // thrown through pagmo when the agent is destroyed mid-evolve
+
+// The design problem as pagmo sees it: [-1, 1]^D, one objective; fitness() asks the agent.
+struct DesignProblem {
+  std::function<double(const pagmo::vector_double&)> evaluate;
+  unsigned dims = 1;
+  pagmo::vector_double fitness(const pagmo::vector_double& x) const { return {evaluate(x)}; }
+  std::pair<pagmo::vector_double, pagmo::vector_double> get_bounds() const {
+    return {pagmo::vector_double(dims, -1.0), pagmo::vector_double(dims, 1.0)};
+  }
+  std::string get_name() const { return "meshforge design"; }
+};
+
+pagmo::algorithm make_algorithm(const PagmoConfig& c, unsigned seed) {
+  const unsigned dims = static_cast<unsigned>(c.action_dims);
+  if (c.algorithm == "sga")
+    return pagmo::algorithm{pagmo::sga(1, c.sga_cr, c.sga_eta_c, c.sga_m > 0 ? c.sga_m : 1.0 / dims, c.sga_param_m,
+                                       static_cast<unsigned>(c.sga_param_s), "sbx", "polynomial", "tournament", seed)};
+  if (c.algorithm == "sa")
+    return pagmo::algorithm{pagmo::simulated_annealing(c.sa_ts, c.sa_tf, static_cast<unsigned>(c.sa_n_t_adj),
+                                                       static_cast<unsigned>(c.sa_n_range_adj),
+                                                       static_cast<unsigned>(c.sa_bin_size), c.sa_start_range, seed)};
+  if (c.algorithm == "cmaes")
+    return pagmo::algorithm{pagmo::cmaes(1, -1, -1, -1, -1, c.cmaes_sigma0, 1e-6, 1e-6, true, true, seed)};
+  if (c.algorithm == "pso")
+    return pagmo::algorithm{pagmo::pso(1, c.pso_omega, c.pso_eta1, c.pso_eta2, c.pso_max_vel,
+                                       static_cast<unsigned>(c.pso_variant), 2u, 4u, true, seed)};
+  if (c.algorithm == "de")
+    return pagmo::algorithm{pagmo::de(1, c.de_f, c.de_cr, static_cast<unsigned>(c.de_variant), 1e-6, 1e-6, seed)};
+  throw std::invalid_argument("unknown pagmo algorithm '" + c.algorithm + "'");
+}
+
+int minimum_population(const std::string& algorithm) {
+  if (algorithm == "sa") return 1;
+  if (algorithm == "de") return 5;
+  if (algorithm == "cmaes") return 5;
+  return 2;
+}
+
+}  // namespace
+
+void check_pagmo_config(const PagmoConfig& c) {
+  if (c.action_dims < 1) throw std::invalid_argument("pagmo agent: action_dims must be >= 1");
+  (void)make_algorithm(c, 1);  // unknown algorithm
+  if (c.population < minimum_population(c.algorithm))
+    throw std::invalid_argument("pagmo agent " + c.algorithm + ": population must be at least " +
+                                std::to_string(minimum_population(c.algorithm)));
+}
+
+PagmoWorker::PagmoWorker(PagmoConfig config, std::vector<double> history)
+    : config_(std::move(config)), history_(std::move(history)), thread_([this] { run(); }) {}
+
+PagmoWorker::~PagmoWorker() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void PagmoWorker::run() {
+  try {
+    DesignProblem udp;
+    udp.dims = static_cast<unsigned>(config_.action_dims);
+    udp.evaluate = [this](const pagmo::vector_double& x) {
+      std::unique_lock lock(mutex_);
+      if (replayed_ < history_.size()) return history_[replayed_++];  // --resume: the history answers
+      request_ = x;
+      answer_.reset();
+      changed_.notify_all();
+      changed_.wait(lock, [&] { return answer_.has_value() || stop_; });
+      if (stop_) throw Stopped{};
+      return *answer_;
+    };
+    const pagmo::problem problem{udp};
+    // pagmo seeds are 32-bit; the restart count perturbs the seed of each new population.
+    const auto seed_of = [&](unsigned restart) {
+      return static_cast<unsigned>((config_.seed * 2654435761ULL + restart) & 0xffffffffULL);
+    };
+    const auto size = static_cast<pagmo::population::size_type>(config_.population);
+    unsigned restart = 0;
+    pagmo::algorithm algorithm = make_algorithm(config_, seed_of(0));
+    pagmo::population population{problem, size, seed_of(0)};
+    for (;;) {
+      const auto before = population.get_problem().get_fevals();
+      population = algorithm.evolve(population);
+      if (population.get_problem().get_fevals() == before) {  // converged: restart elsewhere
+        ++restart;
+        algorithm = make_algorithm(config_, seed_of(restart));
+        population = pagmo::population{problem, size, seed_of(restart)};
+      }
+    }
+  } catch (const Stopped&) {
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    error_ = std::current_exception();
+    changed_.notify_all();
+  }
+}
+
+std::vector<double> PagmoWorker::next() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return request_.has_value() || error_; });
+  if (error_) std::rethrow_exception(error_);
+  return *request_;
+}
+
+void PagmoWorker::answer(double fitness) {
+  {
+    std::lock_guard lock(mutex_);
+    request_.reset();
+    answer_ = fitness;
+  }
+  changed_.notify_all();
+}
+
+}  // namespace meshforge::search
