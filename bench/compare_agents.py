@@ -13,6 +13,10 @@ SmolVLM (low-power) at 3, 12 and 28 nm at once, --budget evaluations for each wo
 The baselines run per workload and node with `meshforge explore` at the same budget:
   random       random search, every evaluation an independent uniformly random design
   random-walk  uniform random moves in the same refinement episodes the SAC agent plays
+  sga sa cmaes pso de   pagmo2's optimisers over whole designs (--baselines adds them)
+
+Add baselines to a finished run without re-running the campaigns:
+    /usr/bin/python3 bench/compare_agents.py --out out/bench --baselines sga,sa,cmaes,pso,de --skip-campaigns
 """
 import argparse, csv, json, os, statistics, subprocess, time
 from concurrent.futures import ThreadPoolExecutor
@@ -136,6 +140,26 @@ def write_tables(a, runs, wall_seconds):
             r = next((r for r in runs if r["workload"] == w and r["node"] == node and r["agent"] == "sac" and r["experts"] == 4 and r["seed"] == 1), None)
             if r:
                 lines.append(f"| {w} | {node} | {r['tps_decode']:.4g} | {r['tps_prefill']:.4g} | {r['power_w']:.4g} | {r['area_mm2']:.4g} | {r['feasible']} |")
+    others = sorted({r["agent"] for r in runs if r["agent"] not in ("sac", "all-nodes")})
+    if others:
+        lines += ["", "### SAC-MoE (K=4) against every baseline: best PPA score, mean ± std over seeds", "",
+                  "| workload | node | SAC-MoE | " + " | ".join(others) + " | best baseline | SAC-MoE > best baseline (seed pairs) |",
+                  "|---|---|---|" + "---|" * len(others) + "---|---|"]
+        regimes_won = 0
+        for w in WORKLOADS:
+            for node in NODES:
+                sel = lambda agent, k: sorted([r for r in runs if r["workload"] == w and r["node"] == node and r["agent"] == agent and r["experts"] == k],
+                                              key=lambda r: r["seed"])
+                sac = sel("sac", 4)
+                means = {b: statistics.mean(r["score"] for r in sel(b, 0)) for b in others if sel(b, 0)}
+                best = max(means, key=means.get) if means else None
+                base = sel(best, 0) if best else []
+                wins = sum(1 for x, y in zip(sac, base) if x["score"] > y["score"])
+                if sac and best and statistics.mean(r["score"] for r in sac) >= means[best]:
+                    regimes_won += 1
+                lines.append(f"| {w} | {node} | {fmt_ms(sac)} | " + " | ".join(fmt_ms(sel(b, 0)) for b in others) +
+                             f" | {best or '—'} | {wins}/{min(len(sac), len(base))} |")
+        lines += ["", f"SAC-MoE's mean matches or beats the best baseline's in {regimes_won} of {len(WORKLOADS) * len(NODES)} regimes."]
     camp = [r for r in runs if r["agent"] == "sac"]
     if camp:
         per_campaign = {(r["experts"], r["seed"]): r["seconds"] for r in camp}
@@ -169,6 +193,9 @@ def main():
     ap.add_argument("--budget", type=int, default=10000)
     ap.add_argument("--no-all-nodes", action="store_true", help="skip the seven-node campaign")
     ap.add_argument("--tables-only", action="store_true", help="only rebuild results.md from OUT/runs.csv")
+    ap.add_argument("--baselines", default="random,random-walk", help="explore agents run per workload, node and seed")
+    ap.add_argument("--skip-campaigns", action="store_true",
+                    help="run only the baselines and merge them into OUT/runs.csv (replacing rows of the same agents)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     if a.tables_only:
@@ -176,20 +203,26 @@ def main():
         return
 
     # Longest first, so the two workers finish together.
+    baselines = [b for b in a.baselines.split(",") if b]
     jobs = []
-    if not a.no_all_nodes:
-        jobs.append(lambda: campaign(a, 4, 1, ALL_NODES_CAMPAIGN, "all-nodes"))
-    jobs += [lambda s=s: campaign(a, 4, s) for s in range(1, a.seeds + 1)]
-    jobs += [lambda s=s: campaign(a, 1, s) for s in range(1, a.k1_seeds + 1)]
+    if not a.skip_campaigns:
+        if not a.no_all_nodes:
+            jobs.append(lambda: campaign(a, 4, 1, ALL_NODES_CAMPAIGN, "all-nodes"))
+        jobs += [lambda s=s: campaign(a, 4, s) for s in range(1, a.seeds + 1)]
+        jobs += [lambda s=s: campaign(a, 1, s) for s in range(1, a.k1_seeds + 1)]
     for w in WORKLOADS:
         for node in NODES:
             for s in range(1, a.seeds + 1):
-                jobs.append(lambda w=w, node=node, s=s: explore(a, w, node, "random", s))
-                jobs.append(lambda w=w, node=node, s=s: explore(a, w, node, "random-walk", s))
+                for b in baselines:
+                    jobs.append(lambda w=w, node=node, s=s, b=b: explore(a, w, node, b, s))
     t0 = time.time()
     with ThreadPoolExecutor(max_workers=a.jobs) as pool:
         runs = [r for rows in pool.map(lambda j: j(), jobs) for r in rows]
     wall = time.time() - t0
+    if a.skip_campaigns:  # keep the earlier rows of every other agent
+        previous = list(csv.DictReader(open(os.path.join(a.out, "runs.csv"))))
+        runs = [r for r in previous if r["agent"] not in baselines] + runs
+        wall = None
     with open(os.path.join(a.out, "runs.csv"), "w", newline="") as f:
         wr = csv.DictWriter(f, fieldnames=list(runs[0].keys()))
         wr.writeheader()
