@@ -54,6 +54,7 @@ const std::vector<AgentEntry>& agent_registry() {
       pagmo_entry("cmaes", "CMA-ES (pagmo2; population 20, restarts from a new seed when converged) over whole designs"),
       pagmo_entry("pso", "particle swarm (pagmo2 pso, constriction variant; 20 particles) over whole designs"),
       pagmo_entry("de", "differential evolution (pagmo2 de, rand/1/exp; population 20) over whole designs"),
+      pagmo_entry("nsga2", "NSGA-II (pagmo2; population 20), multi-objective over the Pareto front's five objectives"),
   };
   return registry;
 }

@@ -1,6 +1,8 @@
 // pagmo2's optimisers behind ask/tell (pagmo_agent.h); pagmo itself runs in pagmo_worker.cpp.
 #include "search/pagmo_agent.h"
 
+#include <algorithm>
+#include <cmath>
 #include <istream>
 #include <ostream>
 #include <stdexcept>
@@ -10,6 +12,16 @@ namespace meshforge::search {
 PagmoAgent::PagmoAgent(PagmoConfig config) : config_(std::move(config)) { check_pagmo_config(config_); }
 
 PagmoAgent::~PagmoAgent() = default;
+
+std::vector<double> PagmoAgent::fitness_of(const Evaluation& e, int objectives) {
+  if (objectives == 1) return {-(e.score + (e.feasible ? 1.0 : 0.0))};
+  auto lg = [](double v) { return std::log10(std::max(v, 1e-30)); };
+  std::vector<double> f{-lg(e.decode_tokens_per_second), lg(e.time_to_first_token_s), lg(e.power_w), lg(e.area_mm2),
+                        lg(e.energy_per_token_j)};
+  if (!e.feasible)
+    for (double& v : f) v += 30.0;
+  return f;
+}
 
 Eigen::VectorXd PagmoAgent::ask(const Eigen::VectorXd& /*state*/, bool /*explore*/) {
   if (asked_) throw std::logic_error("pagmo agent: ask() twice without tell()");
@@ -24,14 +36,14 @@ Eigen::VectorXd PagmoAgent::ask(const Eigen::VectorXd& /*state*/, bool /*explore
 void PagmoAgent::tell(const Transition& transition) {
   if (!asked_) throw std::logic_error("pagmo agent: tell() without ask()");
   asked_ = false;
-  const double f = fitness_of(transition.evaluation);
-  told_.push_back(f);
-  worker_->answer(f);
+  std::vector<double> f = fitness_of(transition.evaluation, config_.objectives());
+  told_.insert(told_.end(), f.begin(), f.end());
+  worker_->answer(std::move(f));
 }
 
 AgentStats PagmoAgent::stats() const {
   AgentStats s;
-  s.updates = static_cast<std::int64_t>(told_.size());
+  s.updates = static_cast<std::int64_t>(told_.size()) / config_.objectives();
   return s;
 }
 
@@ -49,6 +61,8 @@ void PagmoAgent::load(std::istream& in) {
   told_.resize(n);
   in.read(reinterpret_cast<char*>(told_.data()), static_cast<std::streamsize>(n * sizeof(double)));
   if (!in) throw std::runtime_error("pagmo agent: history truncated");
+  if (n % static_cast<std::uint64_t>(config_.objectives()) != 0)
+    throw std::runtime_error("pagmo agent: history is not whole evaluations of " + std::to_string(config_.objectives()) + " objectives");
 }
 
 }  // namespace meshforge::search

@@ -1,7 +1,8 @@
 // Classic optimisers from pagmo2 behind the ask/tell Agent interface: a genetic algorithm (sga),
 // simulated annealing (sa, Corana's), CMA-ES (cmaes), particle swarm (pso) and differential
-// evolution (de). They search whole design vectors (absolute actions) and rank designs by their
-// evaluation: feasible first, then PPA score.
+// evolution (de), and the multi-objective NSGA-II (nsga2). They search whole design vectors
+// (absolute actions). The single-objective ones rank designs by their evaluation: feasible first,
+// then PPA score; NSGA-II by the objectives of the run's Pareto front (pareto.h).
 //
 // pagmo's algorithms own their loop (evolve() calls the problem's fitness), so pagmo runs in a
 // worker thread (pagmo_worker.h) whose fitness() hands each design vector to ask() and waits for
@@ -34,12 +35,15 @@ class PagmoAgent : public Agent {
   void save(std::ostream& out) const override;
   void load(std::istream& in) override;
 
-  // What pagmo minimises for an evaluation: feasible designs first, then by score.
-  static double fitness_of(const Evaluation& e) { return -(e.score + (e.feasible ? 1.0 : 0.0)); }
+  // What pagmo minimises for an evaluation. One objective: -(feasible + score), feasible designs
+  // first. Five (nsga2): log10 of 1/decode tok/s, time to first token, power, area, energy per
+  // token, each + 30 (more decades than any objective spans) when the design is infeasible, so
+  // that every feasible design dominates every infeasible one.
+  static std::vector<double> fitness_of(const Evaluation& e, int objectives);
 
  private:
   PagmoConfig config_;
-  std::vector<double> told_;              // fitness of every evaluation told, in order
+  std::vector<double> told_;              // fitness of every evaluation told, in order, flattened
   std::unique_ptr<PagmoWorker> worker_;   // started by the first ask()
   bool asked_ = false;
 };

@@ -4,6 +4,7 @@
 #include <pagmo/algorithm.hpp>
 #include <pagmo/algorithms/cmaes.hpp>
 #include <pagmo/algorithms/de.hpp>
+#include <pagmo/algorithms/nsga2.hpp>
 #include <pagmo/algorithms/pso.hpp>
 #include <pagmo/algorithms/sga.hpp>
 #include <pagmo/algorithms/simulated_annealing.hpp>
@@ -21,9 +22,11 @@ struct Stopped {};  // thrown through pagmo when the agent is destroyed mid-evol
 
 // The design problem as pagmo sees it: [-1, 1]^D, one objective; fitness() asks the agent.
 struct DesignProblem {
-  std::function<double(const pagmo::vector_double&)> evaluate;
+  std::function<pagmo::vector_double(const pagmo::vector_double&)> evaluate;
   unsigned dims = 1;
-  pagmo::vector_double fitness(const pagmo::vector_double& x) const { return {evaluate(x)}; }
+  pagmo::vector_double::size_type objectives = 1;
+  pagmo::vector_double fitness(const pagmo::vector_double& x) const { return evaluate(x); }
+  pagmo::vector_double::size_type get_nobj() const { return objectives; }
   std::pair<pagmo::vector_double, pagmo::vector_double> get_bounds() const {
     return {pagmo::vector_double(dims, -1.0), pagmo::vector_double(dims, 1.0)};
   }
@@ -44,6 +47,9 @@ pagmo::algorithm make_algorithm(const PagmoConfig& c, unsigned seed) {
   if (c.algorithm == "pso")
     return pagmo::algorithm{pagmo::pso(1, c.pso_omega, c.pso_eta1, c.pso_eta2, c.pso_max_vel,
                                        static_cast<unsigned>(c.pso_variant), 2u, 4u, true, seed)};
+  if (c.algorithm == "nsga2")
+    return pagmo::algorithm{pagmo::nsga2(1, c.nsga2_cr, c.nsga2_eta_c, c.nsga2_m > 0 ? c.nsga2_m : 1.0 / dims,
+                                         c.nsga2_eta_m, seed)};
   if (c.algorithm == "de")
     return pagmo::algorithm{pagmo::de(1, c.de_f, c.de_cr, static_cast<unsigned>(c.de_variant), 1e-6, 1e-6, seed)};
   throw std::invalid_argument("unknown pagmo algorithm '" + c.algorithm + "'");
@@ -53,6 +59,7 @@ int minimum_population(const std::string& algorithm) {
   if (algorithm == "sa") return 1;
   if (algorithm == "de") return 5;
   if (algorithm == "cmaes") return 5;
+  if (algorithm == "nsga2") return 8;  // and a multiple of 4
   return 2;
 }
 
@@ -64,6 +71,8 @@ void check_pagmo_config(const PagmoConfig& c) {
   if (c.population < minimum_population(c.algorithm))
     throw std::invalid_argument("pagmo agent " + c.algorithm + ": population must be at least " +
                                 std::to_string(minimum_population(c.algorithm)));
+  if (c.algorithm == "nsga2" && c.population % 4 != 0)
+    throw std::invalid_argument("pagmo agent nsga2: population must be a multiple of 4");
 }
 
 PagmoWorker::PagmoWorker(PagmoConfig config, std::vector<double> history)
@@ -82,9 +91,16 @@ void PagmoWorker::run() {
   try {
     DesignProblem udp;
     udp.dims = static_cast<unsigned>(config_.action_dims);
-    udp.evaluate = [this](const pagmo::vector_double& x) {
+    const auto nobj = static_cast<std::size_t>(config_.objectives());
+    udp.objectives = nobj;
+    udp.evaluate = [this, nobj](const pagmo::vector_double& x) {
       std::unique_lock lock(mutex_);
-      if (replayed_ < history_.size()) return history_[replayed_++];  // --resume: the history answers
+      if (replayed_ + nobj <= history_.size()) {  // --resume: the history answers
+        pagmo::vector_double f(history_.begin() + static_cast<std::ptrdiff_t>(replayed_),
+                               history_.begin() + static_cast<std::ptrdiff_t>(replayed_ + nobj));
+        replayed_ += nobj;
+        return f;
+      }
       request_ = x;
       answer_.reset();
       changed_.notify_all();
@@ -125,11 +141,11 @@ std::vector<double> PagmoWorker::next() {
   return *request_;
 }
 
-void PagmoWorker::answer(double fitness) {
+void PagmoWorker::answer(std::vector<double> fitness) {
   {
     std::lock_guard lock(mutex_);
     request_.reset();
-    answer_ = fitness;
+    answer_ = std::move(fitness);
   }
   changed_.notify_all();
 }

@@ -18,7 +18,7 @@ namespace meshforge::search {
 
 // Every pagmo agent's hyperparameters (pagmo's names; its documentation explains each).
 struct PagmoConfig {
-  std::string algorithm = "sga";   // sga, sa, cmaes, pso, de
+  std::string algorithm = "sga";   // sga, sa, cmaes, pso, de; nsga2 (multi-objective)
   int action_dims = 0;
   std::uint64_t seed = 1;
   int population = 20;             // individuals (sa: 1, it is not population based)
@@ -39,6 +39,11 @@ struct PagmoConfig {
   // de: weight F, crossover CR, variant (2 = rand/1/exp).
   double de_f = 0.8, de_cr = 0.9;
   int de_variant = 2;
+  // nsga2: crossover probability, SBX index, mutation probability per gene (0 = 1/D), mutation index.
+  double nsga2_cr = 0.95, nsga2_eta_c = 10.0, nsga2_m = 0.0, nsga2_eta_m = 50.0;
+
+  // Objectives pagmo minimises per evaluation: 1, or 5 for nsga2 (PagmoAgent::fitness_of).
+  int objectives() const { return algorithm == "nsga2" ? 5 : 1; }
 };
 
 // Throws std::invalid_argument for an unknown algorithm or a population it cannot run with.
@@ -46,15 +51,15 @@ void check_pagmo_config(const PagmoConfig& config);
 
 class PagmoWorker {
  public:
-  // history: fitness values of evaluations already made (--resume); pagmo's first history.size()
-  // fitness calls are answered from it without leaving the worker.
+  // history: fitness vectors of evaluations already made (--resume), flattened, objectives() per
+  // evaluation; pagmo's first fitness calls are answered from it without leaving the worker.
   PagmoWorker(PagmoConfig config, std::vector<double> history);
   ~PagmoWorker();
   PagmoWorker(const PagmoWorker&) = delete;
   PagmoWorker& operator=(const PagmoWorker&) = delete;
 
   std::vector<double> next();   // the design vector pagmo wants evaluated (rethrows pagmo's errors)
-  void answer(double fitness);  // its fitness (minimised)
+  void answer(std::vector<double> fitness);  // its fitness vector (minimised), objectives() long
 
  private:
   void run();
@@ -65,7 +70,7 @@ class PagmoWorker {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::optional<std::vector<double>> request_;
-  std::optional<double> answer_;
+  std::optional<std::vector<double>> answer_;
   bool stop_ = false;
   std::exception_ptr error_;
   std::thread thread_;  // last: started once the rest is built

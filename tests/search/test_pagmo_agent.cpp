@@ -16,6 +16,11 @@ Evaluation evaluate_toy(const Eigen::VectorXd& x) {
   const double d2 = (x.array() - 0.3).square().sum() / static_cast<double>(x.size());
   e.score = 1.0 / (1.0 + 10.0 * d2);
   e.feasible = d2 < 0.5;
+  // The figures NSGA-II sees improve together towards the same optimum.
+  e.decode_tokens_per_second = 100 * e.score;
+  e.time_to_first_token_s = 1 / e.score;
+  e.power_w = e.area_mm2 = 1 + d2;
+  e.energy_per_token_j = e.power_w / e.decode_tokens_per_second;
   return e;
 }
 
@@ -75,7 +80,31 @@ TEST_P(EveryPagmoAlgorithm, OneSeedOneSequenceAndResumeContinuesIt) {
   EXPECT_NE(drive(e, 30).back(), xa[29]);
 }
 
-INSTANTIATE_TEST_SUITE_P(Pagmo, EveryPagmoAlgorithm, ::testing::Values("sga", "sa", "cmaes", "pso", "de"));
+INSTANTIATE_TEST_SUITE_P(Pagmo, EveryPagmoAlgorithm, ::testing::Values("sga", "sa", "cmaes", "pso", "de", "nsga2"));
+
+TEST(PagmoAgent, NsgaTwoSeesFiveObjectivesAndFeasibleFirst) {
+  Evaluation e;
+  e.feasible = true;
+  e.decode_tokens_per_second = 100;
+  e.time_to_first_token_s = 0.1;
+  e.power_w = 10;
+  e.area_mm2 = 1000;
+  e.energy_per_token_j = 0.01;
+  const auto f = PagmoAgent::fitness_of(e, 5);
+  ASSERT_EQ(f.size(), 5u);
+  EXPECT_DOUBLE_EQ(f[0], -2);
+  EXPECT_DOUBLE_EQ(f[1], -1);
+  EXPECT_DOUBLE_EQ(f[2], 1);
+  EXPECT_DOUBLE_EQ(f[3], 3);
+  EXPECT_DOUBLE_EQ(f[4], -2);
+  e.feasible = false;
+  const auto g = PagmoAgent::fitness_of(e, 5);
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_DOUBLE_EQ(g[i], f[i] + 30);
+  EXPECT_EQ(PagmoAgent::fitness_of(e, 1).size(), 1u);
+  auto c = config("nsga2");
+  c.population = 18;  // not a multiple of 4
+  EXPECT_THROW(PagmoAgent{c}, std::invalid_argument);
+}
 
 TEST(PagmoAgent, RefusesWhatItCannotRun) {
   EXPECT_THROW(PagmoAgent(config("nelder-mead")), std::invalid_argument);
