@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cmath>
@@ -55,8 +56,11 @@ class ProgressLine {
     const auto now = std::chrono::steady_clock::now();
     if (!tty_ && !final && now - last_ < std::chrono::seconds(10)) return;
     last_ = now;
-    std::string line = fmt::format("{}{}/{} evaluations ({:.0f}%)", label_, p.evaluations, p.budget,
-                                   p.budget > 0 ? 100.0 * static_cast<double>(p.evaluations) / static_cast<double>(p.budget) : 100.0);
+    // Done share: of the evaluations, or of the wall-clock when --time-budget ends the run first.
+    double done = p.budget > 0 ? static_cast<double>(p.evaluations) / static_cast<double>(p.budget) : 1.0;
+    if (p.seconds_elapsed + p.seconds_left > 0)
+      done = std::max(done, p.seconds_elapsed / (p.seconds_elapsed + p.seconds_left));
+    std::string line = fmt::format("{}{}/{} evaluations ({:.0f}%)", label_, p.evaluations, p.budget, 100.0 * std::min(done, 1.0));
     if (p.best && p.best->found) {
       const auto& r = p.best->report;
       const std::string_view units = workload::plural(r.unit);
