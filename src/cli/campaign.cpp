@@ -160,6 +160,11 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("--out", o->out, "Output directory (default: campaign-FILE)");
   c->add_flag("--force", o->force, "Overwrite previous runs in --out");
   c->callback([o, &global] {
+    const auto* entry = search::find_agent(o->settings.agent);
+    if (entry && !entry->shares_across_regimes)
+      throw InputError("", "--agent",
+                       "'" + o->settings.agent + "' optimises one landscape and a campaign shares one agent across "
+                       "regimes: run it per regime and node with explore or sweep");
     const auto data = global.resolved_data_dir();
     const Campaign campaign = load_campaign(o->file, o->settings, data);
     const std::filesystem::path out =

@@ -23,7 +23,7 @@ std::unique_ptr<Agent> make_sac(const Environment& env, const AgentOptions& o) {
 }
 
 AgentEntry pagmo_entry(const char* algorithm, const char* help) {
-  return {algorithm, help, ActionMode::absolute, [algorithm](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
+  return {algorithm, help, ActionMode::absolute, false, [algorithm](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
             PagmoConfig c;
             c.algorithm = algorithm;
             c.action_dims = env.action_dims();
@@ -38,14 +38,14 @@ AgentEntry pagmo_entry(const char* algorithm, const char* help) {
 const std::vector<AgentEntry>& agent_registry() {
   static const std::vector<AgentEntry> registry{
       {"sac", "Soft Actor-Critic with a mixture of experts (--experts heads) refining designs in episodes",
-       ActionMode::delta, make_sac},
+       ActionMode::delta, true, make_sac},
       {"random", "random search: every evaluation an independent uniformly random design (baseline)",
-       ActionMode::absolute,
+       ActionMode::absolute, true,
        [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
          return std::make_unique<RandomAgent>(env.action_dims(), o.seed, "random");
        }},
       {"random-walk", "uniform random moves in sac's refinement episodes: a stochastic hill-climber (baseline)",
-       ActionMode::delta,
+       ActionMode::delta, true,
        [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
          return std::make_unique<RandomAgent>(env.action_dims(), o.seed, "random-walk");
        }},

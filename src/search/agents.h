@@ -24,6 +24,10 @@ struct AgentEntry {
   std::string name;
   std::string help;            // one sentence for --help
   ActionMode action_mode;      // delta: refines a design per episode; absolute: proposes whole designs
+  // Whether one instance may serve several regimes at once (a campaign interleaves their
+  // episodes): true for the learner and the memoryless baselines; false for an optimiser that
+  // models one landscape (pagmo's), which interleaved regimes would mix.
+  bool shares_across_regimes = true;
   std::function<std::unique_ptr<Agent>(const Environment& env, const AgentOptions& options)> make;
 };
 

@@ -105,6 +105,14 @@ TEST(CampaignCli, BadCampaignFilesAreOneLineNamingFileAndField) {
     EXPECT_THAT(r.err, ::testing::HasSubstr(c.field)) << c.text;
     EXPECT_FALSE(fs::exists(out)) << "nothing is created before the file is valid";
   }
+  // A classic optimiser models one landscape: a campaign (one agent for every regime) refuses it.
+  const auto ok_file = write("ok.yaml", "nodes: [7nm]\nregimes: {a: {model: llama-3.1-8b}}\n");
+  const auto de_out = scratch() / "de-out";
+  const auto de = run("campaign " + ok_file.string() + " --agent de --budget 5 --out " + de_out.string());
+  EXPECT_EQ(de.status, 2);
+  EXPECT_EQ(lines_of(de.err).size(), 1u) << de.err;
+  EXPECT_THAT(de.err, ::testing::HasSubstr("--agent"));
+  EXPECT_FALSE(fs::exists(de_out));
   const auto missing = run("campaign " + (scratch() / "no-such.yaml").string() + " --budget 5");
   EXPECT_EQ(missing.status, 2);
   EXPECT_EQ(lines_of(missing.err).size(), 1u) << missing.err;
