@@ -364,9 +364,7 @@ ExploreResult run_exploration(const ExploreSettings& s, const std::filesystem::p
   result.best = explorer.best();
   result.time_budget_spent = explorer.time_budget_spent();
   result.pareto_points = explorer.front().points().size();
-  std::vector<search::Objectives> front;
-  for (const auto& p : explorer.front().points()) front.push_back(p.objectives);
-  result.hypervolume = search::hypervolume(front);
+  result.hypervolume = explorer.front_hypervolume();  // computed once, when the outputs were written
   result.agent_name = agent->name();
   return result;
 }

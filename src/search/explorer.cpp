@@ -553,7 +553,8 @@ nlohmann::ordered_json Explorer::write_pareto() {
   j["points"] = front_.points().size();
   j["file"] = kParetoFile;
   const HypervolumeBox box;
-  j["hypervolume"] = hypervolume(objectives, box);
+  front_hypervolume_ = hypervolume(objectives, box);
+  j["hypervolume"] = front_hypervolume_;
   nlohmann::ordered_json ref;
   for (int i = 0; i < kObjectives; ++i)
     ref[kObjectiveNames[static_cast<std::size_t>(i)]] = {box.worst.as_array()[static_cast<std::size_t>(i)],

@@ -128,6 +128,8 @@ class Explorer {
 
   const BestDesign& best() const { return best_; }
   const ParetoFront& front() const { return front_; }
+  // The front's hypervolume as the last write_outputs() computed it (0 before any).
+  double front_hypervolume() const { return front_hypervolume_; }
   std::int64_t evaluations() const { return evaluations_; }
   std::int64_t episodes() const { return episodes_; }
   const ExplorerConfig& config() const { return config_; }
@@ -150,6 +152,7 @@ class Explorer {
   std::int64_t evaluations_ = 0, episodes_ = 0;
   BestDesign best_;
   ParetoFront front_;
+  double front_hypervolume_ = 0;
   ReportFeatures best_features_{};
   std::ofstream progress_;
   bool opened_ = false;
