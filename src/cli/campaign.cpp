@@ -189,6 +189,7 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
         run.settings.seed = o->settings.seed + runs.size();  // each run draws its own episode starts
         run.settings.experts = o->settings.experts;
         run.settings.episode_steps = o->settings.episode_steps;
+        run.settings.lanes = 1;  // the campaign interleaves the runs' episodes one evaluation at a time
         run.settings.node = n;
         run.setup = make_exploration_setup(run.settings, data, n == campaign.nodes.front());
         runs.push_back(std::move(run));

@@ -2,6 +2,8 @@
 // mixture of experts, or random), evaluating every candidate with the PPA model. Also the
 // exploration run shared with meshforge sweep.
 #include <fmt/format.h>
+
+#include <thread>
 #include <unistd.h>
 
 #include <algorithm>
@@ -125,6 +127,7 @@ std::map<std::string, std::string> ExploreSettings::to_run_info() const {
   m["seed"] = std::to_string(seed);
   m["experts"] = std::to_string(experts);
   m["episode-steps"] = std::to_string(episode_steps);
+  m["lanes"] = std::to_string(lanes);
   m["from"] = from;
   m["phase"] = scenario.phase;
   m["seq"] = std::to_string(scenario.seq);
@@ -183,6 +186,7 @@ ExploreSettings ExploreSettings::from_run_info(const std::map<std::string, std::
   s.seed = static_cast<std::uint64_t>(integer("seed"));
   s.experts = static_cast<int>(integer("experts"));
   s.episode_steps = static_cast<int>(integer("episode-steps"));
+  s.lanes = info.count("lanes") ? static_cast<int>(integer("lanes")) : 1;
   s.from = get("from");
   s.scenario.phase = get("phase");
   s.scenario.seq = integer("seq");
@@ -248,6 +252,14 @@ void add_explore_options(CLI::App& c, ExploreSettings& s) {
   c.add_option("--episode-steps", s.episode_steps, "Refinement steps per episode (each one evaluation)")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  c.add_option("--lanes", s.lanes,
+               "Episodes (random, pagmo: designs) evaluated side by side as one batch (default: the agent's, 1); "
+               "part of the run: its results depend on the lanes, not on --threads")
+      ->check(CLI::Range(1, 4096));
+  c.add_option("--threads", s.threads,
+               "Cores evaluating a batch of --lanes designs (default: all cores); one seed gives the same results "
+               "at any thread count")
+      ->check(CLI::Range(1, 1024));
   c.add_option("--from", s.from, "Start the first episode from this design (YAML file or shipped design name)");
   s.scenario.add_to(c);
   c.add_option("--power-budget", s.power_budget_w, "Power budget in W (performance default 75)");
@@ -330,13 +342,33 @@ std::unique_ptr<search::Agent> make_agent(const ExploreSettings& s, const search
   return entry->make(env, {s.seed, s.experts});
 }
 
+int resolve_lanes(const ExploreSettings& s) {
+  const auto* entry = search::find_agent(s.agent);
+  if (!entry) throw InputError("", "--agent", "unknown agent '" + s.agent + "'");
+  const int lanes = s.lanes > 0 ? s.lanes : entry->default_lanes;
+  if (entry->max_lanes > 0 && lanes > entry->max_lanes)
+    throw InputError("", "--lanes",
+                     fmt::format("{} with agent {}: it proposes a design only after the last one's fitness came "
+                                 "back, so it runs at most {} lane{}",
+                                 lanes, s.agent, entry->max_lanes, entry->max_lanes == 1 ? "" : "s"));
+  return lanes;
+}
+
+int resolve_threads(const ExploreSettings& s) {
+  if (s.threads > 0) return s.threads;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 search::ExplorerConfig make_explorer_config(const ExploreSettings& s, const ExplorationSetup& setup,
                                             const std::filesystem::path& data_dir, const std::filesystem::path& out_dir) {
   search::ExplorerConfig xc;
   xc.budget = s.budget > 0 ? s.budget : kDefaultBudget;
   xc.seed = s.seed;
+  xc.lanes = resolve_lanes(s);
+  xc.threads = resolve_threads(s);
   xc.out_dir = out_dir;
   xc.run_info = s.to_run_info();
+  xc.run_info["lanes"] = std::to_string(xc.lanes);
   // Their "0 = the mode's default" placeholders would hide what the run was scored against:
   // report.json has the effective values in its budgets.
   xc.unreported_settings = {"power-budget", "area-budget", "min-tokens-per-second", "fixed-clock-mhz"};
@@ -454,12 +486,14 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
       if (o->settings.budget > 0) s.budget = o->settings.budget;
       s.pick = o->settings.pick;
       s.time_budget_s = o->settings.time_budget_s;
+      s.threads = o->settings.threads;
       if (s.budget <= 0) s.budget = kDefaultBudget;
       if (s.budget < info.evaluations)
         throw InputError(file, "--budget", fmt::format("{} is below the {} evaluations already done", s.budget, info.evaluations));
     } else {
       if (s.node.empty()) throw InputError("", "--node", "required (or --resume DIR to continue a saved run)");
       if (!s.pick.empty()) parse_pick(s.pick);  // malformed weights: fail before creating anything
+      resolve_lanes(s);                        // more lanes than the agent runs: likewise
       tech::load_node(s.node, data);         // unknown node: fail before creating anything
       workload::resolve_model(s.model, data);
       if (!s.from.empty()) resolve_design(s.from, data);

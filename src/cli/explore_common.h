@@ -30,6 +30,8 @@ struct ExploreSettings {
   std::uint64_t seed = 1;
   int experts = 4;
   int episode_steps = 8;
+  int lanes = 0;                     // --lanes: episodes side by side (0 = the agent's default)
+  int threads = 0;                   // --threads: cores evaluating a batch (0 = all); not a run setting
   std::string from;                  // seed design (shipped name or file); empty = none
   ScenarioOptions scenario;
   double power_budget_w = 0, area_budget_mm2 = 0, min_tokens_per_second = -1, fixed_clock_mhz = -1, max_ttft_s = -1;
@@ -66,6 +68,11 @@ std::unique_ptr<ExplorationSetup> make_exploration_setup(const ExploreSettings& 
 // The agent of settings.agent for this environment (SAC-MoE with the documented defaults, or a
 // random baseline).
 std::unique_ptr<search::Agent> make_agent(const ExploreSettings& settings, const search::Environment& env);
+// --lanes as the run uses it: the agent's default when not given; InputError naming --lanes when the
+// agent cannot run that many.
+int resolve_lanes(const ExploreSettings& settings);
+// --threads as the run uses it: all cores when not given.
+int resolve_threads(const ExploreSettings& settings);
 // The explorer's configuration of a run writing to out_dir.
 search::ExplorerConfig make_explorer_config(const ExploreSettings& settings, const ExplorationSetup& setup,
                                             const std::filesystem::path& data_dir, const std::filesystem::path& out_dir);

@@ -23,7 +23,8 @@ std::unique_ptr<Agent> make_sac(const Environment& env, const AgentOptions& o) {
 }
 
 AgentEntry pagmo_entry(const char* algorithm, const char* help) {
-  return {algorithm, help, ActionMode::absolute, false, [algorithm](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
+  // pagmo asks for the next design after the last one's fitness came back: one lane.
+  return {algorithm, help, ActionMode::absolute, false, 1, 1, [algorithm](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
             PagmoConfig c;
             c.algorithm = algorithm;
             c.action_dims = env.action_dims();
@@ -38,14 +39,14 @@ AgentEntry pagmo_entry(const char* algorithm, const char* help) {
 const std::vector<AgentEntry>& agent_registry() {
   static const std::vector<AgentEntry> registry{
       {"sac", "Soft Actor-Critic with a mixture of experts (--experts heads) refining designs in episodes",
-       ActionMode::delta, true, make_sac},
+       ActionMode::delta, true, 1, 0, make_sac},
       {"random", "random search: every evaluation an independent uniformly random design (baseline)",
-       ActionMode::absolute, true,
+       ActionMode::absolute, true, 1, 0,
        [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
          return std::make_unique<RandomAgent>(env.action_dims(), o.seed, "random");
        }},
       {"random-walk", "uniform random moves in sac's refinement episodes: a stochastic hill-climber (baseline)",
-       ActionMode::delta, true,
+       ActionMode::delta, true, 1, 0,
        [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
          return std::make_unique<RandomAgent>(env.action_dims(), o.seed, "random-walk");
        }},

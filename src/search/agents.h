@@ -28,6 +28,11 @@ struct AgentEntry {
   // episodes): true for the learner and the memoryless baselines; false for an optimiser that
   // models one landscape (pagmo's), which interleaved regimes would mix.
   bool shares_across_regimes = true;
+  // Lanes (episodes or designs evaluated side by side in one batch, explorer.h) the agent runs by
+  // default, and the most it can run (0 = any): an optimiser that proposes one design only after
+  // the last one's fitness came back runs one lane.
+  int default_lanes = 1;
+  int max_lanes = 0;
   std::function<std::unique_ptr<Agent>(const Environment& env, const AgentOptions& options)> make;
 };
 

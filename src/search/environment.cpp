@@ -8,7 +8,10 @@ namespace meshforge::search {
 
 Environment::Environment(const ppa::Workload& workload, const tech::Node& node, const ppa::Microarch& microarch,
                          const ppa::Scenario& scenario, EnvironmentConfig config)
-    : config_(config),
+    : workload_(workload),
+      node_(node),
+      microarch_(microarch),
+      config_(config),
       scenario_(scenario),
       actions_(node, workload, scenario),
       observation_(workload, node, scenario, actions_.dims()),
@@ -42,23 +45,38 @@ const ppa::Report& Environment::evaluate(const Eigen::VectorXd& x) {
 }
 
 StepResult Environment::step(const Eigen::VectorXd& action) {
-  StepResult out;
-  out.state = state();
-  Eigen::VectorXd a = Eigen::VectorXd::Zero(actions_.dims());
-  for (int i = 0; i < actions_.dims() && i < action.size(); ++i)
-    a[i] = std::isfinite(action[i]) ? std::clamp(action[i], -1.0, 1.0) : 0.0;
-  out.x = config_.action_mode == ActionMode::absolute ? a : Eigen::VectorXd((state_.x + config_.delta_scale * a).cwiseMax(-1.0).cwiseMin(1.0));
-  out.design = actions_.decode(out.x);
-  evaluator_.evaluate(out.design, scenario_, report_);
-  out.report = &report_;
+  Proposal p = propose(action);
+  evaluator_.evaluate(p.design, scenario_, report_);
+  return commit(std::move(p), report_);
+}
 
-  const double s = std::clamp(std::isfinite(report_.ppa_score) ? report_.ppa_score : 0.0, 0.0, 1.0);
+Proposal Environment::propose(const Eigen::VectorXd& action) const {
+  Proposal p;
+  p.state = state();
+  p.action = Eigen::VectorXd::Zero(actions_.dims());
+  for (int i = 0; i < actions_.dims() && i < action.size(); ++i)
+    p.action[i] = std::isfinite(action[i]) ? std::clamp(action[i], -1.0, 1.0) : 0.0;
+  p.x = config_.action_mode == ActionMode::absolute
+            ? p.action
+            : Eigen::VectorXd((state_.x + config_.delta_scale * p.action).cwiseMax(-1.0).cwiseMin(1.0));
+  p.design = actions_.decode(p.x);
+  return p;
+}
+
+StepResult Environment::commit(Proposal proposal, const ppa::Report& report) {
+  StepResult out;
+  out.state = std::move(proposal.state);
+  out.x = std::move(proposal.x);
+  out.design = std::move(proposal.design);
+  out.report = &report;
+
+  const double s = std::clamp(std::isfinite(report.ppa_score) ? report.ppa_score : 0.0, 0.0, 1.0);
   const double before = std::max(0.0, state_.episode_best);
   out.reward = s + config_.improvement_bonus * std::max(0.0, s - before);
 
   state_.x = out.x;
   state_.has_report = true;
-  state_.report = report_features(report_);
+  state_.report = report_features(report);
   state_.score = s;
   state_.step += 1;
   state_.episode_best = std::max(state_.episode_best, s);

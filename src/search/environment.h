@@ -46,6 +46,14 @@ struct EnvironmentState {
   double episode_best = -1;         // < 0: nothing evaluated in this episode yet
 };
 
+// The first half of a step: where the action leads, before the design is evaluated (the explorer
+// evaluates a batch of proposals at once, on several threads, then commits each).
+struct Proposal {
+  Eigen::VectorXd state, action;    // the state the action was asked in; the action, clamped
+  Eigen::VectorXd x;                // the new design vector
+  arch::Design design;              // decode(x)
+};
+
 struct StepResult {
   Eigen::VectorXd state, next_state;
   double reward = 0;
@@ -73,8 +81,17 @@ class Environment {
   Eigen::VectorXd state() const;
 
   // One refinement: applies the action, evaluates the design (one evaluation), returns the
-  // transition. Actions outside [-1, 1] are clamped.
+  // transition. Actions outside [-1, 1] are clamped. The same as commit(propose(action), report of
+  // the proposal's design).
   StepResult step(const Eigen::VectorXd& action);
+  Proposal propose(const Eigen::VectorXd& action) const;
+  // Advances the episode to the proposal's design, whose report is given; the result points at it.
+  StepResult commit(Proposal proposal, const ppa::Report& report);
+
+  // A further evaluator of this environment's workload on its node (one per thread: an evaluator
+  // keeps scratch buffers), and the scenario its designs are evaluated in.
+  ppa::Evaluator make_evaluator() const { return ppa::Evaluator(workload_, node_, microarch_); }
+  const ppa::Scenario& scenario() const { return scenario_; }
 
   // Evaluates a design vector without moving the episode (for the final report of the best).
   const ppa::Report& evaluate(const Eigen::VectorXd& x);
@@ -83,6 +100,9 @@ class Environment {
   void restore(const EnvironmentState& s) { state_ = s; }
 
  private:
+  const ppa::Workload& workload_;
+  const tech::Node& node_;
+  const ppa::Microarch& microarch_;
   EnvironmentConfig config_;
   ppa::Scenario scenario_;
   ActionSpace actions_;

@@ -17,9 +17,11 @@
 namespace meshforge::search {
 namespace {
 
-// Format 2 adds the Pareto front after the best design.
-constexpr std::string_view kMagic{"MFXCKPT\x02", 8};
+// Format 2 added the Pareto front after the best design; format 3 the lanes (one environment
+// state per episode running side by side) in place of the one environment state.
+constexpr std::string_view kMagic{"MFXCKPT\x03", 8};
 constexpr std::string_view kMagicFormat1{"MFXCKPT\x01", 8};
+constexpr std::string_view kMagicFormat2{"MFXCKPT\x02", 8};
 
 // ---- binary checkpoint helpers (native byte order: checkpoints are for --resume on one machine) ----
 
@@ -95,6 +97,8 @@ std::string read_file(const std::filesystem::path& path) {
 std::string checked_payload(const std::filesystem::path& file, const std::string& bytes) {
   if (std::string_view(bytes).substr(0, kMagicFormat1.size()) == kMagicFormat1)
     throw InputError(file.string(), "", "a checkpoint of an older meshforge (format 1, no Pareto front): start a fresh run");
+  if (std::string_view(bytes).substr(0, kMagicFormat2.size()) == kMagicFormat2)
+    throw InputError(file.string(), "", "a checkpoint of an older meshforge (format 2, no lanes): start a fresh run");
   if (bytes.size() < kMagic.size() + 16 || std::string_view(bytes).substr(0, kMagic.size()) != kMagic)
     throw InputError(file.string(), "", "not a meshforge explore checkpoint");
   std::uint64_t size = 0, sum = 0;
@@ -159,7 +163,14 @@ CheckpointInfo read_checkpoint_info(const std::filesystem::path& file) {
 }
 
 Explorer::Explorer(Environment& env, Agent& agent, ExplorerConfig config)
-    : env_(env), agent_(agent), config_(std::move(config)), rng_(config_.seed ^ 0x9e3779b97f4a7c15ULL) {}
+    : env_(env),
+      agent_(agent),
+      config_(std::move(config)),
+      rng_(config_.seed ^ 0x9e3779b97f4a7c15ULL),
+      lanes_(static_cast<std::size_t>(std::max(1, config_.lanes))),
+      batch_(env, std::max(1, config_.threads)) {
+  if (config_.lanes < 1) throw std::invalid_argument("explorer: lanes must be >= 1");
+}
 
 Explorer::~Explorer() = default;
 
@@ -191,7 +202,7 @@ void Explorer::start_episode() {
   ++episodes_;
 }
 
-void Explorer::record(const StepResult& step) {
+void Explorer::record(const StepResult& step, std::int64_t episode) {
   ++evaluations_;
   const ppa::Report& r = *step.report;
   const double score = std::clamp(r.ppa_score, 0.0, 1.0);
@@ -208,7 +219,7 @@ void Explorer::record(const StepResult& step) {
   if (r.feasible) front_.offer({step.x, objectives_of(r), score, evaluations_});
   if (!progress_.is_open()) return;
   progress_ << fmt::format("{},{},{},{:.9g},{},{:.9g},{:.6g},{:.6g},{:.6g},{:.6g},{:.9g},{},{},{:.6g},{:.6g},{:.6g},{:.6g}\n",
-                           evaluations_, episodes_, env_.snapshot().step, score, r.feasible ? 1 : 0, step.reward,
+                           evaluations_, episode, env_.snapshot().step, score, r.feasible ? 1 : 0, step.reward,
                            r.prefill.tokens_per_second, r.decode.tokens_per_second, r.power_w, r.area_mm2, best_.score,
                            best_.feasible ? 1 : 0, best_.evaluation, best_.report.prefill.tokens_per_second,
                            best_.report.decode.tokens_per_second, best_.report.power_w, best_.report.area_mm2);
@@ -242,14 +253,18 @@ std::string Explorer::serialize() const {
     w.f64(p.score);
     w.i64(p.evaluation);
   }
-  // Environment.
-  const EnvironmentState& s = env_.snapshot();
-  w.vec(s.x);
-  w.u64(s.has_report ? 1 : 0);
-  for (double f : s.report) w.f64(f);
-  w.f64(s.score);
-  w.i64(s.step);
-  w.f64(s.episode_best);
+  // Lanes: the environment state of each episode in progress.
+  w.u64(lanes_.size());
+  for (const Lane& lane : lanes_) {
+    const EnvironmentState& s = lane.state;
+    w.i64(lane.episode);
+    w.vec(lane.episode > 0 ? s.x : Eigen::VectorXd::Zero(env_.action_dims()));
+    w.u64(s.has_report ? 1 : 0);
+    for (double f : s.report) w.f64(f);
+    w.f64(s.score);
+    w.i64(s.step);
+    w.f64(s.episode_best);
+  }
   // Agent.
   std::ostringstream agent;
   agent_.save(agent);
@@ -284,7 +299,7 @@ void Explorer::resume() {
   std::mt19937_64 rng;
   BestDesign best;
   ParetoFront front;
-  EnvironmentState s;
+  std::vector<Lane> lanes;
   std::string agent_blob;
   try {
     h = read_header(r);
@@ -318,14 +333,23 @@ void Explorer::resume() {
       p.evaluation = r.i64();
       front.offer(p);
     }
-    r.field = "environment";
-    s.x = r.vec(env_.action_dims());
-    s.has_report = r.u64() != 0;
-    for (double& f : s.report) f = r.f64();
-    s.score = r.f64();
-    s.step = static_cast<int>(r.i64());
-    s.episode_best = r.f64();
-    if (s.step < 0 || s.step > env_.config().episode_steps) throw std::runtime_error("episode step out of range");
+    r.field = "lanes";
+    const std::uint64_t n_lanes = r.u64();
+    if (n_lanes != lanes_.size())
+      throw InputError(path.string(), "lanes", fmt::format("the checkpoint ran {} lanes, this run {}", n_lanes, lanes_.size()));
+    lanes.resize(n_lanes);
+    for (Lane& lane : lanes) {
+      EnvironmentState& s = lane.state;
+      lane.episode = r.i64();
+      if (lane.episode < 0 || lane.episode > episodes) throw std::runtime_error("lane episode out of range");
+      s.x = r.vec(env_.action_dims());
+      s.has_report = r.u64() != 0;
+      for (double& f : s.report) f = r.f64();
+      s.score = r.f64();
+      s.step = static_cast<int>(r.i64());
+      s.episode_best = r.f64();
+      if (s.step < 0 || s.step > env_.config().episode_steps) throw std::runtime_error("episode step out of range");
+    }
     r.field = "agent";
     agent_blob = r.str();
     if (r.pos != payload.size()) throw std::runtime_error("trailing bytes");
@@ -363,7 +387,8 @@ void Explorer::resume() {
   evaluations_ = h.evaluations;
   episodes_ = episodes;
   rng_ = rng;
-  env_.restore(s);
+  lanes_ = lanes;
+  if (lanes_.back().episode > 0) env_.restore(lanes_.back().state);
   front_ = front;
   best_ = BestDesign{};
   if (best.found) {
@@ -384,16 +409,40 @@ void Explorer::begin() {
 
 bool Explorer::step() {
   if (budget_spent()) return false;
-  if (episodes_ == 0 || env_.episode_done()) start_episode();
-  const Eigen::VectorXd state = env_.state();
-  const Eigen::VectorXd action = agent_.ask(state, true);
-  StepResult result = env_.step(action);
-  const ppa::Report& r = *result.report;
-  Evaluation evaluation{result.x, std::clamp(r.ppa_score, 0.0, 1.0), r.feasible, static_cast<int>(r.violations.size()),
-                        r.decode.tokens_per_second, r.prefill.tokens_per_second, r.time_to_first_token_s,
-                        r.power_w, r.area_mm2, r.decode.energy_per_token_j};
-  agent_.tell(Transition{result.state, action, result.reward, result.next_state, result.terminal, std::move(evaluation)});
-  record(result);
+  const auto n = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(lanes_.size()), config_.budget - evaluations_));
+  // Ask in lane order (the agent's and the explorer's random draws keep one order) ...
+  std::vector<Proposal> proposals;
+  std::vector<Eigen::VectorXd> actions;
+  std::vector<const arch::Design*> designs;
+  proposals.reserve(n);
+  actions.reserve(n);
+  for (std::size_t l = 0; l < n; ++l) {
+    Lane& lane = lanes_[l];
+    if (lane.episode > 0) env_.restore(lane.state);
+    if (lane.episode == 0 || env_.episode_done()) {
+      start_episode();
+      lane.episode = episodes_;
+    }
+    actions.push_back(agent_.ask(env_.state(), true));
+    proposals.push_back(env_.propose(actions.back()));
+    lane.state = env_.snapshot();
+  }
+  // ... evaluate the batch on the threads ...
+  for (const Proposal& p : proposals) designs.push_back(&p.design);
+  batch_.evaluate(designs, batch_reports_);
+  // ... and tell in lane order.
+  for (std::size_t l = 0; l < n; ++l) {
+    Lane& lane = lanes_[l];
+    env_.restore(lane.state);
+    const ppa::Report& r = batch_reports_[l];
+    StepResult result = env_.commit(std::move(proposals[l]), r);
+    Evaluation evaluation{result.x, std::clamp(r.ppa_score, 0.0, 1.0), r.feasible, static_cast<int>(r.violations.size()),
+                          r.decode.tokens_per_second, r.prefill.tokens_per_second, r.time_to_first_token_s,
+                          r.power_w, r.area_mm2, r.decode.energy_per_token_j};
+    agent_.tell(Transition{result.state, actions[l], result.reward, result.next_state, result.terminal, std::move(evaluation)});
+    record(result, lane.episode);
+    lane.state = env_.snapshot();
+  }
   return true;
 }
 
@@ -419,6 +468,7 @@ ExploreStatus Explorer::run(const std::function<void(const Progress&)>& on_progr
   const auto t0 = clock::now();
   auto last_checkpoint = t0, last_progress = t0;
   const std::int64_t at_start = evaluations_;
+  std::int64_t last_checkpoint_evaluation = evaluations_;
   auto report_progress = [&](clock::time_point now, bool finished) {
     if (!on_progress) return;
     Progress p = progress();
@@ -449,11 +499,12 @@ ExploreStatus Explorer::run(const std::function<void(const Progress&)>& on_progr
       report_progress(now, false);
       last_progress = now;
     }
-    const bool every = config_.checkpoint_every > 0 && evaluations_ % config_.checkpoint_every == 0;
+    const bool every = config_.checkpoint_every > 0 && evaluations_ - last_checkpoint_evaluation >= config_.checkpoint_every;
     const bool timed = config_.checkpoint_seconds > 0 && std::chrono::duration<double>(now - last_checkpoint).count() >= config_.checkpoint_seconds;
     if ((every || timed) && !budget_spent()) {
       save_checkpoint();
       last_checkpoint = clock::now();
+      last_checkpoint_evaluation = evaluations_;
     }
   }
   finish();

@@ -11,6 +11,11 @@
 //   checkpoint.bin    agent + explorer + environment state and the random engine, written
 //                     periodically, at the end and when stopped (Ctrl-C); --resume reads it.
 //
+// Episodes run side by side in `lanes`: each batch asks the agent for one action per lane (in lane
+// order), evaluates the batch's designs on `threads` cores, then tells the agent in lane order. The
+// lanes are part of the run (its results depend on them); the threads are not (same seed, same
+// results whatever --threads is).
+//
 // Episodes start at the best design so far (probability start_from_best), else at a uniformly
 // random design vector; the first at the seed design when one is given.
 #pragma once
@@ -27,12 +32,14 @@
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "arch/design.h"
 #include "ppa/report.h"
 #include "search/agent.h"
+#include "search/batch_evaluator.h"
 #include "search/environment.h"
 #include "search/pareto.h"
 
@@ -43,6 +50,8 @@ struct ExplorerConfig {
   double time_budget_seconds = 0;       // also stop after this much wall-clock in run() (0 = none);
                                         // whichever of the two budgets is spent first ends the run
   std::uint64_t seed = 1;
+  int lanes = 1;                        // episodes run side by side (a batch of evaluations)
+  int threads = 1;                      // cores evaluating a batch (results do not depend on it)
   double start_from_best = 0.25;       // share of episodes starting at the best design so far (docs/mdp.md)
   std::optional<Eigen::VectorXd> seed_design;   // start of the first episode
   std::filesystem::path out_dir;        // empty: nothing is written
@@ -119,8 +128,9 @@ class Explorer {
   // The same run one evaluation at a time, for several explorers sharing one agent (a campaign
   // interleaves their episodes): begin() once, step() while it returns true, then finish().
   void begin();                                  // opens the outputs (unless resumed)
-  bool step();                                   // one evaluation; false once the budget is spent
-  bool episode_done() const { return env_.episode_done(); }
+  bool step();                                   // one batch (lanes evaluations, fewer at the end
+                                                 // of the budget); false once the budget is spent
+  bool episode_done() const { return env_.episode_done(); }  // of the last lane stepped
   void finish();                                 // checkpoint (when enabled) and outputs
   bool budget_spent() const { return evaluations_ >= config_.budget; }
   bool time_budget_spent() const { return time_budget_spent_; }  // the last run() ended on the clock
@@ -139,8 +149,13 @@ class Explorer {
 
  private:
   void open_fresh();
+  // A lane: one episode in progress (its environment state) and the number of that episode.
+  struct Lane {
+    EnvironmentState state;
+    std::int64_t episode = 0;           // 0: no episode started yet
+  };
   void start_episode();
-  void record(const StepResult& step);
+  void record(const StepResult& step, std::int64_t episode);
   std::string serialize() const;
   nlohmann::ordered_json write_pareto();  // pareto.csv, pareto/*.yaml, picked_design.yaml; report.json's part
   std::filesystem::path file(const char* name) const { return config_.out_dir / name; }
@@ -150,6 +165,9 @@ class Explorer {
   ExplorerConfig config_;
   std::mt19937_64 rng_;
   std::int64_t evaluations_ = 0, episodes_ = 0;
+  std::vector<Lane> lanes_;
+  BatchEvaluator batch_;
+  std::vector<ppa::Report> batch_reports_;
   BestDesign best_;
   ParetoFront front_;
   double front_hypervolume_ = 0;

@@ -65,7 +65,7 @@ TEST(ExploreCli, HelpListsTheOptions) {
   EXPECT_EQ(r.status, 0);
   for (const char* opt : {"--model", "--node", "--mode", "--agent", "--budget", "--seed", "--out", "--resume", "--from",
                           "--experts", "--episode-steps", "--power-budget", "--fixed-clock-mhz", "--phase", "--batch",
-                          "--time-budget", "--pick", "random-walk"})
+                          "--time-budget", "--pick", "--lanes", "--threads", "random-walk"})
     EXPECT_THAT(r.out, ::testing::HasSubstr(opt));
   const auto s = run("sweep --help");
   EXPECT_EQ(s.status, 0);
@@ -248,6 +248,33 @@ TEST(ExploreCli, TimeBudgetEndsTheRunFirst) {
   const auto zero = run(kQuick + "--budget 5 --time-budget 0 --out " + dir("zero_time"));  // not positive
   EXPECT_NE(zero.status, 0);
   EXPECT_THAT(zero.err, ::testing::HasSubstr("--time-budget"));
+}
+
+// --threads evaluates a batch of --lanes designs on several cores: the same files at any thread
+// count. An agent that proposes one design at a time refuses more lanes before anything is written.
+TEST(ExploreCli, ThreadsDoNotChangeTheResults) {
+  const auto one = dir("threads_1"), two = dir("threads_2");
+  const std::string walk = "explore --model llama-3.1-8b --node 7nm --agent random-walk --seq 64 --budget 120 --lanes 6 ";
+  ASSERT_EQ(run(walk + "--threads 1 --out " + one).status, 0);
+  ASSERT_EQ(run(walk + "--threads 2 --out " + two).status, 0);
+  EXPECT_EQ(slurp(fs::path(one) / "progress.csv"), slurp(fs::path(two) / "progress.csv"));
+  EXPECT_EQ(design_of(fs::path(one) / "best_design.yaml"), design_of(fs::path(two) / "best_design.yaml"));
+  const auto report = nlohmann::json::parse(slurp(fs::path(one) / "report.json"));
+  EXPECT_EQ(report.at("search").at("settings").at("lanes"), "6");
+  // Resuming with other lanes is refused; with other threads it is not.
+  auto r = run("explore --resume " + one + " --budget 200 --lanes 3");
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("--lanes"));
+  r = run("explore --resume " + one + " --budget 200 --threads 1");
+  EXPECT_EQ(r.status, 0) << r.err;
+
+  const auto de = dir("de_lanes");
+  r = run("explore --model llama-3.1-8b --node 7nm --agent de --seq 64 --budget 40 --lanes 4 --out " + de);
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("--lanes"));
+  EXPECT_FALSE(fs::exists(de));
 }
 
 TEST(ExploreCli, WritesTheParetoFrontAndThePick) {

@@ -1,5 +1,6 @@
 // The explorer: budgets, best tracking, output files, deterministic progress.csv, checkpoints,
 // interruption and resume (random agent and SAC-MoE), and bad checkpoints.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -94,7 +95,8 @@ struct Run {
   search::ExploreStatus status{};
 };
 
-Run run(const fs::path& dir, std::int64_t budget, bool use_sac, bool resume, std::int64_t stop_after = -1) {
+Run run(const fs::path& dir, std::int64_t budget, bool use_sac, bool resume, std::int64_t stop_after = -1, int lanes = 1,
+        int threads = 1) {
   const auto& w = world();
   Run r;
   search::EnvironmentConfig ec;
@@ -107,6 +109,8 @@ Run run(const fs::path& dir, std::int64_t budget, bool use_sac, bool resume, std
   search::ExplorerConfig c;
   c.budget = budget;
   c.seed = 5;
+  c.lanes = lanes;
+  c.threads = threads;
   c.out_dir = dir;
   c.checkpoint_seconds = 0;
   c.run_info = {{"model", "llama-3.1-8b"}, {"node", "7nm"}, {"mode", "performance"}};
@@ -264,6 +268,46 @@ TEST(Explorer, InterruptedSacRunResumesBitForBit) {
   run(split, 48, true, true);
   EXPECT_EQ(slurp(whole / search::kProgressFile), slurp(split / search::kProgressFile));
   EXPECT_EQ(slurp(whole / search::kBestDesignFile), slurp(split / search::kBestDesignFile));
+}
+
+// Lanes run episodes side by side and a batch is evaluated on several threads: the results depend
+// on the lanes, never on the threads, and a run with lanes resumes bit for bit.
+TEST(Explorer, LanesGiveTheSameResultsAtAnyThreadCount) {
+  const auto one = fresh_dir("lanes_t1"), three = fresh_dir("lanes_t3"), single = fresh_dir("lanes_single");
+  run(one, 50, true, false, -1, 4, 1);
+  run(three, 50, true, false, -1, 4, 3);
+  EXPECT_EQ(slurp(one / search::kProgressFile), slurp(three / search::kProgressFile));
+  EXPECT_EQ(slurp(one / search::kBestDesignFile), slurp(three / search::kBestDesignFile));
+  EXPECT_EQ(slurp(one / search::kParetoFile), slurp(three / search::kParetoFile));
+  // The first batch is four episodes, one evaluation each, in lane order.
+  std::ifstream csv(one / search::kProgressFile);
+  std::string line;
+  std::getline(csv, line);
+  for (int lane = 1; lane <= 4; ++lane) {
+    std::getline(csv, line);
+    EXPECT_EQ(line.rfind(fmt::format("{},{},1,", lane, lane), 0), 0u) << line;
+  }
+  run(single, 50, true, false);
+  EXPECT_NE(slurp(one / search::kProgressFile), slurp(single / search::kProgressFile));
+}
+
+TEST(Explorer, InterruptedRunWithLanesResumesBitForBit) {
+  const auto whole = fresh_dir("lanes_whole"), split = fresh_dir("lanes_split");
+  run(whole, 46, true, false, -1, 4, 2);
+  const auto stopped = run(split, 46, true, false, 5, 4, 2);  // after 5 batches = 20 evaluations
+  EXPECT_EQ(stopped.status, search::ExploreStatus::interrupted);
+  EXPECT_EQ(stopped.explorer->evaluations(), 20);
+  const auto resumed = run(split, 46, true, true, -1, 4, 1);  // and on another thread count
+  EXPECT_EQ(resumed.explorer->evaluations(), 46);             // the last batch is cut to the budget
+  EXPECT_EQ(slurp(whole / search::kProgressFile), slurp(split / search::kProgressFile));
+  EXPECT_EQ(slurp(whole / search::kBestDesignFile), slurp(split / search::kBestDesignFile));
+  // The lanes are part of the run: resuming with others is refused, naming them.
+  try {
+    run(split, 60, true, true, -1, 2, 1);
+    ADD_FAILURE() << "resumed with other lanes";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "lanes") << e.what();
+  }
 }
 
 TEST(Explorer, ResumeDropsRowsWrittenAfterTheCheckpoint) {
