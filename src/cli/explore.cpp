@@ -346,6 +346,11 @@ int resolve_lanes(const ExploreSettings& s) {
   const auto* entry = search::find_agent(s.agent);
   if (!entry) throw InputError("", "--agent", "unknown agent '" + s.agent + "'");
   const int lanes = s.lanes > 0 ? s.lanes : entry->default_lanes;
+  if (entry->lanes_divide_max && entry->max_lanes % lanes != 0)
+    throw InputError("", "--lanes",
+                     fmt::format("{} with agent {}: it proposes a generation of {} designs at a time, so its lanes "
+                                 "divide {}",
+                                 lanes, s.agent, entry->max_lanes, entry->max_lanes));
   if (entry->max_lanes > 0 && lanes > entry->max_lanes)
     throw InputError("", "--lanes",
                      fmt::format("{} with agent {}: it proposes a design only after the last one's fitness came "

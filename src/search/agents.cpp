@@ -23,8 +23,12 @@ std::unique_ptr<Agent> make_sac(const Environment& env, const AgentOptions& o) {
 }
 
 AgentEntry pagmo_entry(const char* algorithm, const char* help) {
-  // pagmo asks for the next design after the last one's fitness came back: one lane.
-  return {algorithm, help, ActionMode::absolute, false, 1, 1, [algorithm](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
+  // pagmo asks for the next design after the last one's fitness came back (one lane), or, with a
+  // batch evaluator, for a generation (a divisor of it; a whole one by default).
+  PagmoConfig defaults;
+  defaults.algorithm = algorithm;
+  const int lanes = defaults.batches() ? defaults.population : 1;
+  return {algorithm, help, ActionMode::absolute, false, lanes, lanes, defaults.batches(), [algorithm](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
             PagmoConfig c;
             c.algorithm = algorithm;
             c.action_dims = env.action_dims();
@@ -39,23 +43,23 @@ AgentEntry pagmo_entry(const char* algorithm, const char* help) {
 const std::vector<AgentEntry>& agent_registry() {
   static const std::vector<AgentEntry> registry{
       {"sac", "Soft Actor-Critic with a mixture of experts (--experts heads) refining designs in episodes",
-       ActionMode::delta, true, 1, 0, make_sac},
+       ActionMode::delta, true, 1, 0, false, make_sac},
       {"random", "random search: every evaluation an independent uniformly random design (baseline)",
-       ActionMode::absolute, true, 1, 0,
+       ActionMode::absolute, true, 1, 0, false,
        [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
          return std::make_unique<RandomAgent>(env.action_dims(), o.seed, "random");
        }},
       {"random-walk", "uniform random moves in sac's refinement episodes: a stochastic hill-climber (baseline)",
-       ActionMode::delta, true, 1, 0,
+       ActionMode::delta, true, 1, 0, false,
        [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
          return std::make_unique<RandomAgent>(env.action_dims(), o.seed, "random-walk");
        }},
       pagmo_entry("sga", "genetic algorithm (pagmo2 sga: tournament selection, SBX crossover, polynomial mutation; population 20) over whole designs"),
       pagmo_entry("sa", "simulated annealing (pagmo2, Corana's adaptive neighbourhood; restarts when cold) over whole designs"),
       pagmo_entry("cmaes", "CMA-ES (pagmo2; population 20, restarts from a new seed when converged) over whole designs"),
-      pagmo_entry("pso", "particle swarm (pagmo2 pso, constriction variant; 20 particles) over whole designs"),
+      pagmo_entry("pso", "particle swarm (pagmo2 pso_gen: generational, constriction variant; 20 particles, a generation evaluated as one batch) over whole designs"),
       pagmo_entry("de", "differential evolution (pagmo2 de, rand/1/exp; population 20) over whole designs"),
-      pagmo_entry("nsga2", "NSGA-II (pagmo2; population 20), multi-objective over the Pareto front's five objectives"),
+      pagmo_entry("nsga2", "NSGA-II (pagmo2; population 20, a generation evaluated as one batch), multi-objective over the Pareto front's five objectives"),
   };
   return registry;
 }

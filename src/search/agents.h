@@ -30,9 +30,11 @@ struct AgentEntry {
   bool shares_across_regimes = true;
   // Lanes (episodes or designs evaluated side by side in one batch, explorer.h) the agent runs by
   // default, and the most it can run (0 = any): an optimiser that proposes one design only after
-  // the last one's fitness came back runs one lane.
+  // the last one's fitness came back runs one lane; one that proposes a generation at a time
+  // runs a divisor of the generation (lanes_divide_max).
   int default_lanes = 1;
   int max_lanes = 0;
+  bool lanes_divide_max = false;
   std::function<std::unique_ptr<Agent>(const Environment& env, const AgentOptions& options)> make;
 };
 

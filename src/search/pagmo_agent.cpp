@@ -24,18 +24,18 @@ std::vector<double> PagmoAgent::fitness_of(const Evaluation& e, int objectives) 
 }
 
 Eigen::VectorXd PagmoAgent::ask(const Eigen::VectorXd& /*state*/, bool /*explore*/) {
-  if (asked_) throw std::logic_error("pagmo agent: ask() twice without tell()");
+  if (outstanding_ > 0 && !config_.batches()) throw std::logic_error("pagmo agent: ask() twice without tell()");
   if (!worker_) worker_ = std::make_unique<PagmoWorker>(config_, told_);
   const std::vector<double> x = worker_->next();
-  asked_ = true;
+  ++outstanding_;
   Eigen::VectorXd v(static_cast<Eigen::Index>(x.size()));
   for (std::size_t i = 0; i < x.size(); ++i) v(static_cast<Eigen::Index>(i)) = x[i];
   return v;
 }
 
 void PagmoAgent::tell(const Transition& transition) {
-  if (!asked_) throw std::logic_error("pagmo agent: tell() without ask()");
-  asked_ = false;
+  if (outstanding_ == 0) throw std::logic_error("pagmo agent: tell() without ask()");
+  --outstanding_;
   std::vector<double> f = fitness_of(transition.evaluation, config_.objectives());
   told_.insert(told_.end(), f.begin(), f.end());
   worker_->answer(std::move(f));

@@ -7,7 +7,8 @@
 // pagmo's algorithms own their loop (evolve() calls the problem's fitness), so pagmo runs in a
 // worker thread (pagmo_worker.h) whose fitness() hands each design vector to ask() and waits for
 // tell()'s evaluation: one evaluation at a time, strictly alternating, so one seed gives one
-// sequence. An evolve() that evaluates nothing (CMA-ES or SA converged) restarts the population
+// sequence; nsga2 and pso (pagmo's generational pso_gen) hand out a whole generation, whose
+// designs may be asked for before the first is told (tells answer them in ask order). An evolve() that evaluates nothing (CMA-ES or SA converged) restarts the population
 // from a new seed (a restart strategy, as IPOP-CMA-ES). save() stores the fitness of every
 // evaluation told; load() makes the worker replay them without asking, which re-creates pagmo's
 // state exactly (its random engines are seeded), so --resume continues the same sequence.
@@ -45,7 +46,7 @@ class PagmoAgent : public Agent {
   PagmoConfig config_;
   std::vector<double> told_;              // fitness of every evaluation told, in order, flattened
   std::unique_ptr<PagmoWorker> worker_;   // started by the first ask()
-  bool asked_ = false;
+  int outstanding_ = 0;                   // asked, not yet told
 };
 
 }  // namespace meshforge::search

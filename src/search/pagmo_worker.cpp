@@ -5,7 +5,9 @@
 #include <pagmo/algorithms/cmaes.hpp>
 #include <pagmo/algorithms/de.hpp>
 #include <pagmo/algorithms/nsga2.hpp>
-#include <pagmo/algorithms/pso.hpp>
+#include <pagmo/algorithms/pso_gen.hpp>
+#include <pagmo/batch_evaluators/member_bfe.hpp>
+#include <pagmo/bfe.hpp>
 #include <pagmo/algorithms/sga.hpp>
 #include <pagmo/algorithms/simulated_annealing.hpp>
 #include <pagmo/population.hpp>
@@ -20,12 +22,14 @@ namespace {
 
 struct Stopped {};  // thrown through pagmo when the agent is destroyed mid-evolve
 
-// The design problem as pagmo sees it: [-1, 1]^D, one objective; fitness() asks the agent.
+// The design problem as pagmo sees it: [-1, 1]^D, one or five objectives; fitness() asks the
+// agent for one design, batch_fitness() for a generation (flattened vectors in, fitnesses out).
 struct DesignProblem {
   std::function<pagmo::vector_double(const pagmo::vector_double&)> evaluate;
   unsigned dims = 1;
   pagmo::vector_double::size_type objectives = 1;
   pagmo::vector_double fitness(const pagmo::vector_double& x) const { return evaluate(x); }
+  pagmo::vector_double batch_fitness(const pagmo::vector_double& xs) const { return evaluate(xs); }
   pagmo::vector_double::size_type get_nobj() const { return objectives; }
   std::pair<pagmo::vector_double, pagmo::vector_double> get_bounds() const {
     return {pagmo::vector_double(dims, -1.0), pagmo::vector_double(dims, 1.0)};
@@ -44,12 +48,17 @@ pagmo::algorithm make_algorithm(const PagmoConfig& c, unsigned seed) {
                                                        static_cast<unsigned>(c.sa_bin_size), c.sa_start_range, seed)};
   if (c.algorithm == "cmaes")
     return pagmo::algorithm{pagmo::cmaes(1, -1, -1, -1, -1, c.cmaes_sigma0, 1e-6, 1e-6, true, true, seed)};
-  if (c.algorithm == "pso")
-    return pagmo::algorithm{pagmo::pso(1, c.pso_omega, c.pso_eta1, c.pso_eta2, c.pso_max_vel,
-                                       static_cast<unsigned>(c.pso_variant), 2u, 4u, true, seed)};
-  if (c.algorithm == "nsga2")
-    return pagmo::algorithm{pagmo::nsga2(1, c.nsga2_cr, c.nsga2_eta_c, c.nsga2_m > 0 ? c.nsga2_m : 1.0 / dims,
-                                         c.nsga2_eta_m, seed)};
+  if (c.algorithm == "pso") {
+    pagmo::pso_gen pso(1, c.pso_omega, c.pso_eta1, c.pso_eta2, c.pso_max_vel, static_cast<unsigned>(c.pso_variant), 2u,
+                       4u, true, seed);
+    pso.set_bfe(pagmo::bfe{pagmo::member_bfe{}});
+    return pagmo::algorithm{pso};
+  }
+  if (c.algorithm == "nsga2") {
+    pagmo::nsga2 nsga2(1, c.nsga2_cr, c.nsga2_eta_c, c.nsga2_m > 0 ? c.nsga2_m : 1.0 / dims, c.nsga2_eta_m, seed);
+    nsga2.set_bfe(pagmo::bfe{pagmo::member_bfe{}});
+    return pagmo::algorithm{nsga2};
+  }
   if (c.algorithm == "de")
     return pagmo::algorithm{pagmo::de(1, c.de_f, c.de_cr, static_cast<unsigned>(c.de_variant), 1e-6, 1e-6, seed)};
   throw std::invalid_argument("unknown pagmo algorithm '" + c.algorithm + "'");
@@ -93,20 +102,32 @@ void PagmoWorker::run() {
     udp.dims = static_cast<unsigned>(config_.action_dims);
     const auto nobj = static_cast<std::size_t>(config_.objectives());
     udp.objectives = nobj;
-    udp.evaluate = [this, nobj](const pagmo::vector_double& x) {
+    // Called by pagmo with one design vector (fitness) or a generation of them, flattened
+    // (batch_fitness): answers from the history first (--resume), then hands the rest out and waits.
+    const auto dims = static_cast<std::size_t>(config_.action_dims);
+    udp.evaluate = [this, nobj, dims](const pagmo::vector_double& xs) {
       std::unique_lock lock(mutex_);
-      if (replayed_ + nobj <= history_.size()) {  // --resume: the history answers
-        pagmo::vector_double f(history_.begin() + static_cast<std::ptrdiff_t>(replayed_),
-                               history_.begin() + static_cast<std::ptrdiff_t>(replayed_ + nobj));
-        replayed_ += nobj;
-        return f;
-      }
-      request_ = x;
-      answer_.reset();
+      const std::size_t n = xs.size() / dims;
+      pagmo::vector_double f;
+      f.reserve(n * nobj);
+      std::size_t i = 0;
+      for (; i < n && replayed_ + nobj <= history_.size(); ++i, replayed_ += nobj)
+        f.insert(f.end(), history_.begin() + static_cast<std::ptrdiff_t>(replayed_),
+                 history_.begin() + static_cast<std::ptrdiff_t>(replayed_ + nobj));
+      if (i == n) return f;
+      requests_.clear();
+      for (std::size_t k = i; k < n; ++k)
+        requests_.emplace_back(xs.begin() + static_cast<std::ptrdiff_t>(k * dims), xs.begin() + static_cast<std::ptrdiff_t>((k + 1) * dims));
+      handed_ = 0;
+      answers_.clear();
       changed_.notify_all();
-      changed_.wait(lock, [&] { return answer_.has_value() || stop_; });
+      changed_.wait(lock, [&] { return answers_.size() == requests_.size() || stop_; });
       if (stop_) throw Stopped{};
-      return *answer_;
+      for (const auto& a : answers_) f.insert(f.end(), a.begin(), a.end());
+      requests_.clear();
+      answers_.clear();
+      handed_ = 0;
+      return f;
     };
     const pagmo::problem problem{udp};
     // pagmo seeds are 32-bit; the restart count perturbs the seed of each new population.
@@ -116,14 +137,18 @@ void PagmoWorker::run() {
     const auto size = static_cast<pagmo::population::size_type>(config_.population);
     unsigned restart = 0;
     pagmo::algorithm algorithm = make_algorithm(config_, seed_of(0));
-    pagmo::population population{problem, size, seed_of(0)};
+    auto new_population = [&](unsigned attempt) {
+      return config_.batches() ? pagmo::population{problem, pagmo::bfe{pagmo::member_bfe{}}, size, seed_of(attempt)}
+                               : pagmo::population{problem, size, seed_of(attempt)};
+    };
+    pagmo::population population = new_population(0);
     for (;;) {
       const auto before = population.get_problem().get_fevals();
       population = algorithm.evolve(population);
       if (population.get_problem().get_fevals() == before) {  // converged: restart elsewhere
         ++restart;
         algorithm = make_algorithm(config_, seed_of(restart));
-        population = pagmo::population{problem, size, seed_of(restart)};
+        population = new_population(restart);
       }
     }
   } catch (const Stopped&) {
@@ -136,16 +161,19 @@ void PagmoWorker::run() {
 
 std::vector<double> PagmoWorker::next() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return request_.has_value() || error_; });
+  if (!error_ && !requests_.empty() && handed_ == requests_.size() && answers_.size() < requests_.size())
+    throw std::logic_error("pagmo agent " + config_.algorithm + ": asked for more designs than pagmo's request of " +
+                           std::to_string(requests_.size()) + " holds before they are answered");
+  changed_.wait(lock, [&] { return handed_ < requests_.size() || error_; });
   if (error_) std::rethrow_exception(error_);
-  return *request_;
+  return requests_[handed_++];
 }
 
 void PagmoWorker::answer(std::vector<double> fitness) {
   {
     std::lock_guard lock(mutex_);
-    request_.reset();
-    answer_ = std::move(fitness);
+    if (answers_.size() >= handed_) throw std::logic_error("pagmo agent: an answer without a design handed out");
+    answers_.push_back(std::move(fitness));
   }
   changed_.notify_all();
 }

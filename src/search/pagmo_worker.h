@@ -44,6 +44,10 @@ struct PagmoConfig {
 
   // Objectives pagmo minimises per evaluation: 1, or 5 for nsga2 (PagmoAgent::fitness_of).
   int objectives() const { return algorithm == "nsga2" ? 5 : 1; }
+  // Whether pagmo evaluates a whole generation at once (its batch fitness evaluator: nsga2, and
+  // pso as pagmo's generational pso_gen): then up to a generation of designs are handed out
+  // before the first answer, and --lanes may evaluate them side by side.
+  bool batches() const { return algorithm == "nsga2" || algorithm == "pso"; }
 };
 
 // Throws std::invalid_argument for an unknown algorithm or a population it cannot run with.
@@ -58,8 +62,13 @@ class PagmoWorker {
   PagmoWorker(const PagmoWorker&) = delete;
   PagmoWorker& operator=(const PagmoWorker&) = delete;
 
-  std::vector<double> next();   // the design vector pagmo wants evaluated (rethrows pagmo's errors)
-  void answer(std::vector<double> fitness);  // its fitness vector (minimised), objectives() long
+  // The next design vector pagmo wants evaluated, in pagmo's order (rethrows pagmo's errors).
+  // Throws std::logic_error when every vector pagmo asked for has been handed out and it waits for
+  // their answers (more asks than a generation holds).
+  std::vector<double> next();
+  // The fitness vector (minimised, objectives() long) of the oldest vector handed out and not
+  // yet answered.
+  void answer(std::vector<double> fitness);
 
  private:
   void run();
@@ -69,8 +78,11 @@ class PagmoWorker {
   std::size_t replayed_ = 0;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::optional<std::vector<double>> request_;
-  std::optional<std::vector<double>> answer_;
+  // The vectors of pagmo's current request (one, or a generation), how many next() handed out,
+  // and the answers so far; the request is complete when every vector is answered.
+  std::vector<std::vector<double>> requests_;
+  std::size_t handed_ = 0;
+  std::vector<std::vector<double>> answers_;
   bool stop_ = false;
   std::exception_ptr error_;
   std::thread thread_;  // last: started once the rest is built

@@ -106,6 +106,36 @@ TEST(PagmoAgent, NsgaTwoSeesFiveObjectivesAndFeasibleFirst) {
   EXPECT_THROW(PagmoAgent{c}, std::invalid_argument);
 }
 
+// nsga2 and pso hand out a generation at once: asked in batches (as --lanes does) and told in ask
+// order, they propose the same designs as asked one at a time; more asks than a generation holds
+// is an error, not a deadlock, and so is a second ask of an agent that does not batch.
+TEST(PagmoAgent, BatchingAgentsHandOutAGenerationAtOnce) {
+  for (const char* algorithm : {"nsga2", "pso"}) {
+    PagmoAgent one(config(algorithm)), batched(config(algorithm));
+    const auto sequential = drive(one, 80);
+    std::vector<Eigen::VectorXd> asked;
+    for (int batch = 0; batch < 8; ++batch) {
+      std::vector<Eigen::VectorXd> xs;
+      for (int i = 0; i < 10; ++i) xs.push_back(batched.ask(Eigen::VectorXd(), true));
+      for (const auto& x : xs) {
+        Transition t;
+        t.action = x;
+        t.evaluation = evaluate_toy(x);
+        batched.tell(t);
+        asked.push_back(x);
+      }
+    }
+    ASSERT_EQ(asked.size(), sequential.size());
+    for (std::size_t i = 0; i < asked.size(); ++i) EXPECT_EQ(asked[i], sequential[i]) << algorithm << " design " << i;
+    PagmoAgent greedy(config(algorithm));
+    for (int i = 0; i < 20; ++i) greedy.ask(Eigen::VectorXd(), true);
+    EXPECT_THROW(greedy.ask(Eigen::VectorXd(), true), std::logic_error) << algorithm;
+  }
+  PagmoAgent de(config("de"));
+  de.ask(Eigen::VectorXd(), true);
+  EXPECT_THROW(de.ask(Eigen::VectorXd(), true), std::logic_error);
+}
+
 TEST(PagmoAgent, RefusesWhatItCannotRun) {
   EXPECT_THROW(PagmoAgent(config("nelder-mead")), std::invalid_argument);
   auto c = config("de");
