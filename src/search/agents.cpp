@@ -1,6 +1,7 @@
 // The registry of search agents (agents.h).
 #include "search/agents.h"
 
+#include "search/bo_agent.h"
 #include "search/pagmo_agent.h"
 #include "search/random_agent.h"
 #include "search/sac/sac_agent.h"
@@ -59,6 +60,14 @@ const std::vector<AgentEntry>& agent_registry() {
       pagmo_entry("cmaes", "CMA-ES (pagmo2; population 20, restarts from a new seed when converged) over whole designs"),
       pagmo_entry("pso", "particle swarm (pagmo2 pso_gen: generational, constriction variant; 20 particles, a generation evaluated as one batch) over whole designs"),
       pagmo_entry("de", "differential evolution (pagmo2 de, rand/1/exp; population 20) over whole designs"),
+      {"bo", "Bayesian optimisation (Gaussian process on a 128-evaluation window + expected improvement; a constant-liar batch per --lanes) over whole designs",
+       ActionMode::absolute, false, 1, 0, false,
+       [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
+         BoConfig c;
+         c.action_dims = env.action_dims();
+         c.seed = o.seed;
+         return std::make_unique<BoAgent>(c);
+       }},
       pagmo_entry("nsga2", "NSGA-II (pagmo2; population 20, a generation evaluated as one batch), multi-objective over the Pareto front's five objectives"),
   };
   return registry;

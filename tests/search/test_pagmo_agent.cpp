@@ -4,25 +4,12 @@
 
 #include <sstream>
 
+#include "toy_landscape.h"
+
 #include "search/pagmo_agent.h"
 
 namespace meshforge::search {
 namespace {
-
-// A smooth toy landscape on [-1, 1]^D: score 1 at x = 0.3 everywhere; feasible inside a ball.
-Evaluation evaluate_toy(const Eigen::VectorXd& x) {
-  Evaluation e;
-  e.x = x;
-  const double d2 = (x.array() - 0.3).square().sum() / static_cast<double>(x.size());
-  e.score = 1.0 / (1.0 + 10.0 * d2);
-  e.feasible = d2 < 0.5;
-  // The figures NSGA-II sees improve together towards the same optimum.
-  e.decode_tokens_per_second = 100 * e.score;
-  e.time_to_first_token_s = 1 / e.score;
-  e.power_w = e.area_mm2 = 1 + d2;
-  e.energy_per_token_j = e.power_w / e.decode_tokens_per_second;
-  return e;
-}
 
 // asks and tells n times; returns the asked vectors.
 std::vector<Eigen::VectorXd> drive(PagmoAgent& agent, int n, double* best = nullptr) {
