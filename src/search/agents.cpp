@@ -2,6 +2,7 @@
 #include "search/agents.h"
 
 #include "search/bo_agent.h"
+#include "search/grid_agent.h"
 #include "search/pagmo_agent.h"
 #include "search/random_agent.h"
 #include "search/sac/sac_agent.h"
@@ -46,7 +47,9 @@ const std::vector<AgentEntry>& agent_registry() {
       {"sac", "Soft Actor-Critic with a mixture of experts (--experts heads) refining designs in episodes",
        ActionMode::delta, true, 1, 0, false, make_sac},
       {"random", "random search: every evaluation an independent uniformly random design (baseline)",
-       ActionMode::absolute, true, 1, 0, false,
+       // 8 lanes: the same designs in the same order as one (the agent ignores the state), evaluated
+       // on every core.
+       ActionMode::absolute, true, 8, 0, false,
        [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
          return std::make_unique<RandomAgent>(env.action_dims(), o.seed, "random");
        }},
@@ -67,6 +70,14 @@ const std::vector<AgentEntry>& agent_registry() {
          c.action_dims = env.action_dims();
          c.seed = o.seed;
          return std::make_unique<BoAgent>(c);
+       }},
+      {"grid", "coordinate grid search: one design coordinate at a time over 9 levels around the best so far, the grid halving every pass (a full factorial cannot be walked in 39 dimensions)",
+       ActionMode::absolute, false, 1, 0, false,
+       [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
+         GridConfig c;
+         c.action_dims = env.action_dims();
+         c.seed = o.seed;
+         return std::make_unique<GridAgent>(c);
        }},
       pagmo_entry("nsga2", "NSGA-II (pagmo2; population 20, a generation evaluated as one batch), multi-objective over the Pareto front's five objectives"),
   };
