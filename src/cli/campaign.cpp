@@ -21,6 +21,7 @@
 
 #include "cli/commands.h"
 #include "cli/explore_common.h"
+#include "cli/regimes.h"
 #include "search/agents.h"
 #include "common/atomic_file.h"
 #include "common/input_error.h"
@@ -33,80 +34,17 @@ namespace {
 // Options of a regime that belong to the agent (shared) or to the node list.
 const std::set<std::string> kAgentKeys{"agent", "budget", "seed", "experts", "episode-steps", "node"};
 
-struct Regime {
-  std::string name;
-  ExploreSettings settings;  // node filled per run
-};
-
 struct Campaign {
   std::vector<std::string> nodes;
   std::vector<Regime> regimes;
 };
 
-std::string scalar_text(const YAML::Node& n, const std::string& file, const std::string& field) {
-  if (!n.IsScalar()) throw InputError(file, field, "expected a single value");
-  return n.Scalar();
-}
-
 Campaign load_campaign(const std::string& file, const ExploreSettings& agent_settings, const std::filesystem::path& data) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    throw InputError(file, "", "cannot open the campaign file");
-  } catch (const YAML::Exception& e) {
-    const std::string where = e.mark.is_null() ? std::string() : fmt::format("line {}, column {}", e.mark.line + 1, e.mark.column + 1);
-    throw InputError(file, where, "malformed YAML: " + e.msg);
-  }
-  if (!root.IsMap()) throw InputError(file, "", "expected a map with 'nodes' and 'regimes'");
-  for (const auto& kv : root) {
-    const auto key = kv.first.Scalar();
-    if (key != "nodes" && key != "regimes") throw InputError(file, key, "unknown key (expected nodes, regimes)");
-  }
+  const YAML::Node root = load_yaml_map(file, {"nodes", "regimes"}, "campaign");
   Campaign c;
-  const YAML::Node nodes = root["nodes"];
-  if (!nodes) {
-    c.nodes = tech::known_node_names();
-  } else {
-    if (!nodes.IsSequence() || nodes.size() == 0) throw InputError(file, "nodes", "expected a non-empty list of nodes");
-    std::set<std::string> seen;
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      const auto n = scalar_text(nodes[i], file, fmt::format("nodes[{}]", i));
-      if (!seen.insert(n).second) throw InputError(file, fmt::format("nodes[{}]", i), "node " + n + " is listed twice");
-      c.nodes.push_back(n);
-    }
-  }
-  for (const auto& n : c.nodes) tech::load_node(n, data);
-
-  const YAML::Node regimes = root["regimes"];
-  if (!regimes || !regimes.IsMap() || regimes.size() == 0)
-    throw InputError(file, "regimes", "expected a map of regime name -> explore options");
-  const auto defaults = agent_settings.to_run_info();
-  for (const auto& kv : regimes) {
-    Regime r;
-    r.name = kv.first.Scalar();
-    const std::string where = "regimes." + r.name;
-    if (r.name.empty() || r.name.find_first_of("/\\ ") != std::string::npos || r.name == "." || r.name == "..")
-      throw InputError(file, where, "a regime name must be a plain directory name");
-    if (!kv.second.IsMap()) throw InputError(file, where, "expected a map of explore options (model, mode, precision, ...)");
-    auto info = defaults;
-    for (const auto& option : kv.second) {
-      const auto key = option.first.Scalar();
-      if (kAgentKeys.count(key))
-        throw InputError(file, where + "." + key, "is an option of the shared agent: give it on the command line");
-      if (!info.count(key)) throw InputError(file, where + "." + key, "unknown option (the options of meshforge explore)");
-      info[key] = scalar_text(option.second, file, where + "." + key);
-    }
-    try {
-      r.settings = ExploreSettings::from_run_info(info, file);
-    } catch (const InputError& e) {
-      throw InputError(file, where + "." + e.field(), e.reason());
-    }
-    r.settings.scenario.images_given = static_cast<bool>(kv.second["images"]);
-    workload::resolve_model(r.settings.model, data);
-    if (!r.settings.from.empty()) resolve_design(r.settings.from, data);
-    c.regimes.push_back(std::move(r));
-  }
+  c.nodes = parse_nodes(root["nodes"], file, data);
+  c.regimes = parse_regimes(root["regimes"], file, agent_settings, kAgentKeys,
+                            "is an option of the shared agent: give it on the command line", data);
   return c;
 }
 

@@ -15,6 +15,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global);
 void add_explore_command(CLI::App& app, const GlobalOptions& global);
 void add_sweep_command(CLI::App& app, const GlobalOptions& global);
 void add_campaign_command(CLI::App& app, const GlobalOptions& global);
+void add_compare_command(CLI::App& app, const GlobalOptions& global);
 void add_rtl_command(CLI::App& app, const GlobalOptions& global);
 
 // meshforge rtl's work, shared with explore / sweep --rtl: the design's Verilog and collateral in

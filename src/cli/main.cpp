@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   cli::add_explore_command(app, global);
   cli::add_sweep_command(app, global);
   cli::add_campaign_command(app, global);
+  cli::add_compare_command(app, global);
   cli::add_rtl_command(app, global);
 
   try {

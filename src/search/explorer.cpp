@@ -185,6 +185,8 @@ void Explorer::open_fresh() {
   progress_ << csv_header();
   progress_.flush();
   if (!progress_) throw InputError(file(kProgressFile).string(), "--out", "cannot write");
+  timeline_.open(file(kTimelineFile), std::ios::binary | std::ios::trunc);
+  timeline_ << "evaluation,seconds,best_score,best_feasible\n";
 }
 
 void Explorer::start_episode() {
@@ -278,6 +280,7 @@ void Explorer::save_checkpoint() {
     progress_.flush();
     if (!progress_) throw InputError(file(kProgressFile).string(), "", "cannot write");
   }
+  if (timeline_.is_open()) timeline_.flush();
   if (!config_.write_checkpoint) return;
   const std::string payload = serialize();
   std::string bytes(kMagic);
@@ -397,6 +400,22 @@ void Explorer::resume() {
     best_.report = env_.evaluate(best.x);  // deterministic: the same report as when it was found
     best_features_ = report_features(best_.report);
   }
+  // timeline.csv continues from its last row's seconds (absent in a run copied without it).
+  {
+    std::ifstream in(file(kTimelineFile), std::ios::binary);
+    std::string line, last;
+    while (std::getline(in, line))
+      if (!line.empty()) last = line;
+    const auto comma = last.find(',');
+    if (comma != std::string::npos) {
+      try {
+        seconds_before_ = std::stod(last.substr(comma + 1));
+      } catch (const std::exception&) {
+        seconds_before_ = 0;  // the header, or a torn row
+      }
+    }
+  }
+  timeline_.open(file(kTimelineFile), std::ios::binary | std::ios::app);
   write_file_atomically(csv_path, kept);
   progress_.open(csv_path, std::ios::binary | std::ios::app);
   if (!progress_) throw InputError(csv_path.string(), "", "cannot write: " + std::string(std::strerror(errno)));
@@ -481,6 +500,14 @@ ExploreStatus Explorer::run(const std::function<void(const Progress&)>& on_progr
     on_progress(p);
   };
 
+  auto last_timeline = t0;
+  auto timeline_row = [&](clock::time_point now) {
+    if (!timeline_.is_open()) return;
+    timeline_ << fmt::format("{},{:.3f},{:.9g},{}\n", evaluations_, seconds_before_ + std::chrono::duration<double>(now - t0).count(),
+                             best_.score, best_.feasible ? 1 : 0);
+    last_timeline = now;
+  };
+
   ExploreStatus status = ExploreStatus::finished;
   time_budget_spent_ = false;
   while (!budget_spent()) {
@@ -495,6 +522,7 @@ ExploreStatus Explorer::run(const std::function<void(const Progress&)>& on_progr
     }
     step();
     const auto now = clock::now();
+    if (std::chrono::duration<double>(now - last_timeline).count() >= 0.05) timeline_row(now);
     if (std::chrono::duration<double>(now - last_progress).count() >= 0.2) {
       report_progress(now, false);
       last_progress = now;
@@ -507,6 +535,8 @@ ExploreStatus Explorer::run(const std::function<void(const Progress&)>& on_progr
       last_checkpoint_evaluation = evaluations_;
     }
   }
+  timeline_row(clock::now());
+  timeline_.flush();
   finish();
   report_progress(clock::now(), true);
   return status;

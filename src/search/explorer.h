@@ -8,6 +8,8 @@
 //   progress.csv      one row per evaluation: index, episode, step, score, reward, main metrics and
 //                     the best so far. No wall-clock columns: one seed gives identical files, and a
 //                     resumed run continues the same sequence.
+//   timeline.csv      wall-clock: evaluations done and the best score so far every 50 ms of run()
+//                     (seconds continue across a resume); the one file that differs run to run
 //   checkpoint.bin    agent + explorer + environment state and the random engine, written
 //                     periodically, at the end and when stopped (Ctrl-C); --resume reads it.
 //
@@ -102,6 +104,7 @@ CheckpointInfo read_checkpoint_info(const std::filesystem::path& file);
 
 inline constexpr const char* kCheckpointFile = "checkpoint.bin";
 inline constexpr const char* kProgressFile = "progress.csv";
+inline constexpr const char* kTimelineFile = "timeline.csv";
 inline constexpr const char* kBestDesignFile = "best_design.yaml";
 inline constexpr const char* kReportFile = "report.json";
 inline constexpr const char* kParetoFile = "pareto.csv";
@@ -173,6 +176,8 @@ class Explorer {
   double front_hypervolume_ = 0;
   ReportFeatures best_features_{};
   std::ofstream progress_;
+  std::ofstream timeline_;
+  double seconds_before_ = 0;           // wall-clock of the sessions before a resume (timeline.csv)
   bool opened_ = false;
   bool time_budget_spent_ = false;
 };

@@ -55,4 +55,17 @@ inline CommandResult run_meshforge(const std::string& args, const std::filesyste
   return r;
 }
 
+// A file's whole contents ("" when it cannot be read).
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Writes text to dir/name and returns the path.
+inline std::filesystem::path write_text(const std::filesystem::path& dir, const std::string& name, const std::string& text) {
+  const auto p = dir / name;
+  std::ofstream(p) << text;
+  return p;
+}
+
 }  // namespace meshforge::testing

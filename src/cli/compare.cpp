@@ -1,0 +1,553 @@
+// meshforge compare: agents against each other on regimes x nodes x seeds, at equal evaluations
+// and/or at equal wall-clock, with tables a reviewer asks for (mean +- sd, seed-pair wins, effort
+// to reach 99% of the best anyone found) and anytime curves.
+//
+// The compare file (YAML):
+//   nodes: [3nm, 12nm, 28nm]                  # as a campaign file (default: every node)
+//   regimes:                                  # name -> explore options
+//     llama:   {model: llama-3.1-8b, mode: performance}
+//     smolvlm: {model: smolvlm-256m-instruct, mode: low-power, precision: int8}
+//   agents: [sac, random-walk, de, bo]        # registered agent names
+//   seeds: 3                                  # seeds 1..3, or a list: [1, 5, 9]
+//   budget: 10000                             # evaluations per run (the "evaluations" table)
+//   time_budget_s: 60                         # and/or wall-clock per run (the "seconds" table)
+//
+// Every run is a `meshforge explore` process (one core each unless --threads), --jobs at a time,
+// into OUT/<kind>/<regime>/<node>/<agent>/seed<S>/ with its log beside it. Re-running the same
+// command continues: finished runs are kept, interrupted evaluation-budget runs resume from their
+// checkpoint, interrupted wall-clock runs start again (resumed, they would get their time twice).
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/explore_common.h"
+#include "cli/regimes.h"
+#include "common/atomic_file.h"
+#include "common/input_error.h"
+#include "search/agents.h"
+#include "search/explorer.h"
+
+namespace meshforge::cli {
+namespace {
+
+// A wall-clock run's evaluation budget: larger than any run reaches in its time.
+constexpr std::int64_t kUnboundedBudget = 1'000'000'000'000;
+
+struct BudgetKind {
+  std::string name;          // "evaluations" or "seconds"
+  std::int64_t budget = 0;   // evaluations per run
+  double time_budget_s = 0;  // wall-clock per run (0 = none)
+};
+
+struct CompareSpec {
+  std::vector<std::string> nodes;
+  std::vector<Regime> regimes;
+  std::vector<std::string> agents;
+  std::vector<std::uint64_t> seeds;
+  std::vector<BudgetKind> kinds;
+};
+
+std::int64_t positive_integer(const YAML::Node& n, const std::string& file, const std::string& field) {
+  const std::string text = scalar_text(n, file, field);
+  try {
+    std::size_t used = 0;
+    const long long v = std::stoll(text, &used);
+    if (used == text.size() && v > 0) return v;
+  } catch (const std::exception&) {
+  }
+  throw InputError(file, field, "expected a positive whole number, got '" + text + "'");
+}
+
+CompareSpec load_compare(const std::string& file, const std::filesystem::path& data) {
+  const YAML::Node root = load_yaml_map(file, {"agents", "budget", "nodes", "regimes", "seeds", "time_budget_s"}, "compare");
+  CompareSpec c;
+  const YAML::Node agents = root["agents"];
+  if (!agents || !agents.IsSequence() || agents.size() == 0) throw InputError(file, "agents", "expected a non-empty list of agents");
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    const std::string field = fmt::format("agents[{}]", i);
+    const std::string name = scalar_text(agents[i], file, field);
+    if (!search::find_agent(name)) {
+      std::string known;
+      for (const auto& n : search::agent_names()) known += (known.empty() ? "" : ", ") + n;
+      throw InputError(file, field, "unknown agent '" + name + "' (known: " + known + ")");
+    }
+    if (std::find(c.agents.begin(), c.agents.end(), name) != c.agents.end())
+      throw InputError(file, field, "agent " + name + " is listed twice");
+    c.agents.push_back(name);
+  }
+  const YAML::Node seeds = root["seeds"];
+  if (!seeds) {
+    c.seeds = {1};
+  } else if (seeds.IsScalar()) {
+    const auto n = positive_integer(seeds, file, "seeds");
+    if (n > 1000) throw InputError(file, "seeds", "at most 1000 seeds");
+    for (std::int64_t s = 1; s <= n; ++s) c.seeds.push_back(static_cast<std::uint64_t>(s));
+  } else if (seeds.IsSequence() && seeds.size() > 0) {
+    for (std::size_t i = 0; i < seeds.size(); ++i) {
+      const auto s = static_cast<std::uint64_t>(positive_integer(seeds[i], file, fmt::format("seeds[{}]", i)));
+      if (std::find(c.seeds.begin(), c.seeds.end(), s) != c.seeds.end())
+        throw InputError(file, fmt::format("seeds[{}]", i), "seed listed twice");
+      c.seeds.push_back(s);
+    }
+  } else {
+    throw InputError(file, "seeds", "expected a number of seeds or a non-empty list of seeds");
+  }
+  if (root["budget"]) c.kinds.push_back({"evaluations", positive_integer(root["budget"], file, "budget"), 0});
+  if (root["time_budget_s"]) {
+    const std::string text = scalar_text(root["time_budget_s"], file, "time_budget_s");
+    double t = 0;
+    try {
+      std::size_t used = 0;
+      t = std::stod(text, &used);
+      if (used != text.size()) t = 0;
+    } catch (const std::exception&) {
+    }
+    if (!(t > 0) || !std::isfinite(t)) throw InputError(file, "time_budget_s", "expected a positive number of seconds, got '" + text + "'");
+    c.kinds.push_back({"seconds", kUnboundedBudget, t});
+  }
+  if (c.kinds.empty()) throw InputError(file, "budget", "give budget (evaluations per run), time_budget_s (seconds per run) or both");
+  c.nodes = parse_nodes(root["nodes"], file, data);
+  c.regimes = parse_regimes(root["regimes"], file, ExploreSettings{}, {"agent", "budget", "seed", "node", "lanes"},
+                            "is set by the compare file's agents, seeds and budget", data);
+  for (const auto& agent : c.agents) {
+    ExploreSettings s;
+    s.agent = agent;
+    try {
+      resolve_lanes(s);
+    } catch (const InputError& e) {
+      throw InputError(file, "agents", e.reason());
+    }
+  }
+  return c;
+}
+
+// What identifies a comparison in OUT (compare.json): re-running with another spec is refused.
+nlohmann::ordered_json spec_json(const CompareSpec& c) {
+  nlohmann::ordered_json j;
+  j["nodes"] = c.nodes;
+  nlohmann::ordered_json regimes;
+  for (const auto& r : c.regimes) regimes[r.name] = r.settings.to_run_info();
+  j["regimes"] = regimes;
+  j["agents"] = c.agents;
+  j["seeds"] = c.seeds;
+  nlohmann::ordered_json kinds;
+  for (const auto& k : c.kinds) kinds[k.name] = {{"budget", k.budget}, {"time_budget_s", k.time_budget_s}};
+  j["kinds"] = kinds;
+  return j;
+}
+
+struct RunSpec {
+  const BudgetKind* kind = nullptr;
+  const Regime* regime = nullptr;
+  std::string node, agent;
+  std::uint64_t seed = 1;
+  std::filesystem::path dir;
+};
+
+// explore's options of a regime that differ from explore's defaults.
+std::vector<std::string> regime_arguments(const ExploreSettings& s) {
+  const auto mine = s.to_run_info(), base = ExploreSettings{}.to_run_info();
+  std::vector<std::string> args;
+  for (const auto& [key, value] : mine) {
+    if (key == "agent" || key == "budget" || key == "seed" || key == "node" || key == "lanes" || key == "dim") continue;
+    if (value != base.at(key)) {
+      args.push_back("--" + key);
+      args.push_back(value);
+    }
+  }
+  for (const auto& d : s.scenario.dims) {
+    args.push_back("--dim");
+    args.push_back(d);
+  }
+  return args;
+}
+
+nlohmann::json read_json(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  if (!in) return nullptr;
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
+// Whether the run in dir has finished (its report says the budget ended it).
+bool finished(const RunSpec& r) {
+  const auto j = read_json(r.dir / search::kReportFile);
+  if (j.is_null() || !j.contains("search")) return false;
+  const auto& s = j["search"];
+  const std::string ended = s.value("ended_on", "");
+  if (r.kind->time_budget_s > 0) return ended == "time_budget" || ended == "budget";
+  return ended == "budget" && s.value("evaluations", std::int64_t{0}) == r.kind->budget;
+}
+
+std::vector<std::string> command_of(const RunSpec& r, const std::filesystem::path& data, int threads) {
+  std::vector<std::string> cmd{"--data-dir", data.string(), "explore"};
+  const bool resumable = r.kind->time_budget_s <= 0 && std::filesystem::exists(r.dir / search::kCheckpointFile);
+  if (resumable) {
+    cmd.insert(cmd.end(), {"--resume", r.dir.string(), "--budget", std::to_string(r.kind->budget)});
+  } else {
+    const auto args = regime_arguments(r.regime->settings);
+    cmd.insert(cmd.end(), args.begin(), args.end());
+    cmd.insert(cmd.end(), {"--node", r.node, "--agent", r.agent, "--seed", std::to_string(r.seed), "--budget",
+                           std::to_string(r.kind->budget), "--out", r.dir.string(), "--force"});
+    if (r.kind->time_budget_s > 0) cmd.insert(cmd.end(), {"--time-budget", fmt::format("{}", r.kind->time_budget_s)});
+  }
+  cmd.insert(cmd.end(), {"--threads", std::to_string(threads)});
+  return cmd;
+}
+
+// Starts `self cmd...` with stdout and stderr in log; returns its pid.
+pid_t spawn(const std::string& self, const std::vector<std::string>& cmd, const std::filesystem::path& log) {
+  std::vector<std::string> argv_text{self};
+  argv_text.insert(argv_text.end(), cmd.begin(), cmd.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_text) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(std::string("compare: cannot start a run: ") + std::strerror(errno));
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      ::close(fd);
+    }
+    ::execv(self.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string last_line(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    const auto cr = line.rfind('\r');  // progress lines refreshed in place
+    if (cr != std::string::npos) line = line.substr(cr + 1);
+    if (!line.empty()) last = line;
+  }
+  return last;
+}
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_sigint(int) { g_stop = 1; }
+
+// ---- results ----
+
+struct Curve {
+  std::vector<std::int64_t> evaluations;
+  std::vector<double> seconds;
+  std::vector<double> best;        // best feasible score so far (-1: none feasible yet)
+};
+
+struct Result {
+  const RunSpec* run = nullptr;
+  bool ok = false;
+  double score = 0;
+  bool feasible = false;
+  double hypervolume = 0;
+  std::int64_t evaluations = 0;
+  double seconds = 0;
+  Curve by_evaluation, by_seconds;
+};
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream ss(line);
+  for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+  return cells;
+}
+
+Result read_result(const RunSpec& r) {
+  Result out;
+  out.run = &r;
+  const auto j = read_json(r.dir / search::kReportFile);
+  if (j.is_null()) return out;
+  out.ok = true;
+  out.score = j.value("ppa_score", 0.0);
+  out.feasible = j.value("feasible", false);
+  out.evaluations = j["search"].value("evaluations", std::int64_t{0});
+  out.hypervolume = j["search"].contains("pareto") ? j["search"]["pareto"].value("hypervolume", 0.0) : 0.0;
+  {
+    std::ifstream in(r.dir / search::kProgressFile);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      const auto c = split(line);
+      if (c.size() < 12) continue;
+      const double best = c[11] == "1" ? std::stod(c[10]) : -1.0;
+      if (!out.by_evaluation.best.empty() && best == out.by_evaluation.best.back() && in.peek() != EOF) continue;
+      out.by_evaluation.evaluations.push_back(std::stoll(c[0]));
+      out.by_evaluation.best.push_back(best);
+    }
+  }
+  {
+    std::ifstream in(r.dir / search::kTimelineFile);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      const auto c = split(line);
+      if (c.size() < 4) continue;
+      out.by_seconds.evaluations.push_back(std::stoll(c[0]));
+      out.by_seconds.seconds.push_back(std::stod(c[1]));
+      out.by_seconds.best.push_back(c[3] == "1" ? std::stod(c[2]) : -1.0);
+    }
+    if (!out.by_seconds.seconds.empty()) out.seconds = out.by_seconds.seconds.back();
+  }
+  return out;
+}
+
+// The first evaluation (or second) at which the best feasible score reached target; -1: never.
+double effort_to(const Curve& c, double target, bool in_seconds) {
+  for (std::size_t i = 0; i < c.best.size(); ++i)
+    if (c.best[i] >= target) return in_seconds ? c.seconds[i] : static_cast<double>(c.evaluations[i]);
+  return -1;
+}
+
+std::string mean_sd(const std::vector<double>& v, const char* format) {
+  if (v.empty()) return "—";
+  double mean = 0;
+  for (double x : v) mean += x;
+  mean /= static_cast<double>(v.size());
+  double var = 0;
+  for (double x : v) var += (x - mean) * (x - mean);
+  const double sd = v.size() > 1 ? std::sqrt(var / static_cast<double>(v.size() - 1)) : 0.0;
+  return fmt::format(fmt::runtime(format), mean) + " ± " + fmt::format(fmt::runtime(format), sd);
+}
+
+std::string median_text(std::vector<double> v, std::size_t runs, const char* format) {
+  std::vector<double> reached;
+  for (double x : v)
+    if (x >= 0) reached.push_back(x);
+  if (reached.empty()) return "never";
+  std::sort(reached.begin(), reached.end());
+  const std::size_t n = reached.size();
+  const double m = n % 2 ? reached[n / 2] : 0.5 * (reached[n / 2 - 1] + reached[n / 2]);
+  return fmt::format(fmt::runtime(format), m) + (n < runs ? fmt::format(" ({}/{} runs)", n, runs) : "");
+}
+
+// (feasible, score) ordering, as the explorer ranks designs.
+bool beats(const Result& a, const Result& b) {
+  if (a.feasible != b.feasible) return a.feasible;
+  return a.score > b.score;
+}
+
+struct CompareOptions {
+  std::string file, out;
+  int jobs = 0, threads = 1;
+  bool force = false;
+};
+
+void write_tables(const CompareSpec& spec, const std::vector<RunSpec>& runs, const std::filesystem::path& out) {
+  std::vector<Result> results;
+  results.reserve(runs.size());
+  for (const auto& r : runs) results.push_back(read_result(r));
+  std::string runs_csv = "kind,regime,node,agent,seed,score,feasible,hypervolume,evaluations,seconds,evaluations_to_99,seconds_to_99\n";
+  std::string curves_eval = "kind,regime,node,agent,seed,evaluation,best_feasible_score\n";
+  std::string curves_sec = "kind,regime,node,agent,seed,seconds,evaluation,best_feasible_score\n";
+  for (const auto& kind : spec.kinds) {
+    std::string md = fmt::format("# meshforge compare: {} per run\n\n", kind.time_budget_s > 0 ? fmt::format("{} s of wall-clock", kind.time_budget_s)
+                                                                                                  : fmt::format("{} evaluations", kind.budget));
+    md += "Best score: mean ± sd over seeds (feasible runs / runs). Wins: seeds on which the row's agent found a better design "
+          "(feasible first, then score) than the column's. To 99%: median evaluations and seconds until the best feasible score "
+          "reached 99% of the best any run of this regime and node found.\n\n";
+    std::string header = "| regime | node | agent | best score | hypervolume |";
+    std::string rule = "|---|---|---|---|---|";
+    for (const auto& a : spec.agents) {
+      header += " wins vs " + a + " |";
+      rule += "---|";
+    }
+    md += header + " evaluations to 99% | seconds to 99% |\n" + rule + "---|---|\n";
+    for (const auto& regime : spec.regimes) {
+      for (const auto& node : spec.nodes) {
+        std::vector<const Result*> cell;
+        for (const auto& res : results)
+          if (res.ok && res.run->kind == &kind && res.run->regime == &regime && res.run->node == node) cell.push_back(&res);
+        double target = -1;
+        for (const auto* res : cell)
+          if (res->feasible) target = std::max(target, res->score);
+        target *= 0.99;
+        for (const auto& agent : spec.agents) {
+          std::vector<double> scores, hv, evals, secs;
+          int feasible = 0;
+          std::map<std::uint64_t, const Result*> by_seed;
+          for (const auto* res : cell) {
+            if (res->run->agent != agent) continue;
+            scores.push_back(res->score);
+            hv.push_back(res->hypervolume);
+            feasible += res->feasible ? 1 : 0;
+            by_seed[res->run->seed] = res;
+            const double e = target > 0 ? effort_to(res->by_evaluation, target, false) : -1;
+            const double t = target > 0 ? effort_to(res->by_seconds, target, true) : -1;
+            evals.push_back(e);
+            secs.push_back(t);
+            runs_csv += fmt::format("{},{},{},{},{},{:.6f},{},{:.6g},{},{:.3f},{},{}\n", kind.name, regime.name, node, agent,
+                                    res->run->seed, res->score, res->feasible ? 1 : 0, res->hypervolume, res->evaluations,
+                                    res->seconds, e >= 0 ? fmt::format("{:.0f}", e) : "", t >= 0 ? fmt::format("{:.2f}", t) : "");
+            const auto& ce = res->by_evaluation;
+            for (std::size_t i = 0; i < ce.best.size(); ++i)
+              curves_eval += fmt::format("{},{},{},{},{},{},{:.6f}\n", kind.name, regime.name, node, agent, res->run->seed,
+                                         ce.evaluations[i], ce.best[i]);
+            const auto& cs = res->by_seconds;
+            for (std::size_t i = 0; i < cs.best.size(); ++i)
+              if (i == 0 || i + 1 == cs.best.size() || cs.best[i] != cs.best[i - 1])
+                curves_sec += fmt::format("{},{},{},{},{},{:.3f},{},{:.6f}\n", kind.name, regime.name, node, agent,
+                                          res->run->seed, cs.seconds[i], cs.evaluations[i], cs.best[i]);
+          }
+          std::string row = fmt::format("| {} | {} | {} | {} ({}/{}) | {} |", regime.name, node, agent, mean_sd(scores, "{:.4f}"),
+                                        feasible, scores.size(), mean_sd(hv, "{:.3g}"));
+          for (const auto& other : spec.agents) {
+            if (other == agent) {
+              row += " — |";
+              continue;
+            }
+            int wins = 0, pairs = 0;
+            for (const auto* res : cell) {
+              if (res->run->agent != other || !by_seed.count(res->run->seed)) continue;
+              ++pairs;
+              wins += beats(*by_seed[res->run->seed], *res) ? 1 : 0;
+            }
+            row += fmt::format(" {}/{} |", wins, pairs);
+          }
+          row += fmt::format(" {} | {} |\n", median_text(evals, scores.size(), "{:.0f}"), median_text(secs, scores.size(), "{:.1f}"));
+          md += row;
+        }
+      }
+    }
+    write_file_atomically(out / (kind.name + ".md"), md);
+    std::cout << md << "\n";
+  }
+  write_file_atomically(out / "runs.csv", runs_csv);
+  write_file_atomically(out / "curves_evaluations.csv", curves_eval);
+  write_file_atomically(out / "curves_seconds.csv", curves_sec);
+  std::cout << fmt::format("wrote        {}, runs.csv, curves_evaluations.csv, curves_seconds.csv in {}\n",
+                           [&] {
+                             std::string s;
+                             for (const auto& k : spec.kinds) s += (s.empty() ? "" : ", ") + k.name + ".md";
+                             return s;
+                           }(),
+                           out.string());
+}
+
+}  // namespace
+
+void add_compare_command(CLI::App& app, const GlobalOptions& global) {
+  auto o = std::make_shared<CompareOptions>();
+  CLI::App* c = app.add_subcommand("compare", "Agents against each other: regimes x nodes x agents x seeds, tables and anytime curves");
+  c->footer(
+      "FILE (YAML) lists nodes, regimes (name -> explore options, as a campaign file), agents, seeds (a count\n"
+      "or a list) and budget (evaluations per run) and/or time_budget_s (wall-clock per run); each budget\n"
+      "kind gets its own set of runs and table. Every run is a meshforge explore process in\n"
+      "OUT/<kind>/<regime>/<node>/<agent>/seed<S>/ (its log beside it), --jobs at a time. Writes OUT/<kind>.md\n"
+      "(best score mean +- sd, hypervolume, seed-pair wins against each agent, evaluations and seconds to 99%\n"
+      "of the best any run found), OUT/runs.csv and the anytime curves OUT/curves_evaluations.csv and\n"
+      "OUT/curves_seconds.csv. Re-running the same command continues an interrupted comparison.\n"
+      "Example: meshforge compare data/compare/llama-3nm.yaml --out runs/compare");
+  c->add_option("file", o->file, "Compare file (YAML)")->required();
+  c->add_option("--out", o->out, "Output directory (default: compare-FILE)");
+  c->add_option("--jobs", o->jobs, "Runs at a time (default: the cores / --threads; equal wall-clock budgets are fair only "
+                                   "when jobs x threads <= cores)")
+      ->check(CLI::Range(1, 1024));
+  c->add_option("--threads", o->threads, "Cores per run (explore --threads)")->check(CLI::Range(1, 1024))->capture_default_str();
+  c->add_flag("--force", o->force, "Discard a comparison of another file in --out and start afresh");
+  c->callback([o, &global] {
+    const auto data = global.resolved_data_dir();
+    const CompareSpec spec = load_compare(o->file, data);
+    const std::filesystem::path out =
+        o->out.empty() ? std::filesystem::path("compare-" + std::filesystem::path(o->file).stem().string()) : std::filesystem::path(o->out);
+    const auto identity = spec_json(spec);
+    const auto saved = read_json(out / "compare.json");
+    if (!saved.is_null() && nlohmann::json(identity) != saved) {
+      if (!o->force)
+        throw InputError((out / "compare.json").string(), "",
+                         "--out holds a comparison of another spec: use another --out, or --force to discard it");
+      std::error_code ec;
+      for (const auto& k : {"evaluations", "seconds"}) std::filesystem::remove_all(out / k, ec);
+    }
+    check_writable(out, "--out");
+    write_file_atomically(out / "compare.json", identity.dump(1) + "\n");
+
+    std::vector<RunSpec> runs;
+    for (const auto& kind : spec.kinds)
+      for (const auto& regime : spec.regimes)
+        for (const auto& node : spec.nodes)
+          for (const auto& agent : spec.agents)
+            for (const auto seed : spec.seeds)
+              runs.push_back({&kind, &regime, node, agent, seed,
+                              out / kind.name / regime.name / node / agent / fmt::format("seed{}", seed)});
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int jobs = o->jobs > 0 ? o->jobs : std::max(1, cores / o->threads);
+    char self_path[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", self_path, sizeof self_path - 1);
+    if (n <= 0) throw std::runtime_error("compare: cannot find the meshforge binary (/proc/self/exe)");
+    const std::string self(self_path, static_cast<std::size_t>(n));
+
+    std::vector<const RunSpec*> todo;
+    for (const auto& r : runs)
+      if (!finished(r)) todo.push_back(&r);
+    std::cerr << fmt::format("compare: {} runs ({} done before), {} at a time\n", runs.size(), runs.size() - todo.size(), jobs);
+    g_stop = 0;
+    std::signal(SIGINT, on_sigint);
+    std::map<pid_t, const RunSpec*> running;
+    std::vector<std::string> failures;
+    std::size_t next = 0, done = runs.size() - todo.size();
+    bool stopping = false;
+    while (next < todo.size() || !running.empty()) {
+      if (g_stop && !stopping) {
+        stopping = true;  // the runs save their checkpoints (a terminal's Ctrl-C reaches them too)
+        for (const auto& [pid, run] : running) ::kill(pid, SIGINT);
+      }
+      while (!stopping && next < todo.size() && static_cast<int>(running.size()) < jobs) {
+        const RunSpec* r = todo[next++];
+        std::filesystem::create_directories(r->dir.parent_path());
+        const pid_t pid = spawn(self, command_of(*r, data, o->threads), r->dir.string() + ".log");
+        running[pid] = r;
+      }
+      int status = 0;
+      const pid_t pid = ::waitpid(-1, &status, 0);
+      if (pid < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      const auto it = running.find(pid);
+      if (it == running.end()) continue;
+      const RunSpec* r = it->second;
+      running.erase(it);
+      ++done;
+      const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      if (code != 0 && !(stopping && code == 130))
+        failures.push_back(fmt::format("{} (exit {}): {}", r->dir.string(), code, last_line(r->dir.string() + ".log")));
+      std::cerr << fmt::format("compare: {}/{} runs  {} {} {} {} seed {}{}\n", done, runs.size(), r->kind->name, r->regime->name,
+                               r->node, r->agent, r->seed, code == 0 ? "" : fmt::format("  (exit {})", code));
+    }
+    std::signal(SIGINT, SIG_DFL);
+    if (stopping)
+      throw Interrupted(fmt::format("interrupted; finished runs are kept and the rest continue when the same command runs again "
+                                    "(meshforge compare {} --out {})",
+                                    o->file, out.string()));
+    if (!failures.empty())
+      throw std::runtime_error(fmt::format("{} run{} failed, e.g. {}", failures.size(), failures.size() == 1 ? "" : "s", failures.front()));
+    write_tables(spec, runs, out);
+  });
+}
+
+}  // namespace meshforge::cli
