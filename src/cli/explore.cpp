@@ -3,6 +3,7 @@
 // exploration run shared with meshforge sweep.
 #include <fmt/format.h>
 
+#include <sstream>
 #include <thread>
 #include <unistd.h>
 
@@ -129,6 +130,7 @@ std::map<std::string, std::string> ExploreSettings::to_run_info() const {
   m["episode-steps"] = std::to_string(episode_steps);
   m["lanes"] = std::to_string(lanes);
   m["from"] = from;
+  m["warm-start"] = warm_start;
   m["phase"] = scenario.phase;
   m["seq"] = std::to_string(scenario.seq);
   m["ctx"] = std::to_string(scenario.ctx);
@@ -188,6 +190,7 @@ ExploreSettings ExploreSettings::from_run_info(const std::map<std::string, std::
   s.episode_steps = static_cast<int>(integer("episode-steps"));
   s.lanes = info.count("lanes") ? static_cast<int>(integer("lanes")) : 1;
   s.from = get("from");
+  s.warm_start = info.count("warm-start") ? info.at("warm-start") : "";
   s.scenario.phase = get("phase");
   s.scenario.seq = integer("seq");
   s.scenario.ctx = integer("ctx");
@@ -261,6 +264,9 @@ void add_explore_options(CLI::App& c, ExploreSettings& s) {
                "at any thread count")
       ->check(CLI::Range(1, 1024));
   c.add_option("--from", s.from, "Start the first episode from this design (YAML file or shipped design name)");
+  c.add_option("--warm-start", s.warm_start,
+               "Continue the agent of a previous run (its directory) on this model and node: sac's networks, "
+               "replay buffer and temperature, not its designs");
   s.scenario.add_to(c);
   c.add_option("--power-budget", s.power_budget_w, "Power budget in W (performance default 75)");
   c.add_option("--area-budget", s.area_budget_mm2, "Area budget in mm2 (default 858, one reticle)");
@@ -359,6 +365,24 @@ int resolve_lanes(const ExploreSettings& s) {
   return lanes;
 }
 
+void check_warm_start(const ExploreSettings& s) {
+  if (s.warm_start.empty()) return;
+  const auto* entry = search::find_agent(s.agent);
+  if (entry && !entry->warm_starts)
+    throw InputError("", "--warm-start",
+                     "agent " + s.agent + " keeps no learned state that transfers to another model or node (sac does)");
+  const auto file = std::filesystem::path(s.warm_start) / search::kCheckpointFile;
+  if (!std::filesystem::exists(file))
+    throw InputError(file.string(), "--warm-start", "no checkpoint here: give the directory of a previous explore run");
+  const auto info = search::read_checkpoint_info(file);  // InputError naming the file when it is not one
+  // The agent and its structure must be the same (the networks' shapes follow --experts).
+  for (const auto& [key, mine] : {std::pair<std::string, std::string>{"agent", s.agent}, {"experts", std::to_string(s.experts)}}) {
+    const auto it = info.run_info.find(key);
+    if (it != info.run_info.end() && it->second != mine)
+      throw InputError(file.string(), key, fmt::format("the run to continue has {} {}, this run {}", key, it->second, mine));
+  }
+}
+
 int resolve_threads(const ExploreSettings& s) {
   if (s.threads > 0) return s.threads;
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -390,7 +414,18 @@ ExploreResult run_exploration(const ExploreSettings& s, const std::filesystem::p
   const auto setup = make_exploration_setup(s, data_dir, !resume);
   const auto agent = make_agent(s, *setup->env);
   search::Explorer explorer(*setup->env, *agent, make_explorer_config(s, *setup, data_dir, out_dir));
-  if (resume) explorer.resume();
+  if (resume) {
+    explorer.resume();
+  } else if (!s.warm_start.empty()) {
+    std::istringstream state(search::read_checkpoint_agent_state(std::filesystem::path(s.warm_start) / search::kCheckpointFile,
+                                                                 agent->name(), *setup->env));
+    try {
+      agent->load(state);
+    } catch (const std::exception& e) {
+      throw InputError((std::filesystem::path(s.warm_start) / search::kCheckpointFile).string(), "agent",
+                       std::string("cannot continue its agent: ") + e.what());
+    }
+  }
 
   ProgressLine line(label);
   const auto t0 = std::chrono::steady_clock::now();
@@ -499,6 +534,7 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
       if (s.node.empty()) throw InputError("", "--node", "required (or --resume DIR to continue a saved run)");
       if (!s.pick.empty()) parse_pick(s.pick);  // malformed weights: fail before creating anything
       resolve_lanes(s);                        // more lanes than the agent runs: likewise
+      check_warm_start(s);
       tech::load_node(s.node, data);         // unknown node: fail before creating anything
       workload::resolve_model(s.model, data);
       if (!s.from.empty()) resolve_design(s.from, data);

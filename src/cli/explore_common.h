@@ -33,6 +33,7 @@ struct ExploreSettings {
   int lanes = 0;                     // --lanes: episodes side by side (0 = the agent's default)
   int threads = 0;                   // --threads: cores evaluating a batch (0 = all); not a run setting
   std::string from;                  // seed design (shipped name or file); empty = none
+  std::string warm_start;            // --warm-start: a previous run's directory whose agent this run continues
   ScenarioOptions scenario;
   double power_budget_w = 0, area_budget_mm2 = 0, min_tokens_per_second = -1, fixed_clock_mhz = -1, max_ttft_s = -1;
   std::string pick;                  // --pick "w_perf,w_power,w_area" (empty = none); not a run setting
@@ -71,6 +72,9 @@ std::unique_ptr<search::Agent> make_agent(const ExploreSettings& settings, const
 // --lanes as the run uses it: the agent's default when not given; InputError naming --lanes when the
 // agent cannot run that many.
 int resolve_lanes(const ExploreSettings& settings);
+// --warm-start: the agent may continue another run's state, and DIR holds a checkpoint of it
+// (InputError naming --warm-start or the file otherwise).
+void check_warm_start(const ExploreSettings& settings);
 // --threads as the run uses it: all cores when not given.
 int resolve_threads(const ExploreSettings& settings);
 // The explorer's configuration of a run writing to out_dir.

@@ -30,7 +30,7 @@ AgentEntry pagmo_entry(const char* algorithm, const char* help) {
   PagmoConfig defaults;
   defaults.algorithm = algorithm;
   const int lanes = defaults.batches() ? defaults.population : 1;
-  return {algorithm, help, ActionMode::absolute, false, lanes, lanes, defaults.batches(), [algorithm](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
+  return {algorithm, help, ActionMode::absolute, false, lanes, lanes, defaults.batches(), false, [algorithm](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
             PagmoConfig c;
             c.algorithm = algorithm;
             c.action_dims = env.action_dims();
@@ -45,16 +45,16 @@ AgentEntry pagmo_entry(const char* algorithm, const char* help) {
 const std::vector<AgentEntry>& agent_registry() {
   static const std::vector<AgentEntry> registry{
       {"sac", "Soft Actor-Critic with a mixture of experts (--experts heads) refining designs in episodes",
-       ActionMode::delta, true, 1, 0, false, make_sac},
+       ActionMode::delta, true, 1, 0, false, true, make_sac},
       {"random", "random search: every evaluation an independent uniformly random design (baseline)",
        // 8 lanes: the same designs in the same order as one (the agent ignores the state), evaluated
        // on every core.
-       ActionMode::absolute, true, 8, 0, false,
+       ActionMode::absolute, true, 8, 0, false, false,
        [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
          return std::make_unique<RandomAgent>(env.action_dims(), o.seed, "random");
        }},
       {"random-walk", "uniform random moves in sac's refinement episodes: a stochastic hill-climber (baseline)",
-       ActionMode::delta, true, 1, 0, false,
+       ActionMode::delta, true, 1, 0, false, false,
        [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
          return std::make_unique<RandomAgent>(env.action_dims(), o.seed, "random-walk");
        }},
@@ -64,7 +64,7 @@ const std::vector<AgentEntry>& agent_registry() {
       pagmo_entry("pso", "particle swarm (pagmo2 pso_gen: generational, constriction variant; 20 particles, a generation evaluated as one batch) over whole designs"),
       pagmo_entry("de", "differential evolution (pagmo2 de, rand/1/exp; population 20) over whole designs"),
       {"bo", "Bayesian optimisation (Gaussian process on a 128-evaluation window + expected improvement; a constant-liar batch per --lanes) over whole designs",
-       ActionMode::absolute, false, 1, 0, false,
+       ActionMode::absolute, false, 1, 0, false, false,
        [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
          BoConfig c;
          c.action_dims = env.action_dims();
@@ -72,7 +72,7 @@ const std::vector<AgentEntry>& agent_registry() {
          return std::make_unique<BoAgent>(c);
        }},
       {"grid", "coordinate grid search: one design coordinate at a time over 9 levels around the best so far, the grid halving every pass (a full factorial cannot be walked in 39 dimensions)",
-       ActionMode::absolute, false, 1, 0, false,
+       ActionMode::absolute, false, 1, 0, false, false,
        [](const Environment& env, const AgentOptions& o) -> std::unique_ptr<Agent> {
          GridConfig c;
          c.action_dims = env.action_dims();

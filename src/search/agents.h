@@ -35,6 +35,9 @@ struct AgentEntry {
   int default_lanes = 1;
   int max_lanes = 0;
   bool lanes_divide_max = false;
+  // Whether its state (a learned policy) may start a run on another model or node (--warm-start);
+  // an optimiser's state is the history of one landscape, which would mislead it on another.
+  bool warm_starts = false;
   std::function<std::unique_ptr<Agent>(const Environment& env, const AgentOptions& options)> make;
 };
 

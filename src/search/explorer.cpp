@@ -162,6 +162,92 @@ CheckpointInfo read_checkpoint_info(const std::filesystem::path& file) {
   }
 }
 
+namespace {
+// Everything a checkpoint holds, parsed and checked against the environment it is for.
+struct ParsedCheckpoint {
+  Header header;
+  std::int64_t episodes = 0;
+  std::mt19937_64 rng;
+  BestDesign best;
+  ParetoFront front;
+  std::vector<Explorer::Lane> lanes;
+  std::string agent_blob;
+};
+
+// lanes_expected = 0: any number of lanes (a warm start reads only the agent).
+ParsedCheckpoint parse_checkpoint(const std::filesystem::path& path, const std::string& agent_name, const Environment& env,
+                                  std::size_t lanes_expected) {
+  const std::string payload = checked_payload(path, read_file(path));
+  Reader r{payload};
+  ParsedCheckpoint c;
+  Header& h = c.header;
+  try {
+    h = read_header(r);
+    if (h.agent_name != agent_name)
+      throw InputError(path.string(), "agent", fmt::format("the checkpoint is of agent '{}', this run uses '{}'", h.agent_name, agent_name));
+    if (h.state_dims != env.state_dims() || h.action_dims != env.action_dims())
+      throw InputError(path.string(), "header",
+                       fmt::format("state/action dimensions {}/{} do not match this build's {}/{}", h.state_dims,
+                                   h.action_dims, env.state_dims(), env.action_dims()));
+    if (h.evaluations < 0) throw std::runtime_error("negative evaluation count");
+    r.field = "explorer";
+    c.episodes = r.i64();
+    std::istringstream rs(r.str(1 << 16));
+    rs >> c.rng;
+    if (!rs) throw std::runtime_error("random engine state unreadable");
+    c.best.found = r.u64() != 0;
+    c.best.x = r.vec(env.action_dims());
+    c.best.score = r.f64();
+    c.best.feasible = r.u64() != 0;
+    c.best.evaluation = r.i64();
+    r.field = "pareto";
+    const std::uint64_t n_front = r.u64();
+    if (n_front > static_cast<std::uint64_t>(h.evaluations)) throw std::runtime_error("more Pareto points than evaluations");
+    for (std::uint64_t i = 0; i < n_front; ++i) {
+      ParetoPoint p;
+      p.x = r.vec(env.action_dims());
+      std::array<double, kObjectives> o{};
+      for (double& v : o) v = r.f64();
+      p.objectives = {o[0], o[1], o[2], o[3], o[4]};
+      p.score = r.f64();
+      p.evaluation = r.i64();
+      c.front.offer(p);
+    }
+    r.field = "lanes";
+    const std::uint64_t n_lanes = r.u64();
+    if (lanes_expected > 0 && n_lanes != lanes_expected)
+      throw InputError(path.string(), "lanes", fmt::format("the checkpoint ran {} lanes, this run {}", n_lanes, lanes_expected));
+    if (n_lanes < 1 || n_lanes > 4096) throw std::runtime_error("implausible lane count");
+    c.lanes.resize(n_lanes);
+    for (auto& lane : c.lanes) {
+      EnvironmentState& s = lane.state;
+      lane.episode = r.i64();
+      if (lane.episode < 0 || lane.episode > c.episodes) throw std::runtime_error("lane episode out of range");
+      s.x = r.vec(env.action_dims());
+      s.has_report = r.u64() != 0;
+      for (double& f : s.report) f = r.f64();
+      s.score = r.f64();
+      s.step = static_cast<int>(r.i64());
+      s.episode_best = r.f64();
+      if (s.step < 0 || s.step > env.config().episode_steps) throw std::runtime_error("episode step out of range");
+    }
+    r.field = "agent";
+    c.agent_blob = r.str();
+    if (r.pos != payload.size()) throw std::runtime_error("trailing bytes");
+  } catch (const std::runtime_error& e) {
+    if (dynamic_cast<const InputError*>(&e)) throw;
+    throw InputError(path.string(), r.field, std::string("corrupt checkpoint: ") + e.what());
+  }
+  return c;
+}
+}  // namespace
+
+std::string read_checkpoint_agent_state(const std::filesystem::path& file, const std::string& agent_name,
+                                        const Environment& env) {
+  if (!std::filesystem::exists(file)) throw InputError(file.string(), "", "no checkpoint here: nothing to start from");
+  return parse_checkpoint(file, agent_name, env, 0).agent_blob;
+}
+
 Explorer::Explorer(Environment& env, Agent& agent, ExplorerConfig config)
     : env_(env),
       agent_(agent),
@@ -295,71 +381,8 @@ void Explorer::resume() {
   const auto path = file(kCheckpointFile);
   if (config_.out_dir.empty() || !std::filesystem::exists(path))
     throw InputError(path.string(), "", "no checkpoint here: nothing to resume");
-  const std::string payload = checked_payload(path, read_file(path));
-  Reader r{payload};
-  Header h;
-  std::int64_t episodes = 0;
-  std::mt19937_64 rng;
-  BestDesign best;
-  ParetoFront front;
-  std::vector<Lane> lanes;
-  std::string agent_blob;
-  try {
-    h = read_header(r);
-    if (h.agent_name != agent_.name())
-      throw InputError(path.string(), "agent", fmt::format("the checkpoint is of agent '{}', this run uses '{}'", h.agent_name, agent_.name()));
-    if (h.state_dims != env_.state_dims() || h.action_dims != env_.action_dims())
-      throw InputError(path.string(), "header",
-                       fmt::format("state/action dimensions {}/{} do not match this build's {}/{}", h.state_dims,
-                                   h.action_dims, env_.state_dims(), env_.action_dims()));
-    if (h.evaluations < 0) throw std::runtime_error("negative evaluation count");
-    r.field = "explorer";
-    episodes = r.i64();
-    std::istringstream rs(r.str(1 << 16));
-    rs >> rng;
-    if (!rs) throw std::runtime_error("random engine state unreadable");
-    best.found = r.u64() != 0;
-    best.x = r.vec(env_.action_dims());
-    best.score = r.f64();
-    best.feasible = r.u64() != 0;
-    best.evaluation = r.i64();
-    r.field = "pareto";
-    const std::uint64_t n_front = r.u64();
-    if (n_front > static_cast<std::uint64_t>(h.evaluations)) throw std::runtime_error("more Pareto points than evaluations");
-    for (std::uint64_t i = 0; i < n_front; ++i) {
-      ParetoPoint p;
-      p.x = r.vec(env_.action_dims());
-      std::array<double, kObjectives> o{};
-      for (double& v : o) v = r.f64();
-      p.objectives = {o[0], o[1], o[2], o[3], o[4]};
-      p.score = r.f64();
-      p.evaluation = r.i64();
-      front.offer(p);
-    }
-    r.field = "lanes";
-    const std::uint64_t n_lanes = r.u64();
-    if (n_lanes != lanes_.size())
-      throw InputError(path.string(), "lanes", fmt::format("the checkpoint ran {} lanes, this run {}", n_lanes, lanes_.size()));
-    lanes.resize(n_lanes);
-    for (Lane& lane : lanes) {
-      EnvironmentState& s = lane.state;
-      lane.episode = r.i64();
-      if (lane.episode < 0 || lane.episode > episodes) throw std::runtime_error("lane episode out of range");
-      s.x = r.vec(env_.action_dims());
-      s.has_report = r.u64() != 0;
-      for (double& f : s.report) f = r.f64();
-      s.score = r.f64();
-      s.step = static_cast<int>(r.i64());
-      s.episode_best = r.f64();
-      if (s.step < 0 || s.step > env_.config().episode_steps) throw std::runtime_error("episode step out of range");
-    }
-    r.field = "agent";
-    agent_blob = r.str();
-    if (r.pos != payload.size()) throw std::runtime_error("trailing bytes");
-  } catch (const std::runtime_error& e) {
-    if (dynamic_cast<const InputError*>(&e)) throw;
-    throw InputError(path.string(), r.field, std::string("corrupt checkpoint: ") + e.what());
-  }
+  ParsedCheckpoint c = parse_checkpoint(path, agent_.name(), env_, lanes_.size());
+  const Header& h = c.header;
 
   // progress.csv must hold at least the checkpoint's evaluations (rows after it are dropped).
   const auto csv_path = file(kProgressFile);
@@ -381,23 +404,23 @@ void Explorer::resume() {
   }
 
   try {
-    std::istringstream in(agent_blob);
+    std::istringstream in(c.agent_blob);
     agent_.load(in);
   } catch (const std::exception& e) {
     throw InputError(path.string(), "agent", std::string("corrupt checkpoint: ") + e.what());
   }
 
   evaluations_ = h.evaluations;
-  episodes_ = episodes;
-  rng_ = rng;
-  lanes_ = lanes;
+  episodes_ = c.episodes;
+  rng_ = c.rng;
+  lanes_ = c.lanes;
   if (lanes_.back().episode > 0) env_.restore(lanes_.back().state);
-  front_ = front;
+  front_ = c.front;
   best_ = BestDesign{};
-  if (best.found) {
-    best_ = best;
-    best_.design = env_.actions().decode(best.x);
-    best_.report = env_.evaluate(best.x);  // deterministic: the same report as when it was found
+  if (c.best.found) {
+    best_ = c.best;
+    best_.design = env_.actions().decode(c.best.x);
+    best_.report = env_.evaluate(c.best.x);  // deterministic: the same report as when it was found
     best_features_ = report_features(best_.report);
   }
   // timeline.csv continues from its last row's seconds (absent in a run copied without it).

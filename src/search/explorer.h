@@ -101,6 +101,11 @@ struct CheckpointInfo {
 };
 // Throws InputError(file, field, reason) when the file is missing, not a checkpoint, or corrupt.
 CheckpointInfo read_checkpoint_info(const std::filesystem::path& file);
+// The agent's own state in a checkpoint (what Agent::load reads), for --warm-start: a new run
+// continues from another run's agent. InputError naming the file and the field when the file is
+// missing or corrupt, of another agent than agent_name, or of other state/action dimensions.
+std::string read_checkpoint_agent_state(const std::filesystem::path& file, const std::string& agent_name,
+                                        const Environment& env);
 
 inline constexpr const char* kCheckpointFile = "checkpoint.bin";
 inline constexpr const char* kProgressFile = "progress.csv";
@@ -113,6 +118,12 @@ inline constexpr const char* kPickedDesignFile = "picked_design.yaml";
 
 class Explorer {
  public:
+  // A lane: one episode in progress (its environment state) and the number of that episode.
+  struct Lane {
+    EnvironmentState state;
+    std::int64_t episode = 0;           // 0: no episode started yet
+  };
+
   // Touches no file: run() starts a fresh run in out_dir (creating it and progress.csv; InputError
   // naming --out when it cannot), unless resume() was called first.
   Explorer(Environment& env, Agent& agent, ExplorerConfig config);
@@ -152,11 +163,6 @@ class Explorer {
 
  private:
   void open_fresh();
-  // A lane: one episode in progress (its environment state) and the number of that episode.
-  struct Lane {
-    EnvironmentState state;
-    std::int64_t episode = 0;           // 0: no episode started yet
-  };
   void start_episode();
   void record(const StepResult& step, std::int64_t episode);
   std::string serialize() const;

@@ -65,7 +65,7 @@ TEST(ExploreCli, HelpListsTheOptions) {
   EXPECT_EQ(r.status, 0);
   for (const char* opt : {"--model", "--node", "--mode", "--agent", "--budget", "--seed", "--out", "--resume", "--from",
                           "--experts", "--episode-steps", "--power-budget", "--fixed-clock-mhz", "--phase", "--batch",
-                          "--time-budget", "--pick", "--lanes", "--threads", "random-walk"})
+                          "--time-budget", "--pick", "--lanes", "--threads", "--warm-start", "random-walk"})
     EXPECT_THAT(r.out, ::testing::HasSubstr(opt));
   const auto s = run("sweep --help");
   EXPECT_EQ(s.status, 0);
@@ -275,6 +275,32 @@ TEST(ExploreCli, ThreadsDoNotChangeTheResults) {
   EXPECT_EQ(lines(r.err), 1) << r.err;
   EXPECT_THAT(r.err, ::testing::HasSubstr("--lanes"));
   EXPECT_FALSE(fs::exists(de));
+}
+
+// --warm-start continues a previous run's SAC agent (networks, replay buffer) on another node: it
+// learns from its first evaluation, where a cold agent spends learning_starts on random actions.
+TEST(ExploreCli, WarmStartContinuesAnotherRunsAgent) {
+  const auto first = dir("warm_first"), warm = dir("warm_second"), cold = dir("warm_cold");
+  const std::string sac = "explore --model llama-3.1-8b --agent sac --seq 64 ";
+  ASSERT_EQ(run(sac + "--node 7nm --budget 520 --out " + first).status, 0);
+  auto r = run(sac + "--node 28nm --budget 40 --warm-start " + first + " --out " + warm);
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(run(sac + "--node 28nm --budget 40 --out " + cold).status, 0);
+  const auto updates = [](const std::string& d) {
+    return nlohmann::json::parse(slurp(fs::path(d) / "report.json")).at("search").at("agent_stats").at("updates").get<std::int64_t>();
+  };
+  EXPECT_EQ(updates(cold), 0);
+  EXPECT_GE(updates(warm), 40 + 20);  // the first run's updates continue
+  EXPECT_EQ(nlohmann::json::parse(slurp(fs::path(warm) / "report.json")).at("search").at("settings").at("warm-start"), first);
+  // What cannot be continued is a one-line error before anything is written.
+  const auto bad = dir("warm_bad");
+  for (const std::string& args : {"--agent de --warm-start " + first, "--agent sac --experts 2 --warm-start " + first,
+                                  "--agent sac --warm-start " + bad + "_nothing"}) {
+    r = run("explore --model llama-3.1-8b --node 28nm --seq 64 --budget 10 " + args + " --out " + bad);
+    EXPECT_NE(r.status, 0) << args;
+    EXPECT_EQ(lines(r.err), 1) << args << ": " << r.err;
+    EXPECT_FALSE(fs::exists(bad)) << args;
+  }
 }
 
 TEST(ExploreCli, WritesTheParetoFrontAndThePick) {
