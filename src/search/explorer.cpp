@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <deque>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -511,13 +512,24 @@ ExploreStatus Explorer::run(const std::function<void(const Progress&)>& on_progr
   auto last_checkpoint = t0, last_progress = t0;
   const std::int64_t at_start = evaluations_;
   std::int64_t last_checkpoint_evaluation = evaluations_;
+  std::deque<std::pair<clock::time_point, std::int64_t>> samples{{t0, evaluations_}};  // for the recent rate
   auto report_progress = [&](clock::time_point now, bool finished) {
     if (!on_progress) return;
     Progress p = progress();
     p.finished = finished;
     p.seconds_elapsed = std::chrono::duration<double>(now - t0).count();
     p.evaluations_per_second = p.seconds_elapsed > 0 ? static_cast<double>(evaluations_ - at_start) / p.seconds_elapsed : 0.0;
-    p.seconds_left = p.evaluations_per_second > 0 ? static_cast<double>(std::max<std::int64_t>(0, config_.budget - evaluations_)) / p.evaluations_per_second : 0.0;
+    // Time left at the recent rate (over the last quarter of the run, at least the last second):
+    // an agent's speed changes during a run (SAC's first evaluations, before it learns, are ~30x
+    // faster than the rest), so the rate since the start would promise far too little.
+    samples.emplace_back(now, evaluations_);
+    const std::chrono::duration<double> window =
+        std::max(std::chrono::duration<double>(1.0), std::chrono::duration<double>(0.25 * (now - t0)));
+    while (samples.size() > 2 && now - samples[1].first >= window) samples.pop_front();
+    const double span = std::chrono::duration<double>(now - samples.front().first).count();
+    const double recent = span > 0 ? static_cast<double>(evaluations_ - samples.front().second) / span : p.evaluations_per_second;
+    const double rate = recent > 0 ? recent : p.evaluations_per_second;
+    p.seconds_left = rate > 0 ? static_cast<double>(std::max<std::int64_t>(0, config_.budget - evaluations_)) / rate : 0.0;
     if (config_.time_budget_seconds > 0)
       p.seconds_left = std::clamp(config_.time_budget_seconds - p.seconds_elapsed, 0.0, p.seconds_left);
     on_progress(p);
