@@ -5,6 +5,7 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <memory>
 #include <set>
 
@@ -23,7 +24,7 @@ constexpr int kSummaryClasses = 3;
 struct SweepOptions {
   ExploreSettings settings;
   std::string nodes;
-  std::string out;
+  std::string out, resume;
   bool force = false;
   bool rtl = false;
 };
@@ -41,6 +42,48 @@ std::vector<std::string> split_nodes(const std::string& text) {
     out.push_back(n);
     start = end + 1;
   }
+  return out;
+}
+
+constexpr const char* kSweepFile = "sweep.json";
+
+// OUT/sweep.json: what `sweep --resume OUT` needs to finish the sweep (its settings and nodes).
+void write_sweep_file(const std::filesystem::path& out, const ExploreSettings& s, const std::vector<std::string>& nodes,
+                      bool rtl) {
+  nlohmann::ordered_json j;
+  j["format"] = 1;
+  j["nodes"] = nodes;
+  j["settings"] = s.to_run_info();
+  j["rtl"] = rtl;
+  write_file_atomically(out / kSweepFile, j.dump(1) + "\n", "--out");
+}
+
+struct SavedSweep {
+  ExploreSettings settings;
+  std::vector<std::string> nodes;
+  bool rtl = false;
+};
+
+SavedSweep read_sweep_file(const std::filesystem::path& dir) {
+  const auto file = dir / kSweepFile;
+  std::ifstream in(file);
+  if (!in) throw InputError(file.string(), "--resume", "not a sweep directory (no sweep.json): nothing to resume");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    throw InputError(file.string(), "", std::string("malformed JSON: ") + e.what());
+  }
+  SavedSweep out;
+  try {
+    if (j.at("format").get<int>() != 1) throw InputError(file.string(), "format", "written by another meshforge version");
+    out.nodes = j.at("nodes").get<std::vector<std::string>>();
+    out.settings = ExploreSettings::from_run_info(j.at("settings").get<std::map<std::string, std::string>>(), file.string());
+    out.rtl = j.value("rtl", false);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(file.string(), "", std::string("corrupt sweep file: ") + e.what());
+  }
+  if (out.nodes.empty()) throw InputError(file.string(), "nodes", "no nodes");
   return out;
 }
 
@@ -87,7 +130,8 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
   CLI::App* c = app.add_subcommand("sweep", "Run the explorer on several nodes and tabulate the best design per node");
   c->footer(
       "Each node gets a fresh agent with the same settings and seed; its explorer output goes to OUT/<node>/\n"
-      "(continue an interrupted node with meshforge explore --resume OUT/<node>). OUT/summary.csv has one row\n"
+      "(meshforge sweep --resume OUT finishes an interrupted sweep: finished nodes are kept, the interrupted one\n"
+      "continues from its checkpoint, the rest run; the summary equals an uninterrupted sweep's). OUT/summary.csv has one row\n"
       "per node: node, mesh_rows, mesh_cols, tokens_per_second_prefill, tokens_per_second_decode, power_w,\n"
       "area_mm2, ppa_score, feasible, clock, supply, DRAM, evaluations, throughput_unit (tokens, or inferences\n"
       "for an ONNX model without --token-dim) and per tile class (class0..class2) its tile count,\n"
@@ -96,25 +140,56 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("--nodes", o->nodes, "Comma-separated nodes (default: all seven, 3nm..28nm)");
   add_explore_options(*c, o->settings);
   c->add_option("--out", o->out, "Output directory (default: sweep-MODEL-MODE)");
+  c->add_option("--resume", o->resume, "Finish the sweep saved in this directory (its sweep.json and each node's checkpoint); "
+                                       "--budget sets a new total per node");
   c->add_flag("--force", o->force, "Overwrite previous runs in --out");
   c->add_flag("--rtl", o->rtl, "Also write each node's best design as Verilog and collateral to OUT/NODE/rtl/");
-  c->callback([o, &global] {
+  c->callback([o, c, &global] {
     const auto data = global.resolved_data_dir();
     ExploreSettings s = o->settings;
     std::vector<std::string> nodes;
-    if (o->nodes.empty()) {
-      nodes = tech::known_node_names();
+    std::filesystem::path out;
+    bool rtl = o->rtl;
+    const bool resume = !o->resume.empty();
+    if (resume) {
+      out = o->resume;
+      if (!o->out.empty() && std::filesystem::path(o->out) != out)
+        throw InputError("", "--out", "not used with --resume: the sweep continues in " + out.string());
+      if (!o->nodes.empty()) throw InputError("", "--nodes", "not used with --resume: the sweep keeps its nodes");
+      SavedSweep saved = read_sweep_file(out);
+      // Options given again must agree with the sweep being resumed (except the budget and threads).
+      const auto given = o->settings.to_run_info(), stored = saved.settings.to_run_info();
+      for (const auto& [key, value] : given) {
+        if (key == "budget") continue;
+        const auto* opt = c->get_option_no_throw("--" + key);
+        if (opt && opt->count() > 0 && stored.at(key) != value)
+          throw InputError((out / kSweepFile).string(), "--" + key,
+                           fmt::format("'{}' differs from the sweep being resumed ('{}')", value, stored.at(key)));
+      }
+      s = saved.settings;
+      if (o->settings.budget > 0) s.budget = o->settings.budget;
+      s.threads = o->settings.threads;
+      s.time_budget_s = o->settings.time_budget_s;
+      s.pick = o->settings.pick;
+      nodes = saved.nodes;
+      rtl = rtl || saved.rtl;
     } else {
-      nodes = split_nodes(o->nodes);
+      nodes = o->nodes.empty() ? tech::known_node_names() : split_nodes(o->nodes);
+      out = o->out.empty() ? std::filesystem::path(fmt::format("sweep-{}-{}", std::filesystem::path(s.model).stem().string(), s.mode))
+                           : std::filesystem::path(o->out);
     }
     for (const auto& n : nodes) tech::load_node(n, data);  // every node is known before anything runs
     workload::resolve_model(s.model, data);
     if (!s.from.empty()) resolve_design(s.from, data);
-    const std::filesystem::path out =
-        o->out.empty() ? std::filesystem::path(fmt::format("sweep-{}-{}", std::filesystem::path(s.model).stem().string(), s.mode))
-                       : std::filesystem::path(o->out);
-    for (const auto& n : nodes) check_fresh_output(out / n, o->force);
-    check_writable(out, "--out");
+    if (!s.pick.empty()) parse_pick(s.pick);
+    resolve_lanes(s);
+    check_warm_start(s);
+    if (s.budget <= 0) s.budget = kDefaultBudget;
+    if (!resume) {
+      for (const auto& n : nodes) check_fresh_output(out / n, o->force);
+      check_writable(out, "--out");
+      write_sweep_file(out, s, nodes, rtl);
+    }
 
     std::string summary = sweep_summary_header();
     const auto summary_file = out / "summary.csv";
@@ -125,15 +200,23 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
       const auto dir = out / s.node;
       check_writable(dir, "--out");
       const std::string label = fmt::format("[{} {}/{}] ", s.node, i + 1, nodes.size());
-      const ExploreResult r = run_exploration(s, data, dir, false, label);
+      // Resumed: a node with a checkpoint continues it (a finished one only rewrites its outputs).
+      const bool continue_node = resume && std::filesystem::exists(dir / search::kCheckpointFile);
+      if (continue_node) {
+        const auto info = search::read_checkpoint_info(dir / search::kCheckpointFile);
+        if (info.evaluations > s.budget)
+          throw InputError((dir / search::kCheckpointFile).string(), "--budget",
+                           fmt::format("{} is below the {} evaluations node {} already did", s.budget, info.evaluations, s.node));
+      }
+      const ExploreResult r = run_exploration(s, data, dir, continue_node, label);
       if (r.status == search::ExploreStatus::interrupted) {
         write_file_atomically(summary_file, summary, "--out");
         throw Interrupted(fmt::format("interrupted on node {} after {} evaluations; summary.csv has the {} finished node(s); "
-                                      "continue that node with: meshforge explore --resume {}",
-                                      s.node, r.evaluations, i, dir.string()));
+                                      "finish the sweep with: meshforge sweep --resume {}",
+                                      s.node, r.evaluations, i, out.string()));
       }
       summary += sweep_summary_row(s.node, r);
-      if (o->rtl && r.best.found) write_best_rtl(dir, s.node, data);
+      if (rtl && r.best.found) write_best_rtl(dir, s.node, data);
       write_file_atomically(summary_file, summary, "--out");
     }
     std::signal(SIGINT, SIG_DFL);
