@@ -17,6 +17,11 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global);
 void add_campaign_command(CLI::App& app, const GlobalOptions& global);
 void add_compare_command(CLI::App& app, const GlobalOptions& global);
 void add_rtl_command(CLI::App& app, const GlobalOptions& global);
+void add_report_command(CLI::App& app, const GlobalOptions& global);
+
+// explore / sweep: DIR/report.html of a finished run (meshforge report), unless MESHFORGE_REPORT=0.
+// A missing script, interpreter or matplotlib is a warning on stderr; returns whether it was written.
+bool write_run_report(const std::filesystem::path& run_dir);
 
 // meshforge rtl's work, shared with explore / sweep --rtl: the design's Verilog and collateral in
 // out_dir, sized at node_name. Returns the top module's name; throws InputError (nothing
@@ -29,6 +34,17 @@ std::string write_rtl(const std::string& design, const std::string& node_name, c
 class Interrupted : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// Thrown by a command whose helper process already printed its one-line error: main exits with
+// this status and prints nothing more.
+class ExitStatus : public std::runtime_error {
+ public:
+  explicit ExitStatus(int status) : std::runtime_error("exit"), status_(status) {}
+  int status() const { return status_; }
+
+ private:
+  int status_;
 };
 
 }  // namespace meshforge::cli

@@ -225,6 +225,7 @@ pid_t spawn(const std::string& self, const std::vector<std::string>& cmd, const 
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(std::string("compare: cannot start a run: ") + std::strerror(errno));
   if (pid == 0) {
+    ::setenv("MESHFORGE_REPORT", "0", 1);  // the comparison's runs need no HTML page each
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
       ::dup2(fd, 1);

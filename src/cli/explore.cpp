@@ -550,6 +550,8 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
     print_result(s, r, out);
     if (o->rtl && r.best.found && r.status != search::ExploreStatus::interrupted)
       write_best_rtl(out, s.node, data);
+    if (r.best.found && r.status != search::ExploreStatus::interrupted && write_run_report(out))
+      fmt::print("report       {}\n", (out / "report.html").string());
     if (r.status == search::ExploreStatus::interrupted)
       throw Interrupted(fmt::format("interrupted after {} evaluations; saved {}; continue with: meshforge explore --resume {}",
                                     r.evaluations, (out / search::kCheckpointFile).string(), out.string()));

@@ -33,11 +33,14 @@ int main(int argc, char** argv) {
   cli::add_campaign_command(app, global);
   cli::add_compare_command(app, global);
   cli::add_rtl_command(app, global);
+  cli::add_report_command(app, global);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const cli::ExitStatus& e) {
+    return e.status();
   } catch (const cli::Interrupted& e) {
     std::cerr << "meshforge: " << e.what() << "\n";
     return 130;

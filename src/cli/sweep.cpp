@@ -217,6 +217,7 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
       }
       summary += sweep_summary_row(s.node, r);
       if (rtl && r.best.found) write_best_rtl(dir, s.node, data);
+      if (r.best.found) write_run_report(dir);
       write_file_atomically(summary_file, summary, "--out");
     }
     std::signal(SIGINT, SIG_DFL);

@@ -39,9 +39,12 @@ inline std::filesystem::path scratch_dir(const std::string& tag) {
   return dir.path;
 }
 
-inline CommandResult run_meshforge(const std::string& args, const std::filesystem::path& scratch) {
+// html_report: let explore and sweep write report.html (seconds of matplotlib per run; off unless a
+// test is about it).
+inline CommandResult run_meshforge(const std::string& args, const std::filesystem::path& scratch, bool html_report = false) {
   const auto err_file = scratch / "stderr.txt";
-  const std::string cmd = std::string(MESHFORGE_BINARY) + " " + args + " 2>" + err_file.string();
+  const std::string cmd = std::string(html_report ? "MESHFORGE_REPORT=1 " : "MESHFORGE_REPORT=0 ") + MESHFORGE_BINARY + " " +
+                          args + " 2>" + err_file.string();
   CommandResult r;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (!pipe) return r;

@@ -1,0 +1,88 @@
+// meshforge report DIR: the HTML report of a run (scripts/meshforge_report.py draws it with
+// matplotlib, Debian's python3-matplotlib, for /usr/bin/python3). explore and sweep call it for
+// every run they finish, unless MESHFORGE_REPORT=0.
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "common/input_error.h"
+#include "search/explorer.h"
+
+namespace meshforge::cli {
+
+namespace {
+
+std::string report_script() {
+  if (const char* env = std::getenv("MESHFORGE_REPORT_SCRIPT")) return env;
+  return MESHFORGE_REPORT_SCRIPT;
+}
+
+// Runs the script on dir; returns its exit status (127: could not start it).
+int run_script(const std::filesystem::path& dir, bool quiet) {
+  const std::string script = report_script(), python = "/usr/bin/python3", target = dir.string();
+  const pid_t pid = fork();
+  if (pid < 0) return 127;
+  if (pid == 0) {
+    if (quiet) {
+      // stdout (the "wrote" line) is the caller's to print; errors still reach stderr.
+      if (FILE* null = std::freopen("/dev/null", "w", stdout)) (void)null;
+    }
+    ::execl(python.c_str(), python.c_str(), script.c_str(), target.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+}  // namespace
+
+bool write_run_report(const std::filesystem::path& run_dir) {
+  if (const char* env = std::getenv("MESHFORGE_REPORT"); env && std::string(env) == "0") return false;
+  if (!std::filesystem::exists(report_script()) || !std::filesystem::exists("/usr/bin/python3")) {
+    std::cerr << "meshforge: warning: no report.html: " << report_script() << " or /usr/bin/python3 is missing\n";
+    return false;
+  }
+  const int status = run_script(run_dir, true);
+  if (status != 0) {
+    std::cerr << fmt::format("meshforge: warning: no report.html for {} (the report script exited {}; is python3-matplotlib "
+                             "installed? scripts/setup.sh installs it)\n",
+                             run_dir.string(), status);
+    return false;
+  }
+  return true;
+}
+
+void add_report_command(CLI::App& app, const GlobalOptions& /*global*/) {
+  auto dir = std::make_shared<std::string>();
+  CLI::App* c = app.add_subcommand("report", "The HTML report of an explore run: metrics, mesh heatmaps, breakdowns, convergence, Pareto front");
+  c->footer(
+      "DIR is an explore run's directory (sweep: OUT/<node>). Writes DIR/report.html, one self-contained page\n"
+      "(figures inline as SVG), and each figure as SVG and PNG in DIR/report/: the design's metrics and\n"
+      "violations, prefill and decode side by side with their bottlenecks, mesh heatmaps of the per-tile class,\n"
+      "VLEN, MAC rows, FETCH, WMEM, AMEM, IMEM and weight storage, power and area breakdowns, pipeline\n"
+      "stages, convergence against evaluations and seconds, the Pareto front with the best design marked, and\n"
+      "the floorplan when --rtl wrote one. explore and sweep write it for every run (MESHFORGE_REPORT=0: not).\n"
+      "Drawn by scripts/meshforge_report.py with matplotlib (/usr/bin/python3, Debian python3-matplotlib).\n"
+      "Example: meshforge report out/llama-3.1-8b-3nm");
+  c->add_option("dir", *dir, "An explore run's directory")->required();
+  c->callback([dir] {
+    const std::filesystem::path d = *dir;
+    if (!std::filesystem::is_directory(d)) throw InputError(d.string(), "", "not a directory");
+    if (!std::filesystem::exists(d / search::kReportFile))
+      throw InputError((d / search::kReportFile).string(), "", "missing: not an explore run directory");
+    if (!std::filesystem::exists(report_script()))
+      throw InputError(report_script(), "", "the report script is missing (MESHFORGE_REPORT_SCRIPT names another)");
+    const int status = run_script(d, false);
+    if (status != 0) throw ExitStatus(status == 127 ? 2 : status);
+  });
+}
+
+}  // namespace meshforge::cli

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""The HTML report as a browser shows it (issue 12): an explore run writes report.html; headless
+Chromium renders it without console errors, every section is in the page, the screenshot is not
+blank; the figures exist as SVG and PNG; a directory that is not a run is a one-line error.
+
+    /usr/bin/python3 tests/report/test_report_html.py BINARY SCRATCH_DIR
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+import matplotlib.image
+
+
+def fail(message):
+    print("FAIL: " + message)
+    sys.exit(1)
+
+
+def main():
+    binary, scratch = sys.argv[1], sys.argv[2]
+    shutil.rmtree(scratch, ignore_errors=True)
+    os.makedirs(scratch)
+    run = os.path.join(scratch, "run")
+    env = dict(os.environ, MESHFORGE_REPORT="1")
+    p = subprocess.run([binary, "explore", "--model", "llama-3.1-8b", "--node", "7nm", "--agent", "random", "--seq", "64",
+                        "--budget", "200", "--out", run], capture_output=True, text=True, env=env)
+    if p.returncode != 0:
+        fail("explore: " + p.stderr)
+    page = os.path.join(run, "report.html")
+    if not os.path.exists(page) or "report       " not in p.stdout:
+        fail("explore wrote no report.html: " + p.stdout + p.stderr)
+    for fig in ("mesh", "power", "area", "convergence", "pareto"):
+        for ext in ("svg", "png"):
+            if not os.path.getsize(os.path.join(run, "report", f"{fig}.{ext}")) > 1000:
+                fail(f"report/{fig}.{ext} is missing or empty")
+    chrome = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chrome:
+        fail("chromium is not installed (scripts/setup.sh installs it)")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+             f"--user-data-dir={os.path.join(scratch, 'chrome')}"]
+    url = "file://" + os.path.abspath(page)
+    dom = subprocess.run([chrome, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120)
+    for section in ("design", "mesh", "breakdowns", "stages", "convergence", "pareto"):
+        if f'id="{section}"' not in dom.stdout:
+            fail(f"section {section} is not in the rendered page")
+    console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line]
+    if console:
+        fail("console messages: " + " | ".join(console))
+    shot = os.path.join(scratch, "shot.png")
+    subprocess.run([chrome, *flags, f"--screenshot={shot}", "--window-size=1280,2400", url], capture_output=True, timeout=120)
+    if not os.path.exists(shot):
+        fail("no screenshot")
+    pixels = matplotlib.image.imread(shot)
+    if pixels.std() < 0.05:
+        fail(f"the screenshot is blank (pixel standard deviation {pixels.std():.3f})")
+    # Not a run: one line, non-zero exit, nothing written.
+    empty = os.path.join(scratch, "empty")
+    os.makedirs(empty)
+    p = subprocess.run([binary, "report", empty], capture_output=True, text=True)
+    if p.returncode == 0 or len(p.stderr.strip().splitlines()) != 1 or "report.json" not in p.stderr:
+        fail(f"report of a non-run: exit {p.returncode}, stderr {p.stderr!r}")
+    if os.listdir(empty):
+        fail("report of a non-run wrote " + ", ".join(os.listdir(empty)))
+    print("ok: report.html renders, sections present, screenshot not blank")
+
+
+if __name__ == "__main__":
+    main()
