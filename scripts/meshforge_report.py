@@ -12,6 +12,7 @@ seconds, the Pareto front with the best design marked, and the floorplan.
 
 Exits 2 with one line on stderr naming the file when DIR is not an explore run.
 """
+import base64
 import csv
 import html
 import io
@@ -308,9 +309,11 @@ def main():
             sections.append(("pareto", "Pareto front", par))
         floorplan = os.path.join(run, "rtl", "floorplan.svg")
         if os.path.exists(floorplan):
-            with open(floorplan) as f:
-                svg = f.read()
-            sections.append(("floorplan", "Floorplan (meshforge rtl)", svg[svg.index("<svg"):] if "<svg" in svg else ""))
+            # As an image scaled to the page (its own size is the die's, in micrometres), still inline.
+            with open(floorplan, "rb") as f:
+                data = base64.b64encode(f.read()).decode()
+            sections.append(("floorplan", "Floorplan (meshforge rtl)",
+                             f"<img alt='floorplan' style='max-width:700px;max-height:700px' src='data:image/svg+xml;base64,{data}'>"))
     except RunError as e:
         print(f"meshforge: error: {e}", file=sys.stderr)
         return 2
