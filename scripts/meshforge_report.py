@@ -266,6 +266,76 @@ def stage_table(report):
     return out + "</table>"
 
 
+def band_plot(ax, rows, x_key, agents, x_grid, log_x):
+    """Median best-so-far over seeds with a min-max band, per agent, on a common x grid (step curves);
+    a seed with no feasible design yet counts as 0."""
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, agent in enumerate(agents):
+        seeds = {}
+        for r in rows:
+            if r["agent"] == agent:
+                seeds.setdefault(r["seed"], []).append((float(r[x_key]), float(r["best_feasible_score"])))
+        if not seeds:
+            continue
+        curves = []
+        for points in seeds.values():
+            points.sort()
+            xs = np.array([p[0] for p in points])
+            ys = np.array([p[1] for p in points])
+            idx = np.searchsorted(xs, x_grid, side="right") - 1
+            curve = np.where(idx >= 0, ys[np.clip(idx, 0, None)], 0.0)
+            curve[curve < 0] = 0.0  # nothing feasible yet: 0, so the median stays monotone
+            curves.append(curve)
+        c = np.array(curves)
+        with np.errstate(all="ignore"):
+            import warnings
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", category=RuntimeWarning)
+                med, lo, hi = np.nanmedian(c, axis=0), np.nanmin(c, axis=0), np.nanmax(c, axis=0)
+        colour = colours[i % len(colours)]
+        ax.plot(x_grid, med, color=colour, label=f"{agent} ({len(curves)} seeds)")
+        ax.fill_between(x_grid, lo, hi, color=colour, alpha=0.2, linewidth=0)
+    if log_x:
+        ax.set_xscale("log")
+
+
+def compare_page(run):
+    """OUT/report.html of meshforge compare: its tables and the anytime curves with a band over seeds."""
+    spec = load_json(os.path.join(run, "compare.json"))
+    figures = Figures(os.path.join(run, "report"))
+    sections = []
+    curves = {"evaluations": read_csv(os.path.join(run, "curves_evaluations.csv")),
+              "seconds": read_csv(os.path.join(run, "curves_seconds.csv"))}
+    for kind in spec.get("kinds", {}):
+        table_file = os.path.join(run, kind + ".md")
+        table = open(table_file).read() if os.path.exists(table_file) else ""
+        lines = [l for l in table.splitlines() if l.startswith("|") and not l.startswith("|---")]
+        html_table = "<table class='m'>" + "".join(
+            "<tr>" + "".join((f"<th>{html.escape(c.strip())}</th>" if r == 0 else f"<td>{html.escape(c.strip())}</td>")
+                             for c in line.strip("|").split("|")) + "</tr>" for r, line in enumerate(lines)) + "</table>"
+        content = html_table
+        for regime in spec["regimes"]:
+            for node in spec["nodes"]:
+                fig, axes = plt.subplots(1, 2, figsize=(11, 3.3))
+                for ax, x_key in zip(axes, ("evaluation", "seconds")):
+                    rows = [r for r in curves["seconds" if x_key == "seconds" else "evaluations"]
+                            if r["kind"] == kind and r["regime"] == regime and r["node"] == node]
+                    xs = [float(r[x_key]) for r in rows]
+                    if not xs:
+                        ax.set_axis_off()
+                        continue
+                    top = max(xs)
+                    grid = np.unique(np.geomspace(1, max(top, 2), 300)) if x_key == "evaluation" else np.linspace(0, top, 300)
+                    band_plot(ax, rows, x_key, spec["agents"], grid, x_key == "evaluation")
+                    ax.set_xlabel("evaluations" if x_key == "evaluation" else "seconds")
+                    ax.set_ylabel("best feasible score")
+                    ax.legend(fontsize=7, loc="lower right")
+                fig.suptitle(f"{regime} on {node}, {kind} budget: median over seeds, band = min to max")
+                content += figures.add(fig, f"anytime-{kind}-{regime}-{node}")
+        sections.append((kind, f"Equal {kind}", content))
+    return "meshforge compare: " + ", ".join(spec.get("agents", [])), sections
+
+
 def main():
     if len(sys.argv) != 2:
         print("usage: meshforge_report.py DIR", file=sys.stderr)
@@ -274,6 +344,10 @@ def main():
     try:
         if not os.path.isdir(run):
             raise RunError(f"{run}: not a directory")
+        if os.path.exists(os.path.join(run, "compare.json")):
+            title, sections = compare_page(run)
+            write_page(run, title, sections)
+            return 0
         report = load_json(os.path.join(run, "report.json"))
         for key in ("breakdown", "prefill", "decode", "tokens_per_second"):
             if key not in report:
@@ -317,6 +391,11 @@ def main():
     except RunError as e:
         print(f"meshforge: error: {e}", file=sys.stderr)
         return 2
+    write_page(run, title, sections)
+    return 0
+
+
+def write_page(run, title, sections):
     nav = " · ".join(f"<a href='#{sid}'>{html.escape(name)}</a>" for sid, name, _ in sections)
     body = "".join(f"<section id='{sid}'><h2>{html.escape(name)}</h2>{content}</section>" for sid, name, content in sections)
     page = f"""<!DOCTYPE html>
@@ -337,7 +416,6 @@ table.m th {{ background: #f4f4f4; }} svg {{ max-width: 100%; height: auto; }}
         f.write(page)
     os.replace(os.path.join(run, "report.html.tmp"), os.path.join(run, "report.html"))
     print(f"wrote        {os.path.join(run, 'report.html')} and its figures in {os.path.join(run, 'report')}/")
-    return 0
 
 
 if __name__ == "__main__":

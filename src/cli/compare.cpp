@@ -548,6 +548,7 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global) {
     if (!failures.empty())
       throw std::runtime_error(fmt::format("{} run{} failed, e.g. {}", failures.size(), failures.size() == 1 ? "" : "s", failures.front()));
     write_tables(spec, runs, out);
+    if (write_run_report(out)) fmt::print("report       {}\n", (out / "report.html").string());
   });
 }
 

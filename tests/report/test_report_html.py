@@ -55,6 +55,19 @@ def main():
     pixels = matplotlib.image.imread(shot)
     if pixels.std() < 0.05:
         fail(f"the screenshot is blank (pixel standard deviation {pixels.std():.3f})")
+    # A comparison's page: its table per budget kind and the anytime curves.
+    spec = os.path.join(scratch, "compare.yaml")
+    with open(spec, "w") as f:
+        f.write("nodes: [7nm]\nregimes:\n  llama: {model: llama-3.1-8b, seq: 64}\nagents: [random, de]\nseeds: 2\nbudget: 100\n")
+    out = os.path.join(scratch, "compare")
+    p = subprocess.run([binary, "compare", spec, "--out", out], capture_output=True, text=True, env=env)
+    if p.returncode != 0 or not os.path.exists(os.path.join(out, "report.html")):
+        fail("compare wrote no report.html: " + p.stderr)
+    text = open(os.path.join(out, "report.html")).read()
+    if 'id="evaluations"' not in text.replace("'", '"') or "<svg" not in text:
+        fail("the compare report has no evaluations section with its curves")
+    if not os.path.exists(os.path.join(out, "report", "anytime-evaluations-llama-7nm.png")):
+        fail("the compare report wrote no anytime figure")
     # Not a run: one line, non-zero exit, nothing written.
     empty = os.path.join(scratch, "empty")
     os.makedirs(empty)
