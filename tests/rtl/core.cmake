@@ -12,14 +12,14 @@ endforeach()
 set(core_sim ${core_work}/tb_core.vvp)
 
 # Lint: the whole core, and each module on its own.
-add_test(NAME rtl_core_lint
+add_test(NAME rtl.core.lint
   COMMAND ${MESHFORGE_VERILATOR} --lint-only -Wall --top-module mf_core ${core_sources})
-set_tests_properties(rtl_core_lint PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 60)
+set_tests_properties(rtl.core.lint PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 60)
 foreach(m IN LISTS core_rtl)
   if(NOT m STREQUAL "mf_core")
-    add_test(NAME rtl_core_lint_${m}
+    add_test(NAME rtl.core.lint_${m}
       COMMAND ${MESHFORGE_VERILATOR} --lint-only -Wall --top-module ${m} ${MESHFORGE_RTL_DIR}/${m}.v)
-    set_tests_properties(rtl_core_lint_${m} PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 60)
+    set_tests_properties(rtl.core.lint_${m} PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 60)
   endif()
 endforeach()
 
@@ -27,23 +27,23 @@ endforeach()
 find_program(MESHFORGE_YOSYS yosys)
 if(MESHFORGE_YOSYS)
   list(JOIN core_sources " " core_sources_str)
-  add_test(NAME rtl_core_synth
+  add_test(NAME rtl.core.synth
     COMMAND ${MESHFORGE_YOSYS} -q -p "read_verilog ${core_sources_str}; synth -top mf_core; check -assert; stat")
-  set_tests_properties(rtl_core_synth PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 120)
+  set_tests_properties(rtl.core.synth PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 120)
 endif()
 
 # The simulator, built once for all programs (a fixture).
 file(MAKE_DIRECTORY ${core_work})
-add_test(NAME rtl_core_sim_build
+add_test(NAME rtl.core.sim_build
   COMMAND ${MESHFORGE_IVERILOG} -g2005 -Wall -o ${core_sim} ${core_dir}/tb_core.v ${core_sources})
-set_tests_properties(rtl_core_sim_build PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 60
+set_tests_properties(rtl.core.sim_build PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 60
   FIXTURES_SETUP rtl_core_sim)
 # ... and once with RESET_PC = 0x200 for the reset_pc test.
 set(core_sim_rpc ${core_work}/tb_core_reset_pc.vvp)
-add_test(NAME rtl_core_sim_build_reset_pc
+add_test(NAME rtl.core.sim_build_reset_pc
   COMMAND ${MESHFORGE_IVERILOG} -g2005 -Wall -Ptb_core.RESET_PC=512 -o ${core_sim_rpc}
           ${core_dir}/tb_core.v ${core_sources})
-set_tests_properties(rtl_core_sim_build_reset_pc PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 60
+set_tests_properties(rtl.core.sim_build_reset_pc PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 60
   FIXTURES_SETUP rtl_core_sim_rpc)
 
 # mf_core_program(<name> SRCS a.S [b.c] [MARCH m] [DEFS d,..] [PLUSARGS p,..] [EXPECT re]
@@ -63,13 +63,13 @@ function(mf_core_program name)
   list(JOIN P_SRCS "," srcs)
   list(JOIN P_DEFS "," defs)
   list(JOIN P_PLUSARGS "," plusargs)
-  add_test(NAME rtl_core_${name}
+  add_test(NAME rtl.core.${name}
     COMMAND ${CMAKE_COMMAND}
       -DGCC=${MESHFORGE_RISCV_GCC} -DOBJCOPY=${MESHFORGE_RISCV_OBJCOPY} -DVVP=${MESHFORGE_VVP}
       -DSIM=${P_SIM} -DDIR=${core_dir} -DWORK=${core_work} -DNAME=${name}
       -DSRCS=${srcs} -DMARCH=${P_MARCH} -DDEFS=${defs} -DPLUSARGS=${plusargs}
       -DEXPECT=${P_EXPECT} -P ${core_dir}/run.cmake)
-  set_tests_properties(rtl_core_${name} PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 60
+  set_tests_properties(rtl.core.${name} PROPERTIES LABELS "rtl;rtl_core" TIMEOUT 60
     FIXTURES_REQUIRED ${P_FIXTURE})
 endfunction()
 

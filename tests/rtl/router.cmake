@@ -20,22 +20,22 @@ function(mf_router_sim name top sources)
 endfunction()
 
 # Lint (verilator -Wall at several parameter points) and Yosys synthesis.
-add_test(NAME rtl_router_lint
+add_test(NAME rtl.router.lint
          COMMAND ${CMAKE_COMMAND} -DVERILATOR=${MESHFORGE_VERILATOR} -DYOSYS=${MESHFORGE_YOSYS}
                  -DRTL_DIR=${MESHFORGE_RTL_DIR} -P ${MF_ROUTER_TB}/run_lint.cmake)
-set_tests_properties(rtl_router_lint PROPERTIES LABELS rtl TIMEOUT 300)
+set_tests_properties(rtl.router.lint PROPERTIES LABELS rtl TIMEOUT 300)
 
 # Submodule unit tests.
-mf_router_sim(rtl_router_arbiter tb_rr_arbiter ${MF_ROUTER_TB}/tb_rr_arbiter.v,${MF_R}/mf_rr_arbiter.v)
-mf_router_sim(rtl_router_fifo tb_router_fifo ${MF_ROUTER_TB}/tb_router_fifo.v,${MF_R}/mf_router_fifo.v)
-mf_router_sim(rtl_router_route tb_router_route ${MF_ROUTER_TB}/tb_router_route.v,${MF_R}/mf_router_route.v)
+mf_router_sim(rtl.router.arbiter tb_rr_arbiter ${MF_ROUTER_TB}/tb_rr_arbiter.v,${MF_R}/mf_rr_arbiter.v)
+mf_router_sim(rtl.router.fifo tb_router_fifo ${MF_ROUTER_TB}/tb_router_fifo.v,${MF_R}/mf_router_fifo.v)
+mf_router_sim(rtl.router.route tb_router_route ${MF_ROUTER_TB}/tb_router_route.v,${MF_R}/mf_router_route.v)
 
 # One router on its links: zero-load timing, credits, wormhole, one-flit packets.
 foreach(cfg "2;4;64" "1;1;32" "3;2;128")
   list(GET cfg 0 vcs)
   list(GET cfg 1 depth)
   list(GET cfg 2 lb)
-  mf_router_sim(rtl_router_single_v${vcs}_d${depth} tb_router
+  mf_router_sim(rtl.router.single_v${vcs}_d${depth} tb_router
                 ${MF_ROUTER_TB}/tb_router.v,${MF_ROUTER_SRC}
                 PARAMS VCS=${vcs},DEPTH=${depth},LINK_BITS=${lb})
 endforeach()
@@ -54,7 +54,7 @@ foreach(cfg "0;1;1;64;1" "0;2;4;64;2" "0;2;1;32;3"
   list(GET cfg 2 depth)
   list(GET cfg 3 lb)
   list(GET cfg 4 seed)
-  mf_router_sim(rtl_mesh_${mf_alg_${alg}}_v${vcs}_d${depth} tb_noc ${MF_MESH_SRC}
+  mf_router_sim(rtl.mesh.${mf_alg_${alg}}_v${vcs}_d${depth} tb_noc ${MF_MESH_SRC}
                 PARAMS ROUTING=${alg},VCS=${vcs},DEPTH=${depth},LINK_BITS=${lb},SEED=${seed},MODE=0,PATTERN=3,NPKT=8,MAX_CYCLES=20000)
 endforeach()
 
@@ -63,6 +63,6 @@ foreach(cfg "0;2;4" "1;1;4" "2;2;1")
   list(GET cfg 0 alg)
   list(GET cfg 1 vcs)
   list(GET cfg 2 depth)
-  mf_router_sim(rtl_mesh_latency_${mf_alg_${alg}} tb_noc ${MF_MESH_SRC}
+  mf_router_sim(rtl.mesh.latency_${mf_alg_${alg}} tb_noc ${MF_MESH_SRC}
                 PARAMS ROUTING=${alg},VCS=${vcs},DEPTH=${depth},MODE=1,LSTRIDE=5)
 endforeach()

@@ -1,15 +1,15 @@
 # mf_vector_unit tests (included by tests/rtl/CMakeLists.txt). All have LABELS rtl; nothing is
 # built at `cmake --build` time: each configuration's Verilator model + C++ harness is compiled by
-# a `vector_unit.<config>.build` test (a CTest fixture the configuration's other tests require), so
+# a `rtl.vector_unit.<config>.build` test (a CTest fixture the configuration's other tests require), so
 # `ctest -L rtl` after a fresh configure builds and runs everything (~1.5 min on 2 cores).
 #
-#   vector_unit.lint          verilator --lint-only -Wall at several (VLEN, ROWS, FORMATS) points
-#   vector_unit.yosys_read    yosys read_verilog (no -sv) + hierarchy -check at a few points
-#   vector_unit.iverilog      iverilog -g2005 elaboration at a few points
-#   vector_unit.<config>.build / .ops / .gemv_<fmt> / .random_<fmt> / .switch
-#   vector_unit.fma.build / .random  mf_fma alone against the C++ fma (any accumulator pattern)
-#   vector_unit.ref_vs_python the C++ fma reference against bench/synth/synth.py's Python one
-#   vector_unit.corrupt_fails a flipped expected bit must fail the harness (WILL_FAIL)
+#   rtl.vector_unit.lint          verilator --lint-only -Wall at several (VLEN, ROWS, FORMATS) points
+#   rtl.vector_unit.yosys_read    yosys read_verilog (no -sv) + hierarchy -check at a few points
+#   rtl.vector_unit.iverilog      iverilog -g2005 elaboration at a few points
+#   rtl.vector_unit.<config>.build / .ops / .gemv_<fmt> / .random_<fmt> / .switch
+#   rtl.vector_unit.fma.build / .random  mf_fma alone against the C++ fma (any accumulator pattern)
+#   rtl.vector_unit.ref_vs_python the C++ fma reference against bench/synth/synth.py's Python one
+#   rtl.vector_unit.corrupt_fails a flipped expected bit must fail the harness (WILL_FAIL)
 set(VU_SRC ${CMAKE_CURRENT_SOURCE_DIR}/vector_unit)
 set(VU_BIN ${CMAKE_CURRENT_BINARY_DIR}/vector_unit)
 # Verilator creates its --Mdir but not the parents: make them at configure time (a fresh build).
@@ -34,18 +34,18 @@ endif()
 # 10 s to minutes: Verilator's time grows with the square of the number of lanes)
 set(VU_LINT_POINTS 64:1:16 64:4:2 512:4:18 1024:1:40 128:3:40 2048:1:18 64:16:4 256:2:63)
 set(VU_ELAB_POINTS 64:1:63 512:4:18 128:3:40 1024:2:4)
-add_test(NAME vector_unit.lint
+add_test(NAME rtl.vector_unit.lint
          COMMAND ${CMAKE_COMMAND} -DTOOL=verilator -DEXE=${MESHFORGE_VERILATOR}
                  "-DPOINTS=${VU_LINT_POINTS}" "-DFILES=${VU_RTL}" -P ${VU_SRC}/elaborate.cmake)
-add_test(NAME vector_unit.iverilog
+add_test(NAME rtl.vector_unit.iverilog
          COMMAND ${CMAKE_COMMAND} -DTOOL=iverilog -DEXE=${MESHFORGE_IVERILOG} -DWORK=${VU_BIN}
                  "-DPOINTS=${VU_ELAB_POINTS}" "-DFILES=${VU_RTL}" -P ${VU_SRC}/elaborate.cmake)
-set_tests_properties(vector_unit.lint vector_unit.iverilog PROPERTIES LABELS rtl)
+set_tests_properties(rtl.vector_unit.lint rtl.vector_unit.iverilog PROPERTIES LABELS rtl)
 if(MESHFORGE_YOSYS)
-  add_test(NAME vector_unit.yosys_read
+  add_test(NAME rtl.vector_unit.yosys_read
            COMMAND ${CMAKE_COMMAND} -DTOOL=yosys -DEXE=${MESHFORGE_YOSYS} -DWORK=${VU_BIN}
                    "-DPOINTS=${VU_ELAB_POINTS}" "-DFILES=${VU_RTL}" -P ${VU_SRC}/elaborate.cmake)
-  set_tests_properties(vector_unit.yosys_read PROPERTIES LABELS rtl)
+  set_tests_properties(rtl.vector_unit.yosys_read PROPERTIES LABELS rtl)
 endif()
 
 set(VU_FORMAT_NAMES fp32 fp16 bf16 fp8 int8 int4)
@@ -56,14 +56,14 @@ function(vu_config name vlen rows formats seed)
   file(MAKE_DIRECTORY ${mdir})
   # small, fast-compiling models: -O0 for the generated code (the simulations take < 1 s),
   # loops left as loops (--unroll-count), modules not inlined
-  add_test(NAME vector_unit.${name}.build
+  add_test(NAME rtl.vector_unit.${name}.build
            COMMAND ${MESHFORGE_VERILATOR} --cc --exe --build -Wall --top-module mf_vector_unit
                    -GVLEN=${vlen} -GROWS=${rows} -GFORMATS=${formats}
                    --inline-mult 1 --unroll-count 4
                    -MAKEFLAGS "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0"
                    -CFLAGS "-I${VU_SRC} -DVU_VLEN=${vlen} -DVU_ROWS=${rows} -DVU_FORMATS=${formats} -DVU_LATENCY=${VU_LATENCY}"
                    --Mdir ${mdir} -o vu_tb ${VU_RTL} ${VU_SRC}/vu_tb.cpp ${VU_SRC}/vu_ref.cpp)
-  set_tests_properties(vector_unit.${name}.build PROPERTIES LABELS rtl FIXTURES_SETUP vu_${name})
+  set_tests_properties(rtl.vector_unit.${name}.build PROPERTIES LABELS rtl FIXTURES_SETUP vu_${name})
   set(scenarios ops)
   set(nfmt 0)
   foreach(f RANGE 5)
@@ -78,8 +78,8 @@ function(vu_config name vlen rows formats seed)
     list(APPEND scenarios switch)
   endif()
   foreach(s ${scenarios})
-    add_test(NAME vector_unit.${name}.${s} COMMAND ${CMAKE_COMMAND} -E env ${mdir}/vu_tb --scenario ${s} --seed ${seed})
-    set_tests_properties(vector_unit.${name}.${s} PROPERTIES LABELS rtl FIXTURES_REQUIRED vu_${name}
+    add_test(NAME rtl.vector_unit.${name}.${s} COMMAND ${CMAKE_COMMAND} -E env ${mdir}/vu_tb --scenario ${s} --seed ${seed})
+    set_tests_properties(rtl.vector_unit.${name}.${s} PROPERTIES LABELS rtl FIXTURES_REQUIRED vu_${name}
                          FAIL_REGULAR_EXPRESSION "MISMATCH;FAIL")
   endforeach()
 endfunction()
@@ -90,25 +90,25 @@ vu_config(v128_r3_fp16_int8 128 3 18 13)    # two formats, odd ROWS (int adder t
 vu_config(v64_r2_bf16 64 2 4 14)            # one format
 
 # mf_fma alone in the four floating-point format pairs, any accumulator bit pattern
-add_test(NAME vector_unit.fma.build
+add_test(NAME rtl.vector_unit.fma.build
          COMMAND ${MESHFORGE_VERILATOR} --cc --exe --build -Wall --top-module vu_fma_top
                  -MAKEFLAGS "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0" -CFLAGS "-I${VU_SRC}"
                  --Mdir ${VU_BIN}/fma -o vu_fma_tb ${VU_SRC}/vu_fma_top.v ${MESHFORGE_RTL_DIR}/mf_fma.v
                  ${VU_SRC}/vu_fma_tb.cpp ${VU_SRC}/vu_ref.cpp)
-add_test(NAME vector_unit.fma.random COMMAND ${CMAKE_COMMAND} -E env ${VU_BIN}/fma/vu_fma_tb 400000 5)
-set_tests_properties(vector_unit.fma.build PROPERTIES LABELS rtl FIXTURES_SETUP vu_fma)
-set_tests_properties(vector_unit.fma.random PROPERTIES LABELS rtl FIXTURES_REQUIRED vu_fma
+add_test(NAME rtl.vector_unit.fma.random COMMAND ${CMAKE_COMMAND} -E env ${VU_BIN}/fma/vu_fma_tb 400000 5)
+set_tests_properties(rtl.vector_unit.fma.build PROPERTIES LABELS rtl FIXTURES_SETUP vu_fma)
+set_tests_properties(rtl.vector_unit.fma.random PROPERTIES LABELS rtl FIXTURES_REQUIRED vu_fma
                      FAIL_REGULAR_EXPRESSION "MISMATCH;FAIL")
 
 # the harness must fail on a wrong result
-add_test(NAME vector_unit.corrupt_fails
+add_test(NAME rtl.vector_unit.corrupt_fails
          COMMAND ${CMAKE_COMMAND} -E env ${VU_BIN}/v64_r4_all/vu_tb --scenario random_fp16 --corrupt)
-set_tests_properties(vector_unit.corrupt_fails PROPERTIES LABELS rtl WILL_FAIL TRUE
+set_tests_properties(rtl.vector_unit.corrupt_fails PROPERTIES LABELS rtl WILL_FAIL TRUE
                      FIXTURES_REQUIRED vu_v64_r4_all)
 
 if(Python3_Interpreter_FOUND)
-  add_test(NAME vector_unit.ref_vs_python
+  add_test(NAME rtl.vector_unit.ref_vs_python
            COMMAND ${Python3_EXECUTABLE} ${VU_SRC}/check_ref_python.py ${VU_BIN}/fma/vu_fma_tb 40000 7)
-  set_tests_properties(vector_unit.ref_vs_python PROPERTIES LABELS rtl FIXTURES_REQUIRED vu_fma
+  set_tests_properties(rtl.vector_unit.ref_vs_python PROPERTIES LABELS rtl FIXTURES_REQUIRED vu_fma
                        FAIL_REGULAR_EXPRESSION "MISMATCH;FAIL")
 endif()
