@@ -250,7 +250,12 @@ def metrics_table(report):
         ("live activations", lambda p: si(p["activation_peak_bytes"], "B")),
         ("activations spilled", lambda p: si(p["activation_spill_bytes"], "B")),
     ):
-        rows.append((label, get(report["prefill"]), get(report["decode"])))
+        def cell(phase):
+            try:  # a phase that does not run has null figures
+                return get(report[phase])
+            except (TypeError, KeyError, ValueError):
+                return "—"
+        rows.append((label, cell("prefill"), cell("decode")))
     out = "<table class='m'>" + "".join(
         "<tr>" + "".join((f"<th>{html.escape(c)}</th>" if i == 0 or r == 0 else f"<td>{html.escape(c)}</td>")
                          for i, c in enumerate(row)) + "</tr>" for r, row in enumerate(rows)) + "</table>"
@@ -336,6 +341,42 @@ def compare_page(run):
     return "meshforge compare: " + ", ".join(spec.get("agents", [])), sections
 
 
+def sweep_page(run):
+    """OUT/report.html of meshforge sweep: the best design's metrics and mesh against the node."""
+    rows = [r for r in read_csv(os.path.join(run, "summary.csv")) if r.get("mesh_rows")]
+    if not rows:
+        raise RunError(f"{os.path.join(run, 'summary.csv')}: no finished node yet")
+    figures = Figures(os.path.join(run, "report"))
+    nodes = [r["node"] for r in rows]
+    unit = rows[0].get("throughput_unit", "tokens")
+    fig, axes = plt.subplots(2, 3, figsize=(12, 6))
+    for ax, (key, label, log) in zip(axes.flat, (
+            ("tokens_per_second_decode", f"decode {unit}/s", True), ("tokens_per_second_prefill", f"prefill {unit}/s", True),
+            ("power_w", "power (W)", True), ("area_mm2", "area (mm²)", True), ("ppa_score", "PPA score", False),
+            ("clock_mhz", "clock (MHz)", True))):
+        ax.plot(nodes, [float(r[key]) for r in rows], marker="o")
+        ax.set_title(label)
+        if log:
+            ax.set_yscale("log")
+        ax.set_xlabel("node")
+    fig.suptitle("the best design per node")
+    content = figures.add(fig, "sweep")
+    header = ["node", "mesh", f"decode {unit}/s", f"prefill {unit}/s", "power", "area mm²", "score", "feasible", "clock",
+              "DRAM", "classes"]
+    content += "<table class='m'><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>"
+    for r in rows:
+        cells = [r["node"], f"{r['mesh_rows']} × {r['mesh_cols']}", si(float(r["tokens_per_second_decode"])),
+                 si(float(r["tokens_per_second_prefill"])), si(float(r["power_w"]), "W"), f"{float(r['area_mm2']):.4g}",
+                 f"{float(r['ppa_score']):.4f}", "yes" if r["feasible"] == "1" else "no", f"{float(r['clock_mhz']):g} MHz",
+                 f"{r['dram_kind']} x{r['dram_channels']}", r["tile_classes"]]
+        content += "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+    content += "</table><p>Each node's own report: " + " · ".join(
+        f"<a href='{html.escape(n)}/report.html'>{html.escape(n)}</a>" for n in nodes) + "</p>"
+    settings = load_json(os.path.join(run, "sweep.json")).get("settings", {})
+    title = f"meshforge sweep: {settings.get('model', '')}, {settings.get('mode', '')} mode, {len(rows)} nodes"
+    return title, [("nodes", "Best design per node", content)]
+
+
 def main():
     if len(sys.argv) != 2:
         print("usage: meshforge_report.py DIR", file=sys.stderr)
@@ -344,6 +385,10 @@ def main():
     try:
         if not os.path.isdir(run):
             raise RunError(f"{run}: not a directory")
+        if os.path.exists(os.path.join(run, "sweep.json")):
+            title, sections = sweep_page(run)
+            write_page(run, title, sections)
+            return 0
         if os.path.exists(os.path.join(run, "compare.json")):
             title, sections = compare_page(run)
             write_page(run, title, sections)

@@ -62,22 +62,25 @@ bool write_run_report(const std::filesystem::path& run_dir) {
 
 void add_report_command(CLI::App& app, const GlobalOptions& /*global*/) {
   auto dir = std::make_shared<std::string>();
-  CLI::App* c = app.add_subcommand("report", "The HTML report of an explore run: metrics, mesh heatmaps, breakdowns, convergence, Pareto front");
+  CLI::App* c = app.add_subcommand("report", "The HTML report of a run: explore (metrics, mesh heatmaps, breakdowns, convergence, Pareto front), sweep or compare");
   c->footer(
       "DIR is an explore run's directory (sweep: OUT/<node>). Writes DIR/report.html, one self-contained page\n"
       "(figures inline as SVG), and each figure as SVG and PNG in DIR/report/: the design's metrics and\n"
       "violations, prefill and decode side by side with their bottlenecks, mesh heatmaps of the per-tile class,\n"
       "VLEN, MAC rows, FETCH, WMEM, AMEM, IMEM and weight storage, power and area breakdowns, pipeline\n"
       "stages, convergence against evaluations and seconds, the Pareto front with the best design marked, and\n"
-      "the floorplan when --rtl wrote one. explore and sweep write it for every run (MESHFORGE_REPORT=0: not).\n"
+      "the floorplan when --rtl wrote one. A sweep's directory gets the best design's metrics and mesh against\n"
+      "the node, a comparison's its tables and anytime curves (median over seeds, min-max band). explore, sweep\n"
+      "and compare write it when they finish (MESHFORGE_REPORT=0: not).\n"
       "Drawn by scripts/meshforge_report.py with matplotlib (/usr/bin/python3, Debian python3-matplotlib).\n"
       "Example: meshforge report out/llama-3.1-8b-3nm");
-  c->add_option("dir", *dir, "An explore run's directory")->required();
+  c->add_option("dir", *dir, "An explore run's, a sweep's or a comparison's directory")->required();
   c->callback([dir] {
     const std::filesystem::path d = *dir;
     if (!std::filesystem::is_directory(d)) throw InputError(d.string(), "", "not a directory");
-    if (!std::filesystem::exists(d / search::kReportFile))
-      throw InputError((d / search::kReportFile).string(), "", "missing: not an explore run directory");
+    if (!std::filesystem::exists(d / search::kReportFile) && !std::filesystem::exists(d / "sweep.json") &&
+        !std::filesystem::exists(d / "compare.json"))
+      throw InputError((d / search::kReportFile).string(), "", "missing: not an explore, sweep or compare directory");
     if (!std::filesystem::exists(report_script()))
       throw InputError(report_script(), "", "the report script is missing (MESHFORGE_REPORT_SCRIPT names another)");
     const int status = run_script(d, false);

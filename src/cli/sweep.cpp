@@ -243,6 +243,7 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
                  si(std::stod(f[4])), si(std::stod(f[5]), "W"), fmt::format("{:.4g}", std::stod(f[6])), f[7].substr(0, 6),
                  f[8] == "1" ? "yes" : "no");
     fmt::print("wrote        {} and the explorer output of each node in {}/<node>/\n", summary_file.string(), out.string());
+    if (write_run_report(out)) fmt::print("report       {}\n", (out / "report.html").string());
   });
 }
 

@@ -55,6 +55,15 @@ def main():
     pixels = matplotlib.image.imread(shot)
     if pixels.std() < 0.05:
         fail(f"the screenshot is blank (pixel standard deviation {pixels.std():.3f})")
+    # A sweep's page: the best design per node, linking each node's own report.
+    sweep = os.path.join(scratch, "sweep")
+    p = subprocess.run([binary, "sweep", "--model", "llama-3.1-8b", "--nodes", "7nm,28nm", "--agent", "random", "--seq", "64",
+                        "--budget", "60", "--out", sweep], capture_output=True, text=True, env=env)
+    if p.returncode != 0 or not os.path.exists(os.path.join(sweep, "report.html")):
+        fail("sweep wrote no report.html: " + p.stderr)
+    text = open(os.path.join(sweep, "report.html")).read()
+    if "28nm/report.html" not in text or not os.path.exists(os.path.join(sweep, "28nm", "report.html")):
+        fail("the sweep report does not link each node's report")
     # A comparison's page: its table per budget kind and the anytime curves.
     spec = os.path.join(scratch, "compare.yaml")
     with open(spec, "w") as f:
