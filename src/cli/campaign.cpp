@@ -72,6 +72,7 @@ std::string vector_text(const Eigen::VectorXd& v) {
 
 void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
   auto o = std::make_shared<CampaignOptions>();
+  o->settings.agent = "sac";  // one agent over every regime: the learner with its mixture of experts
   CLI::App* c = app.add_subcommand("campaign", "One agent explores several models, modes and nodes at once (shared experts)");
   c->footer(
       "FILE lists the nodes and the regimes (name -> explore options such as model, mode, precision,\n"

@@ -239,8 +239,8 @@ void add_explore_options(CLI::App& c, ExploreSettings& s) {
       ->check(CLI::IsMember(search::agent_names()))
       ->capture_default_str();
   c.add_option("--budget", s.budget,
-               fmt::format("Evaluations to spend (default {}: about a minute with sac on one core, a second with "
-                           "random); with --resume, the new total",
+               fmt::format("Evaluations to spend (default {}: a few seconds with de, about a minute and a half with "
+                           "sac on one core); with --resume, the new total",
                            kDefaultBudget))
       ->check(CLI::PositiveNumber);
   c.add_option("--time-budget", s.time_budget_s,
@@ -486,7 +486,7 @@ void write_best_rtl(const std::filesystem::path& run_dir, const std::string& nod
 
 void add_explore_command(CLI::App& app, const GlobalOptions& global) {
   auto o = std::make_shared<ExploreOptions>();
-  CLI::App* c = app.add_subcommand("explore", "Search for the best design of a model on a node (RL agent or random)");
+  CLI::App* c = app.add_subcommand("explore", "Search for the best design of a model on a node (differential evolution by default; SAC-MoE, BO and other baselines)");
   c->footer(
       "An episode refines a design for --episode-steps steps; every step is one evaluation of the PPA model\n"
       "(docs/mdp.md: state, action, reward). The best design (highest score, feasible first) and the run are\n"

@@ -41,7 +41,8 @@ struct AgentEntry {
   std::function<std::unique_ptr<Agent>(const Environment& env, const AgentOptions& options)> make;
 };
 
-// In the order --help lists them; the first is the default.
+// In the order --help lists them; the first is explore's and sweep's default (campaign's is sac,
+// the one agent that learns across regimes).
 const std::vector<AgentEntry>& agent_registry();
 // nullptr when no agent has that name.
 const AgentEntry* find_agent(const std::string& name);

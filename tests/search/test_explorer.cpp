@@ -417,7 +417,7 @@ TEST(AgentRegistry, EveryEntryBuildsAndRuns) {
     EXPECT_EQ(ex.run(), search::ExploreStatus::finished) << entry.name;
     EXPECT_EQ(ex.evaluations(), 12);
   }
-  EXPECT_EQ(search::agent_names().front(), "sac");  // the default
+  EXPECT_EQ(search::agent_names().front(), "de");  // the default (docs/results.md)
   EXPECT_EQ(search::find_agent("no-such-agent"), nullptr);
 }
 
