@@ -493,7 +493,8 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
       "written to --out: best_design.yaml (for meshforge evaluate), report.json, pareto.csv and pareto/ (the\n"
       "feasible designs no other dominates in decode tok/s, time to first token, power, area and energy per\n"
       "token, each with its YAML; --pick W_PERF,W_POWER,W_AREA chooses one as picked_design.yaml), progress.csv (one row per\n"
-      "evaluation; identical for one seed) and checkpoint.bin. Ctrl-C stops cleanly and saves; --resume DIR\n"
+      "evaluation; identical for one seed), timeline.csv (against wall-clock), checkpoint.bin and report.html\n"
+      "(meshforge report: the page an architect looks at). Ctrl-C stops cleanly and saves; --resume DIR\n"
       "continues a stopped run where it left off (give --budget to extend a finished one).\n"
       "Example: meshforge explore --model llama-3.1-8b --node 3nm --mode performance --budget 2000 --out runs/3nm");
   c->add_option("--node", o->settings.node, "Process node: 3nm 5nm 7nm 12nm 16nm 22nm 28nm (required unless --resume)");
