@@ -11,37 +11,145 @@
 
 namespace meshforge::search {
 
-BatchEvaluator::BatchEvaluator(const Environment& env, int threads) : env_(env), threads_(threads) {
+namespace {
+
+// FNV-1a over every field of a design that the evaluation reads (equality is checked on a hit).
+struct Hasher {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  void bytes(const void* p, std::size_t n) {
+    const auto* c = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) {
+      h ^= c[i];
+      h *= 0x100000001b3ULL;
+    }
+  }
+  template <typename T>
+  void value(const T& v) {
+    bytes(&v, sizeof v);
+  }
+  void text(const std::string& s) {
+    value(s.size());
+    bytes(s.data(), s.size());
+  }
+};
+
+std::uint64_t design_hash(const arch::Design& d) {
+  Hasher x;
+  x.value(d.rows);
+  x.value(d.cols);
+  for (const auto& t : d.tile_classes) {
+    x.value(t.fetch_width);
+    x.value(t.vlen_bits);
+    x.value(t.mac_rows);
+    x.value(t.imem_bytes);
+    x.value(t.wmem_bytes);
+    x.value(t.amem_bytes);
+    x.value(t.weight_storage);
+    x.value(t.mac_formats);
+  }
+  x.bytes(d.class_map.data(), d.class_map.size());
+  x.value(d.noc.link_bits);
+  x.value(d.noc.virtual_channels);
+  x.value(d.noc.buffer_depth_flits);
+  x.value(d.noc.routing);
+  x.text(d.dram.kind);
+  x.value(d.dram.channels);
+  for (const auto* b : {&d.soc.host, &d.soc.chip_links, &d.soc.cpu}) {
+    x.text(b->kind);
+    x.value(b->count);
+  }
+  x.value(d.clock_hz);
+  x.value(d.supply_v);
+  x.value(d.flavor);
+  x.value(d.power_gate_idle_tiles);
+  x.value(d.mapping.pipeline_stages);
+  x.value(d.mapping.tensor_parallel);
+  x.value(d.mapping.kv_placement);
+  x.value(d.mapping.placement_order);
+  return x.h;
+}
+
+}  // namespace
+
+BatchEvaluator::BatchEvaluator(const Environment& env, int threads, std::size_t cache_capacity)
+    : env_(env), threads_(threads), capacity_(cache_capacity) {
   if (threads < 1) throw std::invalid_argument("batch evaluator: threads must be >= 1");
 }
 
 BatchEvaluator::~BatchEvaluator() = default;
 
 void BatchEvaluator::evaluate(const std::vector<const arch::Design*>& designs, std::vector<ppa::Report>& reports) {
-  const int n = static_cast<int>(designs.size());
   reports.resize(designs.size());
+  // Cache hits first (in order); the rest are evaluated.
+  std::vector<std::uint64_t> hashes(designs.size());
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < designs.size(); ++i) {
+    hashes[i] = design_hash(*designs[i]);
+    bool hit = false;
+    if (capacity_ > 0) {
+      const auto [lo, hi] = index_.equal_range(hashes[i]);
+      for (auto it = lo; it != hi && !hit; ++it) {
+        if (cache_[it->second].design == *designs[i]) {
+          reports[i] = cache_[it->second].report;
+          hit = true;
+        }
+      }
+    }
+    if (hit) {
+      ++hits_;
+    } else {
+      todo.push_back(i);
+    }
+  }
+  misses_ += static_cast<std::int64_t>(todo.size());
+  const int n = static_cast<int>(todo.size());
   const int threads = std::max(1, std::min(threads_, n));
   while (static_cast<int>(evaluators_.size()) < threads) evaluators_.push_back(env_.make_evaluator());
   const ppa::Scenario& scenario = env_.scenario();
   if (threads == 1) {
-    for (int i = 0; i < n; ++i) evaluators_[0].evaluate(*designs[static_cast<std::size_t>(i)], scenario, reports[static_cast<std::size_t>(i)]);
-    return;
-  }
-  std::exception_ptr error;
+    for (int k = 0; k < n; ++k) {
+      const std::size_t i = todo[static_cast<std::size_t>(k)];
+      evaluators_[0].evaluate(*designs[i], scenario, reports[i]);
+    }
+  } else {
+    std::exception_ptr error;
 #pragma omp parallel num_threads(threads)
-  {
-    ppa::Evaluator& evaluator = evaluators_[static_cast<std::size_t>(omp_get_thread_num())];
+    {
+      ppa::Evaluator& evaluator = evaluators_[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(dynamic, 1)
-    for (int i = 0; i < n; ++i) {
-      try {
-        evaluator.evaluate(*designs[static_cast<std::size_t>(i)], scenario, reports[static_cast<std::size_t>(i)]);
-      } catch (...) {
+      for (int k = 0; k < n; ++k) {
+        const std::size_t i = todo[static_cast<std::size_t>(k)];
+        try {
+          evaluator.evaluate(*designs[i], scenario, reports[i]);
+        } catch (...) {
 #pragma omp critical(meshforge_batch_error)
-        if (!error) error = std::current_exception();
+          if (!error) error = std::current_exception();
+        }
       }
     }
+    if (error) std::rethrow_exception(error);
   }
-  if (error) std::rethrow_exception(error);
+  // Remember the new ones (a ring: the oldest slot is reused).
+  if (capacity_ == 0) return;
+  for (const std::size_t i : todo) {
+    if (cache_.size() < capacity_) {
+      cache_.push_back({*designs[i], reports[i]});
+      cache_hash_.push_back(hashes[i]);
+      index_.emplace(hashes[i], cache_.size() - 1);
+      continue;
+    }
+    const std::size_t slot = next_slot_;
+    next_slot_ = (next_slot_ + 1) % capacity_;
+    const auto [lo, hi] = index_.equal_range(cache_hash_[slot]);
+    for (auto it = lo; it != hi; ++it)
+      if (it->second == slot) {
+        index_.erase(it);
+        break;
+      }
+    cache_[slot] = {*designs[i], reports[i]};
+    cache_hash_[slot] = hashes[i];
+    index_.emplace(hashes[i], slot);
+  }
 }
 
 }  // namespace meshforge::search

@@ -1,8 +1,12 @@
 // Evaluates a batch of designs on several cores. The PPA evaluator is pure but keeps scratch
 // buffers, so every thread has its own; each report lands in its design's slot, so a batch's
 // reports are the same whatever the thread count (the explorer's "same seed, same result").
+// A design evaluated before (field for field; most moves of a search leave every decoded field
+// as it was) takes its report from a cache of the last `cache_capacity` designs instead.
 #pragma once
 
+#include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "arch/design.h"
@@ -15,18 +19,30 @@ namespace meshforge::search {
 class BatchEvaluator {
  public:
   // threads >= 1; the environment (its workload, node and scenario) must outlive this.
-  BatchEvaluator(const Environment& env, int threads);
+  BatchEvaluator(const Environment& env, int threads, std::size_t cache_capacity = 4096);
   ~BatchEvaluator();
 
   int threads() const { return threads_; }
+  std::int64_t cache_hits() const { return hits_; }    // evaluations answered from the cache
+  std::int64_t evaluated() const { return misses_; }  // evaluations the PPA model ran
   // reports[i] = the report of designs[i] (reports is resized). An evaluator's exception is
   // rethrown here after the batch has stopped.
   void evaluate(const std::vector<const arch::Design*>& designs, std::vector<ppa::Report>& reports);
 
  private:
+  struct Cached {
+    arch::Design design;
+    ppa::Report report;
+  };
   const Environment& env_;
   int threads_;
+  std::size_t capacity_;
   std::vector<ppa::Evaluator> evaluators_;  // made on first use, one per thread
+  std::unordered_multimap<std::uint64_t, std::size_t> index_;  // design hash -> slot in cache_
+  std::vector<Cached> cache_;                                  // a ring of capacity_ slots
+  std::vector<std::uint64_t> cache_hash_;
+  std::size_t next_slot_ = 0;
+  std::int64_t hits_ = 0, misses_ = 0;
 };
 
 }  // namespace meshforge::search

@@ -605,6 +605,9 @@ void Explorer::write_outputs() {
   search["evaluations"] = evaluations_;
   search["found_at_evaluation"] = best_.evaluation;
   search["episodes"] = episodes_;
+  // Evaluations answered by the design cache (batch_evaluator.h) since the run (or its resume)
+  // started: designs seen before, field for field.
+  search["cache_hits_this_session"] = batch_.cache_hits();
   // What ended the run: its evaluation budget, its wall-clock budget (not reproducible evaluation
   // for evaluation), or a stop (Ctrl-C) before either.
   search["ended_on"] = time_budget_spent_ ? "time_budget" : (budget_spent() ? "budget" : "stop");

@@ -467,3 +467,33 @@ TEST(Explorer, TellsTheAgentTheEvaluation) {
 }
 
 }  // namespace
+
+namespace {
+
+// A design seen before is answered from the cache with the report the PPA model gives it; the ring
+// forgets the oldest designs beyond its capacity.
+TEST(BatchEvaluator, RepeatedDesignsComeFromTheCacheUnchanged) {
+  const auto& w = world();
+  search::Environment env(w.work, w.node, w.micro, w.scenario);
+  search::BatchEvaluator batch(env, 2, 2);
+  arch::Design a = env.actions().decode(Eigen::VectorXd::Constant(env.action_dims(), 0.1));
+  arch::Design b = env.actions().decode(Eigen::VectorXd::Constant(env.action_dims(), -0.4));
+  arch::Design c = env.actions().decode(Eigen::VectorXd::Constant(env.action_dims(), 0.7));
+  ASSERT_FALSE(a == b);
+  std::vector<ppa::Report> reports;
+  batch.evaluate({&a, &b}, reports);
+  EXPECT_EQ(batch.cache_hits(), 0);
+  const double score_a = reports[0].ppa_score, score_b = reports[1].ppa_score;
+  batch.evaluate({&b, &a, &a}, reports);
+  EXPECT_EQ(batch.cache_hits(), 3);
+  EXPECT_EQ(reports[0].ppa_score, score_b);
+  EXPECT_EQ(reports[1].ppa_score, score_a);
+  EXPECT_EQ(reports[2].ppa_score, ppa::evaluate(w.work, w.node, w.micro, a, w.scenario).ppa_score);
+  EXPECT_EQ(reports[2].power_w, ppa::evaluate(w.work, w.node, w.micro, a, w.scenario).power_w);
+  batch.evaluate({&c}, reports);  // capacity 2: c evicts the oldest (a)
+  batch.evaluate({&a}, reports);
+  EXPECT_EQ(batch.cache_hits(), 3);
+  EXPECT_EQ(batch.evaluated(), 4);
+}
+
+}  // namespace
