@@ -180,7 +180,12 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
     std::signal(SIGINT, SIG_DFL);
 
     // Outputs: each run's files, a sweep summary per regime, the gate per regime and node.
-    const int experts = static_cast<int>(agent->gate_weights(runs.front().setup->env->state()).size());
+    auto gate_of = [&](const search::Environment& env) {
+      const auto said = agent->explain(env.state());
+      const auto it = said.find("gate");
+      return it == said.end() ? Eigen::VectorXd() : it->second;
+    };
+    const int experts = static_cast<int>(gate_of(*runs.front().setup->env).size());
     std::string gate_csv = "regime,node,mode";
     for (int k = 0; k < experts; ++k) gate_csv += fmt::format(",expert_{}", k + 1);
     gate_csv += "\n";
@@ -196,7 +201,7 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
         r.evaluations = run.explorer->evaluations();
         r.best = run.explorer->best();
         summary += sweep_summary_row(node, r);
-        const Eigen::VectorXd gate = agent->gate_weights(run.setup->env->state());
+        const Eigen::VectorXd gate = gate_of(*run.setup->env);
         gate_csv += fmt::format("{},{},{}", regime.name, node, regime.settings.mode);
         for (Eigen::Index k = 0; k < gate.size(); ++k) gate_csv += fmt::format(",{:.6f}", gate(k));
         gate_csv += "\n";

@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <string>
 
 namespace meshforge::search {
@@ -33,9 +34,11 @@ struct Transition {
 
 // Statistics an agent reports for progress displays and logs.
 struct AgentStats {
-  std::int64_t updates = 0;          // gradient steps taken
+  std::int64_t updates = 0;          // gradient steps taken (or what an agent counts instead)
   double critic_loss = 0, actor_loss = 0, entropy_temperature = 0;
-  Eigen::VectorXd gate_usage;        // mixture-of-experts: mean gate weight per expert (empty if none)
+  // Further named figures of its own, written as they are into report.json (SAC-MoE: gate_usage,
+  // the mean gate weight per expert over its recent asks).
+  std::map<std::string, Eigen::VectorXd> vectors;
 };
 
 class Agent {
@@ -48,8 +51,9 @@ class Agent {
   // Experience of the last action; the agent may learn from it (SAC: store and update).
   virtual void tell(const Transition& transition) = 0;
   virtual AgentStats stats() const = 0;
-  // Mixture-of-experts: the gate's weight per expert in this state (empty when the agent has none).
-  virtual Eigen::VectorXd gate_weights(const Eigen::VectorXd& /*state*/) const { return {}; }
+  // What the agent can say about a state besides an action, as named vectors for reports (SAC-MoE:
+  // "gate", its gate's weight per expert); empty for agents without such internals.
+  virtual std::map<std::string, Eigen::VectorXd> explain(const Eigen::VectorXd& /*state*/) const { return {}; }
   // Complete state for --resume: parameters, optimiser moments, replay buffer, random engine.
   virtual void save(std::ostream& out) const = 0;
   virtual void load(std::istream& in) = 0;  // throws std::runtime_error on a corrupt checkpoint

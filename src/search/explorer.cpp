@@ -624,10 +624,9 @@ void Explorer::write_outputs() {
   agent["critic_loss"] = stats.critic_loss;
   agent["actor_loss"] = stats.actor_loss;
   agent["entropy_temperature"] = stats.entropy_temperature;
-  agent["gate_usage"] = std::vector<double>(stats.gate_usage.data(), stats.gate_usage.data() + stats.gate_usage.size());
+  for (const auto& [key, v] : stats.vectors) agent[key] = std::vector<double>(v.data(), v.data() + v.size());
   // The gate of this run's regime now (the gate reads the state's constant context block).
-  const Eigen::VectorXd gate = agent_.gate_weights(env_.state());
-  agent["gate"] = std::vector<double>(gate.data(), gate.data() + gate.size());
+  for (const auto& [key, v] : agent_.explain(env_.state())) agent[key] = std::vector<double>(v.data(), v.data() + v.size());
   search["agent_stats"] = agent;
   search["pareto"] = write_pareto();
   j["search"] = search;

@@ -169,10 +169,18 @@ AgentStats SacMoeAgent::stats() const {
   s.critic_loss = m.learner.last_losses().critic;
   s.actor_loss = m.learner.last_losses().actor;
   s.entropy_temperature = m.learner.alpha();
-  s.gate_usage = Eigen::VectorXd::Zero(m.config.experts);
-  if (m.gate_count > 0)
-    s.gate_usage = m.gate_history.leftCols(m.gate_count).rowwise().mean();
+  s.vectors["gate_usage"] = gate_usage();
   return s;
+}
+
+Eigen::VectorXd SacMoeAgent::gate_usage() const {
+  const Impl& m = *impl_;
+  if (m.gate_count == 0) return Eigen::VectorXd::Zero(m.config.experts);
+  return m.gate_history.leftCols(m.gate_count).rowwise().mean();
+}
+
+std::map<std::string, Eigen::VectorXd> SacMoeAgent::explain(const Eigen::VectorXd& state) const {
+  return {{"gate", gate_weights(state)}};
 }
 
 void SacMoeAgent::save(std::ostream& out) const {

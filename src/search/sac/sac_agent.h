@@ -46,7 +46,11 @@ class SacMoeAgent : public Agent {
   // One gradient step now, on a batch from the replay buffer (which must not be empty).
   void update();
   // The gate's weights (K) for a state; records nothing.
-  Eigen::VectorXd gate_weights(const Eigen::VectorXd& state) const override;
+  Eigen::VectorXd gate_weights(const Eigen::VectorXd& state) const;
+  // The gate's mean weight per expert over the last gate_usage_window asks (K zeros before any).
+  Eigen::VectorXd gate_usage() const;
+  // {"gate": gate_weights(state)}.
+  std::map<std::string, Eigen::VectorXd> explain(const Eigen::VectorXd& state) const override;
   std::int64_t transitions() const;  // tells so far
   const ReplayBuffer& replay_buffer() const;
   SacLearner& learner();
