@@ -101,12 +101,14 @@ class Figures:
         os.makedirs(out_dir, exist_ok=True)
 
     def add(self, fig, name):
-        fig.savefig(os.path.join(self.out_dir, name + ".png"), bbox_inches="tight")
-        fig.savefig(os.path.join(self.out_dir, name + ".svg"), bbox_inches="tight")
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", bbox_inches="tight")
+        fig.tight_layout()  # once, instead of bbox_inches="tight" (which draws each file twice)
+        fig.savefig(os.path.join(self.out_dir, name + ".png"))
+        buf = io.StringIO()  # rendered once: the page's inline copy and the .svg file
+        fig.savefig(buf, format="svg")
         plt.close(fig)
         svg = buf.getvalue()
+        with open(os.path.join(self.out_dir, name + ".svg"), "w") as f:
+            f.write(svg)
         return svg[svg.index("<svg"):]
 
 
@@ -189,7 +191,8 @@ def convergence(progress, timeline, figures):
     best = [float(r["best_score"]) for r in progress]
     score = [float(r["score"]) for r in progress]
     step = max(1, len(ev) // 4000)
-    a.scatter(ev[::step], score[::step], s=2, color="#bbbbbb", label="each evaluation")
+    # Thousands of points: rasterised inside the SVG (still inline), or the page takes seconds to draw.
+    a.scatter(ev[::step], score[::step], s=2, color="#bbbbbb", label="each evaluation", rasterized=True)
     a.plot(ev, best, color="#c44e52", label="best so far")
     a.set_xlabel("evaluations")
     a.set_ylabel("PPA score")
@@ -216,7 +219,7 @@ def pareto(front, report, figures):
     power = np.array([float(r["power_w"]) for r in front])
     area = np.array([float(r["area_mm2"]) for r in front])
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
-    sc = ax.scatter(power, tps, c=np.log10(area), s=8, cmap="plasma")
+    sc = ax.scatter(power, tps, c=np.log10(area), s=8, cmap="plasma", rasterized=len(front) > 500)
     bar = fig.colorbar(sc, ax=ax)
     bar.set_label("log10 area (mm²)")
     ax.scatter([report["power_w"]], [report["tokens_per_second"]["decode"]], marker="*", s=180, color="#2ca02c",
