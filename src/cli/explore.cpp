@@ -383,6 +383,23 @@ void check_warm_start(const ExploreSettings& s) {
   }
 }
 
+ExploreSettings resumed_settings(const CLI::App& command, const ExploreSettings& given, const ExploreSettings& saved,
+                                 const std::string& file, const std::string& what) {
+  const auto mine = given.to_run_info(), stored = saved.to_run_info();
+  for (const auto& [key, value] : mine) {
+    if (key == "budget") continue;
+    const auto* opt = command.get_option_no_throw("--" + key);
+    if (opt && opt->count() > 0 && stored.at(key) != value)
+      throw InputError(file, "--" + key, fmt::format("'{}' differs from the {} being resumed ('{}')", value, what, stored.at(key)));
+  }
+  ExploreSettings s = saved;
+  if (given.budget > 0) s.budget = given.budget;
+  s.pick = given.pick;
+  s.time_budget_s = given.time_budget_s;
+  s.threads = given.threads;
+  return s;
+}
+
 int resolve_threads(const ExploreSettings& s) {
   if (s.threads > 0) return s.threads;
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -514,20 +531,7 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
         throw InputError("", "--out", "not used with --resume: the run continues in " + out.string());
       const auto file = (out / search::kCheckpointFile).string();
       const auto info = search::read_checkpoint_info(out / search::kCheckpointFile);
-      s = ExploreSettings::from_run_info(info.run_info, file);
-      // Options given again must agree with the run being resumed (except the budget).
-      const auto given = o->settings.to_run_info();
-      for (const auto& [key, value] : given) {
-        if (key == "budget") continue;
-        const auto* opt = c->get_option_no_throw("--" + key);
-        if (opt && opt->count() > 0 && info.run_info.at(key) != value)
-          throw InputError(file, "--" + key,
-                           fmt::format("'{}' differs from the run being resumed ('{}')", value, info.run_info.at(key)));
-      }
-      if (o->settings.budget > 0) s.budget = o->settings.budget;
-      s.pick = o->settings.pick;
-      s.time_budget_s = o->settings.time_budget_s;
-      s.threads = o->settings.threads;
+      s = resumed_settings(*c, o->settings, ExploreSettings::from_run_info(info.run_info, file), file, "run");
       if (s.budget <= 0) s.budget = kDefaultBudget;
       if (s.budget < info.evaluations)
         throw InputError(file, "--budget", fmt::format("{} is below the {} evaluations already done", s.budget, info.evaluations));

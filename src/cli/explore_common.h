@@ -77,6 +77,12 @@ int resolve_lanes(const ExploreSettings& settings);
 void check_warm_start(const ExploreSettings& settings);
 // --threads as the run uses it: all cores when not given.
 int resolve_threads(const ExploreSettings& settings);
+// --resume of an explore run or a sweep (`what`, as the message says it): the saved settings, the
+// options the command line gave again checked against them (InputError naming the file and the
+// option when one differs), and the per-session ones taken from the command line: --budget (a new
+// total, when given), --time-budget, --threads, --pick.
+ExploreSettings resumed_settings(const CLI::App& command, const ExploreSettings& given, const ExploreSettings& saved,
+                                 const std::string& file, const std::string& what);
 // The explorer's configuration of a run writing to out_dir.
 search::ExplorerConfig make_explorer_config(const ExploreSettings& settings, const ExplorationSetup& setup,
                                             const std::filesystem::path& data_dir, const std::filesystem::path& out_dir);

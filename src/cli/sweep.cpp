@@ -157,20 +157,7 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
         throw InputError("", "--out", "not used with --resume: the sweep continues in " + out.string());
       if (!o->nodes.empty()) throw InputError("", "--nodes", "not used with --resume: the sweep keeps its nodes");
       SavedSweep saved = read_sweep_file(out);
-      // Options given again must agree with the sweep being resumed (except the budget and threads).
-      const auto given = o->settings.to_run_info(), stored = saved.settings.to_run_info();
-      for (const auto& [key, value] : given) {
-        if (key == "budget") continue;
-        const auto* opt = c->get_option_no_throw("--" + key);
-        if (opt && opt->count() > 0 && stored.at(key) != value)
-          throw InputError((out / kSweepFile).string(), "--" + key,
-                           fmt::format("'{}' differs from the sweep being resumed ('{}')", value, stored.at(key)));
-      }
-      s = saved.settings;
-      if (o->settings.budget > 0) s.budget = o->settings.budget;
-      s.threads = o->settings.threads;
-      s.time_budget_s = o->settings.time_budget_s;
-      s.pick = o->settings.pick;
+      s = resumed_settings(*c, o->settings, saved.settings, (out / kSweepFile).string(), "sweep");
       nodes = saved.nodes;
       rtl = rtl || saved.rtl;
     } else {
