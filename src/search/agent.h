@@ -22,6 +22,10 @@ struct Evaluation {
   double power_w = 0, area_mm2 = 0, energy_per_token_j = 0;
 };
 
+// The explorer's order of designs as one number to maximise: every feasible design above every
+// infeasible one, then by score (in [0, 2]). What the optimisers that are not RL rank by.
+inline double ranking_value(const Evaluation& e) { return (e.feasible ? 1.0 : 0.0) + e.score; }
+
 // One step of experience, as stable-baselines3 records it, with the evaluation behind the reward.
 struct Transition {
   Eigen::VectorXd state;

@@ -18,8 +18,6 @@ namespace {
 
 constexpr std::string_view kMagic = "meshforge-bo-agent-checkpoint";
 
-double objective(const Evaluation& e) { return (e.feasible ? 1.0 : 0.0) + e.score; }
-
 // Standard normal density and distribution.
 double pdf(double z) { return 0.3989422804014327 * std::exp(-0.5 * z * z); }
 double cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
@@ -147,7 +145,7 @@ void BoAgent::tell(const Transition& transition) {
     throw std::invalid_argument("bo agent: tell() needs the evaluated design vector");
   pending_.erase(pending_.begin());
   xs_.push_back(transition.evaluation.x);
-  ys_.push_back(objective(transition.evaluation));
+  ys_.push_back(ranking_value(transition.evaluation));
 }
 
 AgentStats BoAgent::stats() const {
@@ -159,12 +157,10 @@ AgentStats BoAgent::stats() const {
 void BoAgent::save(std::ostream& out) const {
   namespace io = nn::io;
   if (!pending_.empty()) throw std::logic_error("bo agent: save() with designs asked and not told");
-  std::ostringstream engine;
-  engine << rng_;
   io::write_string(out, kMagic);
   io::write_i64(out, config_.action_dims);
   io::write_i64(out, fits_);
-  io::write_string(out, engine.str());
+  io::write_engine(out, rng_);
   io::write_u64(out, xs_.size());
   for (std::size_t i = 0; i < xs_.size(); ++i) {
     io::write_vector(out, xs_[i]);
@@ -178,11 +174,9 @@ void BoAgent::load(std::istream& in) {
   if (io::read_string(in, 256) != kMagic) throw std::runtime_error("checkpoint: not a meshforge bo-agent checkpoint");
   if (io::read_i64(in) != config_.action_dims) throw std::runtime_error("checkpoint: bo agent has a different action_dims");
   const std::int64_t fits = io::read_i64(in);
-  std::istringstream engine(io::read_string(in, 1 << 16));
-  std::mt19937_64 rng;
-  engine >> rng;
+  const std::mt19937_64 rng = io::read_engine(in);
   const std::uint64_t n = io::read_u64(in);
-  if (!engine || fits < 0 || n > (std::uint64_t{1} << 32)) throw std::runtime_error("checkpoint: corrupt bo agent");
+  if (fits < 0 || n > (std::uint64_t{1} << 32)) throw std::runtime_error("checkpoint: corrupt bo agent");
   std::vector<Eigen::VectorXd> xs;
   std::vector<double> ys;
   for (std::uint64_t i = 0; i < n; ++i) {

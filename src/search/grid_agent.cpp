@@ -52,7 +52,7 @@ void GridAgent::tell(const Transition& transition) {
   if (transition.evaluation.x.size() != config_.action_dims)
     throw std::invalid_argument("grid agent: tell() needs the evaluated design vector");
   --outstanding_;
-  const double y = (transition.evaluation.feasible ? 1.0 : 0.0) + transition.evaluation.score;
+  const double y = ranking_value(transition.evaluation);
   if (y > best_y_) {
     best_y_ = y;
     best_x_ = transition.evaluation.x;
@@ -68,11 +68,9 @@ AgentStats GridAgent::stats() const {
 void GridAgent::save(std::ostream& out) const {
   namespace io = nn::io;
   if (outstanding_ != 0) throw std::logic_error("grid agent: save() with designs asked and not told");
-  std::ostringstream engine;
-  engine << rng_;
   io::write_string(out, kMagic);
   io::write_i64(out, config_.action_dims);
-  io::write_string(out, engine.str());
+  io::write_engine(out, rng_);
   io::write_vector(out, best_x_);
   io::write_f64(out, best_y_);
   for (int c : order_) io::write_i64(out, c);
@@ -87,9 +85,7 @@ void GridAgent::load(std::istream& in) {
   namespace io = nn::io;
   if (io::read_string(in, 256) != kMagic) throw std::runtime_error("checkpoint: not a meshforge grid-agent checkpoint");
   if (io::read_i64(in) != config_.action_dims) throw std::runtime_error("checkpoint: grid agent has a different action_dims");
-  std::istringstream engine(io::read_string(in, 1 << 16));
-  std::mt19937_64 rng;
-  engine >> rng;
+  const std::mt19937_64 rng = io::read_engine(in);
   Eigen::VectorXd best_x = io::read_vector(in);
   const double best_y = io::read_f64(in);
   std::vector<int> order(static_cast<std::size_t>(config_.action_dims));
@@ -101,7 +97,7 @@ void GridAgent::load(std::istream& in) {
   std::sort(sorted.begin(), sorted.end());
   bool permutation = true;
   for (int i = 0; i < config_.action_dims; ++i) permutation = permutation && sorted[static_cast<std::size_t>(i)] == i;
-  if (!in || !engine || best_x.size() != config_.action_dims || !permutation || coordinate < 0 ||
+  if (!in || best_x.size() != config_.action_dims || !permutation || coordinate < 0 ||
       coordinate >= config_.action_dims || level < 0 || level >= config_.levels || !(span > 0 && span <= 1) || passes < 0)
     throw std::runtime_error("checkpoint: corrupt grid agent");
   rng_ = rng;

@@ -14,7 +14,7 @@ PagmoAgent::PagmoAgent(PagmoConfig config) : config_(std::move(config)) { check_
 PagmoAgent::~PagmoAgent() = default;
 
 std::vector<double> PagmoAgent::fitness_of(const Evaluation& e, int objectives) {
-  if (objectives == 1) return {-(e.score + (e.feasible ? 1.0 : 0.0))};
+  if (objectives == 1) return {-ranking_value(e)};
   auto lg = [](double v) { return std::log10(std::max(v, 1e-30)); };
   std::vector<double> f{-lg(e.decode_tokens_per_second), lg(e.time_to_first_token_s), lg(e.power_w), lg(e.area_mm2),
                         lg(e.energy_per_token_j)};

@@ -34,12 +34,10 @@ AgentStats RandomAgent::stats() const { return {}; }
 
 void RandomAgent::save(std::ostream& out) const {
   namespace io = nn::io;
-  std::ostringstream engine;
-  engine << rng_;
   io::write_string(out, kMagic);
   io::write_i64(out, action_dims_);
   io::write_i64(out, transitions_);
-  io::write_string(out, engine.str());
+  io::write_engine(out, rng_);
   if (!out) throw std::runtime_error("RandomAgent::save: write failed");
 }
 
@@ -50,10 +48,8 @@ void RandomAgent::load(std::istream& in) {
   if (io::read_i64(in) != action_dims_)
     throw std::runtime_error("checkpoint: random agent has a different action_dims");
   const std::int64_t transitions = io::read_i64(in);
-  std::istringstream engine(io::read_string(in, 1 << 16));
-  std::mt19937_64 rng;
-  engine >> rng;
-  if (!engine || transitions < 0) throw std::runtime_error("checkpoint: corrupt random agent");
+  const std::mt19937_64 rng = io::read_engine(in);
+  if (transitions < 0) throw std::runtime_error("checkpoint: corrupt random agent");
   rng_ = rng;
   transitions_ = transitions;
 }

@@ -1,5 +1,7 @@
 #include "search/nn/serialize.h"
 
+#include <sstream>
+
 #include <istream>
 #include <ostream>
 #include <stdexcept>
@@ -118,6 +120,20 @@ void expect_tag(std::istream& in, std::string_view tag) {
   if (got != tag)
     throw std::runtime_error("checkpoint: expected section '" + std::string(tag) + "', found '" +
                              got + "'");
+}
+
+void write_engine(std::ostream& out, const std::mt19937_64& engine) {
+  std::ostringstream text;
+  text << engine;
+  write_string(out, text.str());
+}
+
+std::mt19937_64 read_engine(std::istream& in) {
+  std::istringstream text(read_string(in, 1 << 16));
+  std::mt19937_64 engine;
+  text >> engine;
+  if (!text) throw std::runtime_error("checkpoint: corrupt random engine state");
+  return engine;
 }
 
 std::uint64_t fnv1a(std::string_view bytes, std::uint64_t seed) {

@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <iosfwd>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,11 @@ Eigen::VectorXd read_vector(std::istream& in);
 // std::runtime_error naming `what` otherwise.
 void read_matrix_into(std::istream& in, Eigen::MatrixXd& m, std::string_view what);
 void read_vector_into(std::istream& in, Eigen::VectorXd& v, std::string_view what);
+
+// A random engine's complete state (its text form, as a string); read_engine throws
+// std::runtime_error when the state does not parse.
+void write_engine(std::ostream& out, const std::mt19937_64& engine);
+std::mt19937_64 read_engine(std::istream& in);
 
 // Writes a tag and checks it on reading (cheap framing that catches misaligned reads).
 void write_tag(std::ostream& out, std::string_view tag);

@@ -190,9 +190,7 @@ void SacMoeAgent::save(std::ostream& out) const {
   write_structure(body, m.config);
   m.learner.save(body);
   m.buffer.save(body);
-  std::ostringstream engine;
-  engine << m.rng;
-  io::write_string(body, engine.str());
+  io::write_engine(body, m.rng);
   io::write_i64(body, m.transitions);
   io::write_i64(body, m.asks);
   io::write_matrix(body, m.gate_history);
@@ -226,9 +224,7 @@ void SacMoeAgent::load(std::istream& in) {
   check_structure(body, fresh->config);
   fresh->learner.load(body);
   fresh->buffer.load(body);
-  std::istringstream engine(io::read_string(body, 1 << 16));
-  engine >> fresh->rng;
-  if (!engine) throw std::runtime_error("checkpoint: corrupt random engine state");
+  fresh->rng = io::read_engine(body);
   fresh->transitions = io::read_i64(body);
   fresh->asks = io::read_i64(body);
   io::read_matrix_into(body, fresh->gate_history, "gate usage history");
