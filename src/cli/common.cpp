@@ -3,6 +3,12 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/input_error.h"
 #include "workload/model.h"
@@ -151,6 +157,37 @@ ppa::Workload build_workload(const std::filesystem::path& model_file, const Scen
       g->warnings.push_back(fmt::format("--images {} is ignored: model {} has no vision tower (text only)", o.images,
                                         g->model_name));
   return w;
+}
+
+int start_process(const std::vector<std::string>& argv, const std::filesystem::path& output, bool with_stderr,
+                  const std::vector<std::pair<std::string, std::string>>& env) {
+  std::vector<std::string> text = argv;
+  std::vector<char*> args;
+  for (auto& a : text) args.push_back(a.data());
+  args.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("cannot start ") + argv.front() + ": " + std::strerror(errno));
+  if (pid == 0) {
+    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+    if (!output.empty()) {
+      const int fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd >= 0) {
+        ::dup2(fd, 1);
+        if (with_stderr) ::dup2(fd, 2);
+        ::close(fd);
+      }
+    }
+    ::execv(args.front(), args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_process(int pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return 127;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace meshforge::cli

@@ -41,6 +41,15 @@ struct ScenarioOptions {
 
 std::string with_commas(std::int64_t value);
 
+// A child process (compare's runs, report's matplotlib script): argv[0] is the program's path;
+// its stdout goes to `output` (stderr too when `with_stderr`), or stays the caller's when output is
+// empty; `env` is set in the child only. Throws std::runtime_error when it cannot fork; an exec
+// that fails exits the child with 127.
+int start_process(const std::vector<std::string>& argv, const std::filesystem::path& output, bool with_stderr,
+                  const std::vector<std::pair<std::string, std::string>>& env = {});
+// Waits for it: its exit status, 128 + the signal that ended it.
+int wait_process(int pid);
+
 // A design file, or the name of a shipped one in data_dir/designs (InputError listing them).
 std::filesystem::path resolve_design(const std::string& name_or_path, const std::filesystem::path& data_dir);
 // The score scenario of a mode with its default budgets, overridden where a value is given

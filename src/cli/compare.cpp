@@ -16,7 +16,6 @@
 // into OUT/<kind>/<regime>/<node>/<agent>/seed<S>/ with its log beside it. Re-running the same
 // command continues: finished runs are kept, interrupted evaluation-budget runs resume from their
 // checkpoint, interrupted wall-clock runs start again (resumed, they would get their time twice).
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -215,27 +214,12 @@ std::vector<std::string> command_of(const RunSpec& r, const std::filesystem::pat
   return cmd;
 }
 
-// Starts `self cmd...` with stdout and stderr in log; returns its pid.
+// Starts `self cmd...` with stdout and stderr in log; returns its pid. The comparison's runs need
+// no HTML page each.
 pid_t spawn(const std::string& self, const std::vector<std::string>& cmd, const std::filesystem::path& log) {
-  std::vector<std::string> argv_text{self};
-  argv_text.insert(argv_text.end(), cmd.begin(), cmd.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("compare: cannot start a run: ") + std::strerror(errno));
-  if (pid == 0) {
-    ::setenv("MESHFORGE_REPORT", "0", 1);  // the comparison's runs need no HTML page each
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      ::close(fd);
-    }
-    ::execv(self.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
+  std::vector<std::string> argv{self};
+  argv.insert(argv.end(), cmd.begin(), cmd.end());
+  return start_process(argv, log, true, {{"MESHFORGE_REPORT", "0"}});
 }
 
 std::string last_line(const std::filesystem::path& p) {

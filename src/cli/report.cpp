@@ -2,8 +2,6 @@
 // matplotlib, Debian's python3-matplotlib, for /usr/bin/python3). explore and sweep call it for
 // every run they finish, unless MESHFORGE_REPORT=0.
 #include <fmt/format.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +9,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "common/input_error.h"
 #include "search/explorer.h"
 
@@ -23,23 +22,14 @@ std::string report_script() {
   return MESHFORGE_REPORT_SCRIPT;
 }
 
-// Runs the script on dir; returns its exit status (127: could not start it).
+// Runs the script on dir; returns its exit status (127: could not start it). quiet: its stdout
+// (the "wrote" line) is the caller's to print; errors still reach stderr.
 int run_script(const std::filesystem::path& dir, bool quiet) {
-  const std::string script = report_script(), python = "/usr/bin/python3", target = dir.string();
-  const pid_t pid = fork();
-  if (pid < 0) return 127;
-  if (pid == 0) {
-    if (quiet) {
-      // stdout (the "wrote" line) is the caller's to print; errors still reach stderr.
-      if (FILE* null = std::freopen("/dev/null", "w", stdout)) (void)null;
-    }
-    ::execl(python.c_str(), python.c_str(), script.c_str(), target.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
+  try {
+    return wait_process(start_process({"/usr/bin/python3", report_script(), dir.string()}, quiet ? "/dev/null" : "", false));
+  } catch (const std::runtime_error&) {
+    return 127;
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 }  // namespace
