@@ -3,6 +3,8 @@
 // not depend on the thread count).
 #include "search/batch_evaluator.h"
 
+#include "search/nn/serialize.h"
+
 #include <omp.h>
 
 #include <algorithm>
@@ -13,16 +15,11 @@ namespace meshforge::search {
 
 namespace {
 
-// FNV-1a over every field of a design that the evaluation reads (equality is checked on a hit).
+// FNV-1a (nn::io's) over every field of a design that the evaluation reads; equality is checked
+// on a hit.
 struct Hasher {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  void bytes(const void* p, std::size_t n) {
-    const auto* c = static_cast<const unsigned char*>(p);
-    for (std::size_t i = 0; i < n; ++i) {
-      h ^= c[i];
-      h *= 0x100000001b3ULL;
-    }
-  }
+  std::uint64_t h = nn::io::fnv1a({});
+  void bytes(const void* p, std::size_t n) { h = nn::io::fnv1a({static_cast<const char*>(p), n}, h); }
   template <typename T>
   void value(const T& v) {
     bytes(&v, sizeof v);
@@ -133,21 +130,19 @@ void BatchEvaluator::evaluate(const std::vector<const arch::Design*>& designs, s
   if (capacity_ == 0) return;
   for (const std::size_t i : todo) {
     if (cache_.size() < capacity_) {
-      cache_.push_back({*designs[i], reports[i]});
-      cache_hash_.push_back(hashes[i]);
+      cache_.push_back({hashes[i], *designs[i], reports[i]});
       index_.emplace(hashes[i], cache_.size() - 1);
       continue;
     }
     const std::size_t slot = next_slot_;
     next_slot_ = (next_slot_ + 1) % capacity_;
-    const auto [lo, hi] = index_.equal_range(cache_hash_[slot]);
+    const auto [lo, hi] = index_.equal_range(cache_[slot].hash);
     for (auto it = lo; it != hi; ++it)
       if (it->second == slot) {
         index_.erase(it);
         break;
       }
-    cache_[slot] = {*designs[i], reports[i]};
-    cache_hash_[slot] = hashes[i];
+    cache_[slot] = {hashes[i], *designs[i], reports[i]};
     index_.emplace(hashes[i], slot);
   }
 }

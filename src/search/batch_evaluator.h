@@ -31,6 +31,7 @@ class BatchEvaluator {
 
  private:
   struct Cached {
+    std::uint64_t hash = 0;
     arch::Design design;
     ppa::Report report;
   };
@@ -40,7 +41,6 @@ class BatchEvaluator {
   std::vector<ppa::Evaluator> evaluators_;  // made on first use, one per thread
   std::unordered_multimap<std::uint64_t, std::size_t> index_;  // design hash -> slot in cache_
   std::vector<Cached> cache_;                                  // a ring of capacity_ slots
-  std::vector<std::uint64_t> cache_hash_;
   std::size_t next_slot_ = 0;
   std::int64_t hits_ = 0, misses_ = 0;
 };
