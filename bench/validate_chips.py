@@ -40,6 +40,43 @@ def evaluate(design, node, precision, model):
     return json.loads(out)
 
 
+# Transistor counts, a diagnostic of what a design leaves out (not in the medians): logic as
+# NAND2-eq gates of 4 transistors (cell area / the node's placed NAND2), memories at the 8.75
+# transistors per bit of AMD's 3D V-Cache die (4.7 B for 64 MiB, Wuu et al. ISSCC 2022 [D]:
+# bitcells, periphery, ECC and redundancy).
+SRAM_TRANSISTORS_PER_BIT = 4.7e9 / (64 * 2**20 * 8)
+LOGIC_BLOCKS = ("cores", "control", "vector_units", "routers")
+
+
+def predicted_transistors(r, design, node):
+    with open(f"data/nodes/{node}.yaml") as f:
+        nand2_um2 = yaml.safe_load(f)["nand2_area_um2"]["value"]
+    with open("data/microarch.yaml") as f:
+        utilisation = yaml.safe_load(f)["floorplan_utilisation"]["value"]
+    with open(f"data/designs/chips/{design}.yaml") as f:
+        d = yaml.safe_load(f)
+    area = r["breakdown"]["area_mm2"]
+    gates = sum(area[k] for k in LOGIC_BLOCKS) * utilisation / (nand2_um2 * 1e-6)
+    counts = [0] * len(d["tile_classes"])
+    for row in d.get("class_map") or []:
+        for ch in row:
+            counts[int(ch)] += 1
+    if not d.get("class_map"):
+        counts[0] = d["mesh"]["rows"] * d["mesh"]["cols"]
+
+    def size(v):
+        if isinstance(v, (int, float)):
+            return float(v)
+        for suffix, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10), ("B", 1)):
+            if v.endswith(suffix):
+                return float(v[: -len(suffix)]) * scale
+        return float(v)
+
+    bits = sum(n * 8 * sum(size(t.get(k, 0)) for k in ("imem_bytes", "wmem_bytes", "amem_bytes"))
+               for n, t in zip(counts, d["tile_classes"]))
+    return 4 * gates + SRAM_TRANSISTORS_PER_BIT * bits, gates, bits
+
+
 def rel_err(pred, pub):
     return (pred - pub) / pub
 
@@ -136,6 +173,15 @@ def main():
                          published_text(peak_fig, "", fmt(pub, "op/s")), err(peak, pub)))
             if counts(peak_fig):
                 errors["peak"][design] = rel_err(peak, pub)
+
+        tr_fig = chip.get("transistors")
+        if tr_fig:
+            total, gates, bits = predicted_transistors(r, design, node)
+            pub = float(tr_fig["value"])
+            missing = (pub - total) / 4
+            rows.append((design, node, "transistors (diagnostic)", f"{total / 1e9:.2f} B ({gates / 1e6:.0f} M gates, {bits / 1e6:.0f} Mbit)",
+                         published_text(tr_fig, "", f"{pub / 1e9:g} B"),
+                         err(total, pub) + (f"; {missing / 1e6:.0f} M NAND2-eq not declared" if missing > 0 else "")))
 
         context = f"{100 * r['prefill']['utilisation']:.0f}% / {r['prefill']['bottleneck']}"
         if not r["feasible"]:

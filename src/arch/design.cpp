@@ -34,6 +34,10 @@ constexpr std::array<std::pair<std::string_view, WeightStorage>, 2> kWeightStora
     {"sram", WeightStorage::sram},
     {"rom", WeightStorage::rom},
 }};
+constexpr std::array<std::pair<std::string_view, MacArray>, 2> kMacArray{{
+    {"adder_tree", MacArray::adder_tree},
+    {"systolic", MacArray::systolic},
+}};
 constexpr std::array<std::pair<std::string_view, Routing>, 3> kRouting{{
     {"xy", Routing::xy},
     {"yx", Routing::yx},
@@ -82,6 +86,7 @@ std::string num(double v) { return fmt::format("{:.6g}", v); }
 
 std::string_view to_string(WeightStorage v) { return name_of(kWeightStorage, v); }
 std::string_view to_string(Routing v) { return name_of(kRouting, v); }
+std::string_view to_string(MacArray v) { return name_of(kMacArray, v); }
 std::string_view to_string(KvPlacement v) { return name_of(kKvPlacement, v); }
 std::string_view to_string(PlacementOrder v) { return name_of(kPlacementOrder, v); }
 std::string_view flavor_name(tech::Flavor f) { return name_of(kFlavor, f); }
@@ -90,6 +95,7 @@ std::optional<WeightStorage> parse_weight_storage(std::string_view s) {
   return lookup(kWeightStorage, s);
 }
 std::optional<Routing> parse_routing(std::string_view s) { return lookup(kRouting, s); }
+std::optional<MacArray> parse_mac_array(std::string_view s) { return lookup(kMacArray, s); }
 std::optional<KvPlacement> parse_kv_placement(std::string_view s) {
   return lookup(kKvPlacement, s);
 }

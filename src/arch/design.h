@@ -14,11 +14,16 @@
 namespace meshforge::arch {
 
 enum class WeightStorage { sram, rom };
+// How a tile's MAC rows are built: adder_tree (each row's products summed into the lane's one
+// accumulator, what meshforge's RTL generates) or systolic (operands and partial sums pass cell to
+// cell through registers in every MAC, as in TPUs: more flops, area and clock per MAC).
+enum class MacArray { adder_tree, systolic };
 enum class Routing { xy, yx, west_first };
 enum class KvPlacement { automatic, amem, dram };
 enum class PlacementOrder { snake, row_major, column_major };
 
 std::string_view to_string(WeightStorage v);
+std::string_view to_string(MacArray v);
 std::string_view to_string(Routing v);
 std::string_view to_string(KvPlacement v);
 std::string_view to_string(PlacementOrder v);
@@ -26,6 +31,7 @@ std::string_view to_string(PlacementOrder v);
 // Inverses of to_string (the spellings used in design files: "sram", "west_first", "auto", ...);
 // nullopt for anything else. parse_flavor reads "hp" / "ll".
 std::optional<WeightStorage> parse_weight_storage(std::string_view s);
+std::optional<MacArray> parse_mac_array(std::string_view s);
 std::optional<Routing> parse_routing(std::string_view s);
 std::optional<KvPlacement> parse_kv_placement(std::string_view s);
 std::optional<PlacementOrder> parse_placement_order(std::string_view s);
@@ -64,6 +70,7 @@ struct TileClass {
   std::int64_t wmem_bytes = 1024 * 1024;       // weight memory (SRAM or ROM)
   std::int64_t amem_bytes = 256 * 1024;        // activation / KV memory (SRAM)
   WeightStorage weight_storage = WeightStorage::sram;
+  MacArray mac_array = MacArray::adder_tree;   // only matters when mac_rows > 1
   // Formats the MAC lanes are built for: area follows these, throughput the format run on them.
   MacFormatSet mac_formats = mac_format_bit(tech::MacFormat::fp16);
 

@@ -47,6 +47,7 @@ struct ClassModel {
   double logic_cells_mm2 = 0;  // placed logic cells (no floorplan whitespace): clock and leakage
   double vector_cells_mm2 = 0; // of which the MAC datapath and vector registers
   double control_mm2 = 0;      // DMA, sequencer, special-function lanes, scratchpad crossbars
+  double systolic_bits = 0;    // register bits each MAC of a systolic array writes per MAC (0: adder tree)
 
 };
 
@@ -264,6 +265,17 @@ struct Evaluator::Impl {
       // write-enable and read-mux logic (synthesised: bench/synth).
       m.vector_mm2 = t.vlen_bits * gates_per_vlen_bit * nand2_mm2 +
                      micro.vector_registers * t.vlen_bits * micro.vector_register_file_gates_per_bit * nand2_mm2;
+      // A systolic array keeps registers in every MAC cell (sized by its costliest format); per MAC
+      // step it writes the passed-on activation and partial sum, not the double-buffered weight.
+      m.systolic_bits = 0;
+      if (t.mac_array == arch::MacArray::systolic && t.mac_rows > 1) {
+        const auto widest = arch::widest_format(t.mac_formats);
+        const auto wi = static_cast<std::size_t>(widest);
+        const double cells = t.vlen_bits / tech::format_bits(widest) * t.mac_rows;
+        m.vector_mm2 += cells * micro.systolic_cell_register_bits[wi] * node.flop_area_um2 * 1e-6;
+        const auto ei = static_cast<std::size_t>(m.exec);
+        m.systolic_bits = micro.systolic_cell_register_bits[ei] - 2.0 * m.exec_bits;
+      }
       auto mem_mm2 = [&](double bytes, double density_factor) {
         return bytes * 8.0 / 1e6 / (tech::sram_density_mbit_per_mm2(node, macro_bytes(bytes)) * density_factor);
       };
@@ -282,8 +294,18 @@ struct Evaluator::Impl {
       m.logic_cells_mm2 = m.core_mm2 + m.control_mm2 + m.vector_mm2 + m.router_mm2;
       m.vector_cells_mm2 = m.vector_mm2;
       // Blocks fill only part of the die: spread the floorplan overhead over every tile block.
-      for (double* block : {&m.core_mm2, &m.control_mm2, &m.vector_mm2, &m.imem_mm2, &m.wmem_mm2, &m.amem_mm2, &m.router_mm2})
-        *block /= micro.floorplan_utilisation;
+      // Large memories reach less of their macros' density on a die than logic does of its cells'
+      // (ECC and redundancy, bank routing and repeaters, power grid: memory_floorplan_utilisation).
+      for (double* block : {&m.core_mm2, &m.control_mm2, &m.vector_mm2, &m.router_mm2}) *block /= micro.floorplan_utilisation;
+      // One macro is a block like any other; the overhead of an array of n macros approaches the
+      // large-array figure as 1/n (assumption on the shape; both ends sourced).
+      auto memory_utilisation = [&](double bytes) {
+        const double n = std::max(1.0, bytes / micro.memory_macro_bytes_max);
+        return micro.memory_floorplan_utilisation + (micro.floorplan_utilisation - micro.memory_floorplan_utilisation) / n;
+      };
+      m.imem_mm2 /= memory_utilisation(static_cast<double>(t.imem_bytes));
+      m.wmem_mm2 /= memory_utilisation(static_cast<double>(t.wmem_bytes));
+      m.amem_mm2 /= memory_utilisation(static_cast<double>(t.amem_bytes));
       m.wmem_read_pj_bit = tech::sram_read_energy_pj_per_bit(node, macro_bytes(static_cast<double>(t.wmem_bytes))) *
                            (m.rom ? node.rom_read_energy_factor : 1.0);
       m.amem_read_pj_bit = tech::sram_read_energy_pj_per_bit(node, macro_bytes(static_cast<double>(t.amem_bytes)));
@@ -591,10 +613,11 @@ struct Evaluator::Impl {
     for (int s = 0; s < stages && out.runs; ++s) {
       const auto& st = plan.stages[static_cast<std::size_t>(s)];
       // Region averages of the per-class figures, by tile count.
-      double lanes = 0, rows = 0, wr = 0, ar = 0, aw = 0, ir = 0, e_mac = 0, mac_bits = 0;
+      double lanes = 0, rows = 0, wr = 0, ar = 0, aw = 0, ir = 0, e_mac = 0, mac_bits = 0, cell_bits = 0;
       for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
         const double w = static_cast<double>(st.class_counts[c]) / st.tiles;
         lanes += w * classes[c].lanes;
+        cell_bits += w * classes[c].systolic_bits;
         rows += w * classes[c].rows;
         wr += w * classes[c].wmem_read_pj_bit;
         ar += w * classes[c].amem_read_pj_bit;
@@ -614,9 +637,9 @@ struct Evaluator::Impl {
         const double macs = gemm ? op.flops / 2.0 : 0.0;
         const double alu = gemm ? 0.0 : (op.kind == OpKind::data_movement || op.kind == OpKind::embedding ? 0.0 : op.flops);
         e_mac_total += macs * e_mac + alu * micro.alu_energy_per_mac * e_mac;
-        // Vector operands from the register file (shared across the rows of a 2D array), plus the
-        // operand and partial sum each MAC of a 2D array latches for its neighbour.
-        const double array_bits = rows > 1 ? micro.array_register_bits_per_mac * micro.pipeline_register_energy_per_rf_bit : 0.0;
+        // Vector operands from the register file (shared across the rows of a 2D array), plus, in a
+        // systolic array, the operand and partial sum each MAC latches for its neighbour.
+        const double array_bits = cell_bits * micro.pipeline_register_energy_per_rf_bit;
         e_rf += ((macs / std::max(1.0, rows) + alu) * micro.vector_register_ports * mac_bits + macs * array_bits) *
                 node.register_file_energy_pj_per_bit * 1e-12;
         const double vector_ops = gemm ? macs / (lanes * std::max(1.0, rows)) : (alu + op.input_bytes / (mac_bits / 8.0)) / lanes;

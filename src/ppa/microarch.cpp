@@ -138,11 +138,15 @@ Microarch load_microarch(const std::filesystem::path& data_dir) {
   m.alu_energy_per_mac = r.value("alu_energy_per_mac");
   m.op_overhead_cycles = r.value("op_overhead_cycles");
   m.idle_clock_fraction = r.value("idle_clock_fraction");
-  m.array_register_bits_per_mac = r.value("array_register_bits_per_mac");
+  for (std::size_t i = 0; i < 6; ++i)
+    m.systolic_cell_register_bits[i] = r.value(std::string("systolic_cell_register_bits.") + formats[i]);
   m.pipeline_register_energy_per_rf_bit = r.value("pipeline_register_energy_per_rf_bit");
   m.floorplan_utilisation = r.value("floorplan_utilisation");
   if (!(m.floorplan_utilisation > 0 && m.floorplan_utilisation <= 1))
     throw InputError(path.string(), "floorplan_utilisation.value", "expected a number in (0, 1]");
+  m.memory_floorplan_utilisation = r.value("memory_floorplan_utilisation");
+  if (!(m.memory_floorplan_utilisation > 0 && m.memory_floorplan_utilisation <= 1))
+    throw InputError(path.string(), "memory_floorplan_utilisation.value", "expected a number in (0, 1]");
   m.leakage_doubling_c = r.value("leakage_doubling_c");
   m.max_microbatches_per_stage = r.value("max_microbatches_per_stage");
   m.router_pipeline_cycles = r.value("noc.router_pipeline_cycles");

@@ -48,9 +48,10 @@ struct Microarch {
   double alu_energy_per_mac = 0;
   double op_overhead_cycles = 0;
   double idle_clock_fraction = 0;
-  double array_register_bits_per_mac = 0;
+  std::array<double, 6> systolic_cell_register_bits{};  // per MAC of a systolic array, same order as mac_gates
   double pipeline_register_energy_per_rf_bit = 0;
-  double floorplan_utilisation = 0;
+  double floorplan_utilisation = 0;         // logic blocks: cell area / this = die area
+  double memory_floorplan_utilisation = 0;  // memories: macro area / this = die area
   double leakage_doubling_c = 0;
   double max_microbatches_per_stage = 0;
   double router_pipeline_cycles = 0;

@@ -31,6 +31,8 @@ std::vector<std::string> check_expressible(const arch::Design& d) {
     if (t.vlen_bits < 64) out.push_back(fmt::format("tile_classes[{}].vlen_bits: {}; the vector unit needs at least 64", c, t.vlen_bits));
     if (t.imem_bytes < 64 || t.imem_bytes % 4 != 0)
       out.push_back(fmt::format("tile_classes[{}].imem_bytes: {}; IMEM holds whole 32-bit instructions, at least 16", c, t.imem_bytes));
+    if (t.mac_array == arch::MacArray::systolic && t.mac_rows > 1)
+      out.push_back(fmt::format("tile_classes[{}].mac_array: systolic; the generator builds adder-tree MAC rows only", c));
     if (arch::widest_format(t.mac_formats) == tech::MacFormat::int4 && t.mac_rows % 2 != 0)
       out.push_back(fmt::format("tile_classes[{}].mac_rows: {}; an int4-only tile steps its input by whole bytes, so mac_rows must be even", c, t.mac_rows));
     // The tile program's input vector (one VLEN word) and its stored accumulators (up to 8).

@@ -54,6 +54,7 @@ Design heterogeneous() {
   b.fetch_width = 8;
   b.wmem_bytes = 0;
   b.weight_storage = WeightStorage::rom;
+  b.mac_array = MacArray::systolic;     // written only when not the default
   TileClass c;
   c.name = "";
   c.vlen_bits = 65536;
@@ -253,6 +254,8 @@ TEST(DesignYaml, WrongTypesAreRejected) {
       {"tile_classes:\n  - vlen_bits: [512]\n", "tile_classes[0].vlen_bits", "expected an integer"},
       {"tile_classes:\n  - weight_storage: flash\n", "tile_classes[0].weight_storage",
        "expected one of sram, rom"},
+      {"tile_classes:\n  - mac_array: wavefront\n", "tile_classes[0].mac_array",
+       "expected one of adder_tree, systolic"},
       {"noc: {routing: diagonal}\n", "noc.routing", "expected one of xy, yx, west_first"},
       {"clock_mhz: fast\n", "clock_mhz", "expected a clock in MHz"},
       {"clock_mhz: \"1000\"\n", "clock_mhz", "expected a clock in MHz"},
@@ -297,6 +300,9 @@ tile_classes:
 TEST(DesignYaml, EnumSpellingsRoundTrip) {
   for (auto v : {WeightStorage::sram, WeightStorage::rom}) {
     EXPECT_EQ(parse_weight_storage(to_string(v)), v);
+  }
+  for (auto v : {MacArray::adder_tree, MacArray::systolic}) {
+    EXPECT_EQ(parse_mac_array(to_string(v)), v);
   }
   for (auto v : {Routing::xy, Routing::yx, Routing::west_first}) {
     EXPECT_EQ(parse_routing(to_string(v)), v);

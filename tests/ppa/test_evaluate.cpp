@@ -113,6 +113,48 @@ TEST(Physics, FurtherMacRowsRepeatTheDatapathNotTheAccumulator) {
   EXPECT_LT(m.mac_row_fraction[4], 1.0);
 }
 
+// A systolic array keeps operand, weight and partial-sum registers in every MAC cell; the adder-tree
+// rows meshforge generates do not: same throughput, more area, and register energy only when systolic.
+TEST(Physics, SystolicCellsCostRegistersAdderTreesDoNot) {
+  auto d = base_design();
+  d.tile_classes[0].mac_formats = arch::mac_format_bit(tech::MacFormat::int8);
+  d.tile_classes[0].mac_rows = 16;
+  const auto w = model_workload("llama-3.1-8b", workload::Precision::int8);
+  const Report tree = evaluate(w, node("7nm"), micro(), d, perf());
+  d.tile_classes[0].mac_array = arch::MacArray::systolic;
+  const Report systolic = evaluate(w, node("7nm"), micro(), d, perf());
+  const auto& n = node("7nm");
+  const double cells = 512.0 / 8 * 16 * d.tiles();
+  const double flops_mm2 = cells * micro().systolic_cell_register_bits[4] * n.flop_area_um2 * 1e-6 / micro().floorplan_utilisation;
+  EXPECT_NEAR(systolic.area.vector_units - tree.area.vector_units, flops_mm2, 1e-9 * flops_mm2);
+  EXPECT_DOUBLE_EQ(systolic.prefill.tokens_per_second, tree.prefill.tokens_per_second);
+  EXPECT_GT(systolic.power.register_file, tree.power.register_file);
+  // One row: no array, nothing to add.
+  d.tile_classes[0].mac_rows = 1;
+  const double one_row_systolic = evaluate(w, node("7nm"), micro(), d, perf()).area.vector_units;
+  d.tile_classes[0].mac_array = arch::MacArray::adder_tree;
+  EXPECT_DOUBLE_EQ(one_row_systolic, evaluate(w, node("7nm"), micro(), d, perf()).area.vector_units);
+}
+
+// A memory of many macros reaches the density of a shipping SRAM die (AMD's V-Cache, data/microarch.yaml
+// memory_floorplan_utilisation); a single macro is placed like a logic block.
+TEST(Physics, LargeMemoriesReachTheDensityOfAShippingSramDie) {
+  auto d = base_design();
+  const auto& n = node("7nm");
+  const auto& m = micro();
+  auto wmem_mm2 = [&](std::int64_t bytes) {
+    d.tile_classes[0].wmem_bytes = bytes;
+    return evaluate(llama(), n, m, d, perf()).area.wmem_sram / d.tiles();
+  };
+  const double macro_mbit_per_mm2 = tech::sram_density_mbit_per_mm2(n, m.memory_macro_bytes_max);
+  const double one = wmem_mm2(256 << 10), big = wmem_mm2(std::int64_t{64} << 20);
+  EXPECT_NEAR(one, 256.0 * 1024 * 8 / 1e6 / macro_mbit_per_mm2 / m.floorplan_utilisation, 1e-12);
+  const double big_mbit_per_mm2 = 64.0 * 1024 * 1024 * 8 / 1e6 / big;
+  // 256 macros: within 1% of the die figure, 13.09 Mbit/mm2 at N7 (536.9 Mbit in 41 mm2).
+  EXPECT_NEAR(big_mbit_per_mm2, 536.87 / 41.0, 0.01 * 13.09);
+  EXPECT_GT(big / 256, one);  // per byte, the array of macros costs more than one macro
+}
+
 TEST(Physics, LowerSupplyMeansLessDynamicEnergy) {
   auto d = base_design();
   d.clock_hz = 0.3e9;

@@ -46,11 +46,14 @@ TEST(CheckExpressible, NamesTheFieldOfWhatTheGeneratorCannotBuild) {
   d.class_map.clear();
   d.dram = {"lpddr5", 400};
   d.tile_classes[1].amem_bytes = 64;
+  d.tile_classes[0].mac_rows = 4;
+  d.tile_classes[0].mac_array = arch::MacArray::systolic;
   const auto problems = rtl::check_expressible(d);
-  ASSERT_EQ(problems.size(), 3u);
+  ASSERT_EQ(problems.size(), 4u);
   EXPECT_THAT(problems[0], HasSubstr("mesh.rows: 300"));
   EXPECT_THAT(problems[1], HasSubstr("dram.channels: 400"));
-  EXPECT_THAT(problems[2], HasSubstr("tile_classes[1].amem_bytes"));
+  EXPECT_THAT(problems[2], HasSubstr("tile_classes[0].mac_array: systolic"));
+  EXPECT_THAT(problems[3], HasSubstr("tile_classes[1].amem_bytes"));
 }
 
 TEST(Generate, WritesTheLibraryTheTopAndTheCollateral) {
