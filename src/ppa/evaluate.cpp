@@ -47,7 +47,7 @@ struct ClassModel {
   double logic_cells_mm2 = 0;  // placed logic cells (no floorplan whitespace): clock and leakage
   double vector_cells_mm2 = 0; // of which the MAC datapath and vector registers
   double control_mm2 = 0;      // DMA, sequencer, special-function lanes, scratchpad crossbars
-  double systolic_bits = 0;    // register bits each MAC of a systolic array writes per MAC (0: adder tree)
+  double systolic_bits = 0;    // register bits each MAC writes per step: pipeline stages, systolic cells
 
 };
 
@@ -222,7 +222,18 @@ struct Evaluator::Impl {
   // Per class: lanes at the format the run executes on, datapath area of every declared format
   // (a multi-format MAC shares its multiplier array: each further format adds a share of its own
   // gates), energies. Appends a violation for a class that cannot represent the run's format.
-  void build_classes(const arch::Design& d, workload::Precision mac, std::vector<std::string>& violations) {
+  // Pipeline stages a MAC lane of format `fi` needs at clock f on a node whose tiles reach fmax at
+  // this supply: the synthesised one-stage path, in cycles of that fmax, cut into clock periods.
+  double lane_stages(std::size_t fi, double clock_hz, double fmax) const {
+    if (!(clock_hz > 0) || !(fmax > 0)) return 1.0;
+    const double cycle_s = micro.mac_path_reference_hz * 1e-12 / fmax;  // one reference ps, here
+    const double path = micro.mac_critical_path_ps[fi] * cycle_s, reg = micro.register_overhead_ps * cycle_s;
+    const double period = 1.0 / clock_hz;
+    if (period <= reg) return 1.0;
+    return std::max(1.0, std::ceil((path - reg) / (period - reg) - 1e-9));
+  }
+
+  void build_classes(const arch::Design& d, workload::Precision mac, double clock_hz, double fmax, std::vector<std::string>& violations) {
     const tech::MacFormat run = to_mac_format(mac);
     const double nand2_mm2 = node.nand2_area_um2 * 1e-6;
     const double ports = micro.router_ports;
@@ -250,7 +261,11 @@ struct Evaluator::Impl {
         const auto fmt_f = static_cast<tech::MacFormat>(f);
         if (!(t.mac_formats & arch::mac_format_bit(fmt_f))) continue;
         const auto i = static_cast<std::size_t>(f);
-        const double per_bit = micro.mac_gates[i] * (1.0 + micro.mac_row_fraction[i] * (t.mac_rows - 1)) /
+        // A lane clocked faster than its one-stage path is pipelined: each further stage is one
+        // register across the datapath, in every row.
+        const double pipeline_gates = (lane_stages(i, clock_hz, fmax) - 1.0) * micro.mac_pipeline_register_bits[i] *
+                                      node.flop_area_um2 / node.nand2_area_um2 * t.mac_rows;
+        const double per_bit = (micro.mac_gates[i] * (1.0 + micro.mac_row_fraction[i] * (t.mac_rows - 1)) + pipeline_gates) /
                                tech::format_bits(fmt_f);
         gates_max = std::max(gates_max, per_bit);
         gates_sum += per_bit;
@@ -267,14 +282,17 @@ struct Evaluator::Impl {
                      micro.vector_registers * t.vlen_bits * micro.vector_register_file_gates_per_bit * nand2_mm2;
       // A systolic array keeps registers in every MAC cell (sized by its costliest format); per MAC
       // step it writes the passed-on activation and partial sum, not the double-buffered weight.
-      m.systolic_bits = 0;
+      // Register bits each MAC writes per step besides the register file: a pipelined lane's stage
+      // registers, and a systolic cell's passed-on activation and partial sum.
+      m.systolic_bits = (lane_stages(static_cast<std::size_t>(m.exec), clock_hz, fmax) - 1.0) *
+                        micro.mac_pipeline_register_bits[static_cast<std::size_t>(m.exec)];
       if (t.mac_array == arch::MacArray::systolic && t.mac_rows > 1) {
         const auto widest = arch::widest_format(t.mac_formats);
         const auto wi = static_cast<std::size_t>(widest);
         const double cells = t.vlen_bits / tech::format_bits(widest) * t.mac_rows;
         m.vector_mm2 += cells * micro.systolic_cell_register_bits[wi] * node.flop_area_um2 * 1e-6;
         const auto ei = static_cast<std::size_t>(m.exec);
-        m.systolic_bits = micro.systolic_cell_register_bits[ei] - 2.0 * m.exec_bits;
+        m.systolic_bits += micro.systolic_cell_register_bits[ei] - 2.0 * m.exec_bits;
       }
       auto mem_mm2 = [&](double bytes, double density_factor) {
         return bytes * 8.0 / 1e6 / (tech::sram_density_mbit_per_mm2(node, macro_bytes(bytes)) * density_factor);
@@ -875,7 +893,7 @@ struct Evaluator::Impl {
       r.violations.push_back(fmt::format("clock_mhz: evaluated at {:.4g} MHz, the most node {} reaches at {:.3g} V with {} cells "
                                          "(the design asks {:.4g} MHz)",
                                          f / 1e6, node.name, v, arch::flavor_name(d.flavor), d.clock_hz / 1e6));
-    build_classes(d, mac, r.violations);
+    build_classes(d, mac, f, fmax, r.violations);
     check_soc_kinds(d, r.violations);
     class_counts.fill(0);
     for (int row = 0; row < d.rows; ++row)
@@ -1030,7 +1048,9 @@ std::vector<TileArea> tile_areas(const arch::Design& design, const tech::Node& n
   static const Workload kNoWorkload{};
   Evaluator::Impl impl(kNoWorkload, node, microarch);
   std::vector<std::string> ignored;  // area follows the declared formats, not the run's precision
-  impl.build_classes(design, workload::Precision::fp16, ignored);
+  const double v = arch::operating_supply_v(design, node);
+  const double fmax = tech::max_frequency_hz(node, v, design.flavor);
+  impl.build_classes(design, workload::Precision::fp16, std::min(design.clock_hz, fmax > 0 ? fmax : design.clock_hz), fmax, ignored);
   std::vector<TileArea> out;
   for (std::size_t c = 0; c < design.tile_classes.size() && c < impl.classes.size(); ++c) {
     const ClassModel& m = impl.classes[c];

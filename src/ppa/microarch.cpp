@@ -138,8 +138,14 @@ Microarch load_microarch(const std::filesystem::path& data_dir) {
   m.alu_energy_per_mac = r.value("alu_energy_per_mac");
   m.op_overhead_cycles = r.value("op_overhead_cycles");
   m.idle_clock_fraction = r.value("idle_clock_fraction");
-  for (std::size_t i = 0; i < 6; ++i)
+  for (std::size_t i = 0; i < 6; ++i) {
     m.systolic_cell_register_bits[i] = r.value(std::string("systolic_cell_register_bits.") + formats[i]);
+    m.mac_critical_path_ps[i] = r.value(std::string("mac_critical_path_ps.") + formats[i]);
+    m.mac_pipeline_register_bits[i] = r.value(std::string("mac_pipeline_register_bits.") + formats[i]);
+  }
+  m.mac_path_reference_hz = r.value("mac_path_reference_hz");
+  m.register_overhead_ps = r.value("register_overhead_ps");
+  if (!(m.register_overhead_ps >= 0)) throw InputError(path.string(), "register_overhead_ps.value", "expected a number >= 0");
   m.pipeline_register_energy_per_rf_bit = r.value("pipeline_register_energy_per_rf_bit");
   m.floorplan_utilisation = r.value("floorplan_utilisation");
   if (!(m.floorplan_utilisation > 0 && m.floorplan_utilisation <= 1))

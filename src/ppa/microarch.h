@@ -49,6 +49,10 @@ struct Microarch {
   double op_overhead_cycles = 0;
   double idle_clock_fraction = 0;
   std::array<double, 6> systolic_cell_register_bits{};  // per MAC of a systolic array, same order as mac_gates
+  std::array<double, 6> mac_critical_path_ps{};         // one-stage lane at the reference (ASAP7, 0.7 V)
+  std::array<double, 6> mac_pipeline_register_bits{};   // one register across a lane's datapath
+  double mac_path_reference_hz = 0;                      // the 7 nm tile clock at the reference supply
+  double register_overhead_ps = 0;
   double pipeline_register_energy_per_rf_bit = 0;
   double floorplan_utilisation = 0;         // logic blocks: cell area / this = die area
   double memory_floorplan_utilisation = 0;  // memories: macro area / this = die area

@@ -97,6 +97,8 @@ TEST(Physics, LargerVlenMeansMoreArea) {
 TEST(Physics, FurtherMacRowsRepeatTheDatapathNotTheAccumulator) {
   auto d = base_design();
   d.tile_classes[0].mac_formats = arch::mac_format_bit(tech::MacFormat::int8);
+  d.clock_hz = 500e6;  // at nominal supply the int8 lane needs one stage: no pipeline registers
+  d.supply_v = 0.75;
   auto vector_mm2 = [&](int rows) {
     d.tile_classes[0].mac_rows = rows;
     return evaluate(llama(), node("7nm"), micro(), d, perf()).area.vector_units;
@@ -134,6 +136,31 @@ TEST(Physics, SystolicCellsCostRegistersAdderTreesDoNot) {
   const double one_row_systolic = evaluate(w, node("7nm"), micro(), d, perf()).area.vector_units;
   d.tile_classes[0].mac_array = arch::MacArray::adder_tree;
   EXPECT_DOUBLE_EQ(one_row_systolic, evaluate(w, node("7nm"), micro(), d, perf()).area.vector_units);
+}
+
+// A lane clocked faster than its synthesised one-stage path is pipelined (data/microarch.yaml
+// mac_critical_path_ps): at nominal supply an fp16 lane at 7 nm fits one stage at 400 MHz, needs
+// more stages at 1.5 GHz, and each further stage is one register of the lane's width in every row.
+TEST(Physics, FastClocksPipelineTheMacLanes) {
+  auto d = base_design();
+  d.tile_classes[0].mac_rows = 4;
+  d.supply_v = 0.75;
+  const auto& n = node("7nm");
+  const auto& m = micro();
+  auto vector_mm2 = [&](double clock_hz) {
+    d.clock_hz = clock_hz;
+    return evaluate(llama(), n, m, d, perf()).area.vector_units;
+  };
+  const double slow = vector_mm2(400e6), fast = vector_mm2(1.5e9);
+  // fmax 2 GHz at 0.75 V: the fp16 path is 2,070 ps x 1.849 / 2 = 1,914 ps, register 74 ps.
+  const double cycle = m.mac_path_reference_hz * 1e-12 / 2e9;
+  const double stages = std::ceil((m.mac_critical_path_ps[1] - m.register_overhead_ps) * cycle /
+                                  (1 / 1.5e9 - m.register_overhead_ps * cycle));
+  EXPECT_EQ(stages, 4);  // (1,914 - 74) / (667 - 74) = 3.1
+  const double lanes = 512.0 / 16 * d.tiles();
+  const double extra = lanes * 4 * (stages - 1) * m.mac_pipeline_register_bits[1] * n.flop_area_um2 * 1e-6 / m.floorplan_utilisation;
+  EXPECT_NEAR(fast - slow, extra, 1e-9 * extra);
+  EXPECT_DOUBLE_EQ(slow, vector_mm2(200e6));  // one stage already: nothing to remove
 }
 
 // A memory of many macros reaches the density of a shipping SRAM die (AMD's V-Cache, data/microarch.yaml
