@@ -24,6 +24,9 @@ import sys
 
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from meshforge_report import parse_bytes  # noqa: E402  (the report's reader of design byte sizes)
+
 BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/meshforge"
 PUBLISHED = "data/chips/published.yaml"
 INCLUDES_DRAM = {"board", "system"}
@@ -57,23 +60,14 @@ def predicted_transistors(r, design, node):
         d = yaml.safe_load(f)
     area = r["breakdown"]["area_mm2"]
     gates = sum(area[k] for k in LOGIC_BLOCKS) * utilisation / (nand2_um2 * 1e-6)
-    counts = [0] * len(d["tile_classes"])
+    tiles = [0] * len(d["tile_classes"])
     for row in d.get("class_map") or []:
         for ch in row:
-            counts[int(ch)] += 1
+            tiles[int(ch)] += 1
     if not d.get("class_map"):
-        counts[0] = d["mesh"]["rows"] * d["mesh"]["cols"]
-
-    def size(v):
-        if isinstance(v, (int, float)):
-            return float(v)
-        for suffix, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10), ("B", 1)):
-            if v.endswith(suffix):
-                return float(v[: -len(suffix)]) * scale
-        return float(v)
-
-    bits = sum(n * 8 * sum(size(t.get(k, 0)) for k in ("imem_bytes", "wmem_bytes", "amem_bytes"))
-               for n, t in zip(counts, d["tile_classes"]))
+        tiles[0] = d["mesh"]["rows"] * d["mesh"]["cols"]
+    bits = sum(n * 8 * sum(parse_bytes(t.get(k, 0)) for k in ("imem_bytes", "wmem_bytes", "amem_bytes"))
+               for n, t in zip(tiles, d["tile_classes"]))
     return 4 * gates + SRAM_TRANSISTORS_PER_BIT * bits, gates, bits
 
 

@@ -47,7 +47,7 @@ struct ClassModel {
   double logic_cells_mm2 = 0;  // placed logic cells (no floorplan whitespace): clock and leakage
   double vector_cells_mm2 = 0; // of which the MAC datapath and vector registers
   double control_mm2 = 0;      // DMA, sequencer, special-function lanes, scratchpad crossbars
-  double systolic_bits = 0;    // register bits each MAC writes per step: pipeline stages, systolic cells
+  double register_bits_per_mac = 0;  // written per MAC step besides the register file: lane pipeline, systolic cell
 
 };
 
@@ -257,13 +257,15 @@ struct Evaluator::Impl {
       // Gates per bit of VLEN (all MAC rows) of each declared format's lanes: the costliest, plus a
       // share of each further one. A further row repeats the datapath, not the lane's accumulator.
       double gates_max = 0, gates_sum = 0;
+      std::array<double, 6> stages{};  // pipeline stages of each format's lane at this clock
       for (int f = 0; f < 6; ++f) {
         const auto fmt_f = static_cast<tech::MacFormat>(f);
         if (!(t.mac_formats & arch::mac_format_bit(fmt_f))) continue;
         const auto i = static_cast<std::size_t>(f);
         // A lane clocked faster than its one-stage path is pipelined: each further stage is one
         // register across the datapath, in every row.
-        const double pipeline_gates = (lane_stages(i, clock_hz, fmax) - 1.0) * micro.mac_pipeline_register_bits[i] *
+        stages[i] = lane_stages(i, clock_hz, fmax);
+        const double pipeline_gates = (stages[i] - 1.0) * micro.mac_pipeline_register_bits[i] *
                                       node.flop_area_um2 / node.nand2_area_um2 * t.mac_rows;
         const double per_bit = (micro.mac_gates[i] * (1.0 + micro.mac_row_fraction[i] * (t.mac_rows - 1)) + pipeline_gates) /
                                tech::format_bits(fmt_f);
@@ -280,19 +282,17 @@ struct Evaluator::Impl {
       // write-enable and read-mux logic (synthesised: bench/synth).
       m.vector_mm2 = t.vlen_bits * gates_per_vlen_bit * nand2_mm2 +
                      micro.vector_registers * t.vlen_bits * micro.vector_register_file_gates_per_bit * nand2_mm2;
-      // A systolic array keeps registers in every MAC cell (sized by its costliest format); per MAC
-      // step it writes the passed-on activation and partial sum, not the double-buffered weight.
-      // Register bits each MAC writes per step besides the register file: a pipelined lane's stage
-      // registers, and a systolic cell's passed-on activation and partial sum.
-      m.systolic_bits = (lane_stages(static_cast<std::size_t>(m.exec), clock_hz, fmax) - 1.0) *
-                        micro.mac_pipeline_register_bits[static_cast<std::size_t>(m.exec)];
+      // Register bits each MAC writes per step besides the register file: the stage registers of
+      // the executing format's pipelined lane and, in a systolic array (cells sized by its costliest
+      // format), the passed-on activation and partial sum, not the double-buffered weight.
+      const auto ei = static_cast<std::size_t>(m.exec);
+      m.register_bits_per_mac = (stages[ei] - 1.0) * micro.mac_pipeline_register_bits[ei];
       if (t.mac_array == arch::MacArray::systolic && t.mac_rows > 1) {
         const auto widest = arch::widest_format(t.mac_formats);
         const auto wi = static_cast<std::size_t>(widest);
         const double cells = t.vlen_bits / tech::format_bits(widest) * t.mac_rows;
         m.vector_mm2 += cells * micro.systolic_cell_register_bits[wi] * node.flop_area_um2 * 1e-6;
-        const auto ei = static_cast<std::size_t>(m.exec);
-        m.systolic_bits += micro.systolic_cell_register_bits[ei] - 2.0 * m.exec_bits;
+        m.register_bits_per_mac += micro.systolic_cell_register_bits[ei] - 2.0 * m.exec_bits;
       }
       auto mem_mm2 = [&](double bytes, double density_factor) {
         return bytes * 8.0 / 1e6 / (tech::sram_density_mbit_per_mm2(node, macro_bytes(bytes)) * density_factor);
@@ -631,11 +631,11 @@ struct Evaluator::Impl {
     for (int s = 0; s < stages && out.runs; ++s) {
       const auto& st = plan.stages[static_cast<std::size_t>(s)];
       // Region averages of the per-class figures, by tile count.
-      double lanes = 0, rows = 0, wr = 0, ar = 0, aw = 0, ir = 0, e_mac = 0, mac_bits = 0, cell_bits = 0;
+      double lanes = 0, rows = 0, wr = 0, ar = 0, aw = 0, ir = 0, e_mac = 0, mac_bits = 0, register_bits = 0;
       for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
         const double w = static_cast<double>(st.class_counts[c]) / st.tiles;
         lanes += w * classes[c].lanes;
-        cell_bits += w * classes[c].systolic_bits;
+        register_bits += w * classes[c].register_bits_per_mac;
         rows += w * classes[c].rows;
         wr += w * classes[c].wmem_read_pj_bit;
         ar += w * classes[c].amem_read_pj_bit;
@@ -655,10 +655,10 @@ struct Evaluator::Impl {
         const double macs = gemm ? op.flops / 2.0 : 0.0;
         const double alu = gemm ? 0.0 : (op.kind == OpKind::data_movement || op.kind == OpKind::embedding ? 0.0 : op.flops);
         e_mac_total += macs * e_mac + alu * micro.alu_energy_per_mac * e_mac;
-        // Vector operands from the register file (shared across the rows of a 2D array), plus, in a
-        // systolic array, the operand and partial sum each MAC latches for its neighbour.
-        const double array_bits = cell_bits * micro.pipeline_register_energy_per_rf_bit;
-        e_rf += ((macs / std::max(1.0, rows) + alu) * micro.vector_register_ports * mac_bits + macs * array_bits) *
+        // Vector operands from the register file (shared across the rows of a 2D array), plus the
+        // pipeline and systolic-cell registers each MAC writes.
+        const double mac_register_bits = register_bits * micro.pipeline_register_energy_per_rf_bit;
+        e_rf += ((macs / std::max(1.0, rows) + alu) * micro.vector_register_ports * mac_bits + macs * mac_register_bits) *
                 node.register_file_energy_pj_per_bit * 1e-12;
         const double vector_ops = gemm ? macs / (lanes * std::max(1.0, rows)) : (alu + op.input_bytes / (mac_bits / 8.0)) / lanes;
         e_fetch += vector_ops * micro.instructions_per_vector_op[static_cast<std::size_t>(op.kind)] *
@@ -861,6 +861,18 @@ struct Evaluator::Impl {
     return node.feature_nm <= 5 ? u.phy_energy_factor_5nm : node.feature_nm <= 7 ? 1.0 : node.feature_nm <= 16 ? u.phy_energy_factor_16nm : u.phy_energy_factor_28nm;
   }
 
+  // Supply, the node's fmax there with the design's cells, and the clock evaluated: a clock the
+  // node cannot reach is evaluated at the one it can (validate_against_node says so; the report
+  // carries both).
+  struct OperatingPoint {
+    double supply_v, fmax_hz, clock_hz;
+  };
+  OperatingPoint operating_point(const arch::Design& d) const {
+    const double v = arch::operating_supply_v(d, node);
+    const double fmax = tech::max_frequency_hz(node, v, d.flavor);
+    return {v, fmax, std::min(d.clock_hz, fmax > 0 ? fmax : d.clock_hz)};
+  }
+
   void run(const arch::Design& d, const Scenario& sc, Report& r) {
     prepare_once();
     {  // reset, keeping the capacity of the report's buffers
@@ -881,11 +893,7 @@ struct Evaluator::Impl {
 
     const auto& scen = (workload.decode.ops.empty() ? workload.prefill : workload.decode).scenario;
     const workload::Precision mac = workload::mac_precision(scen);
-    const double v = arch::operating_supply_v(d, node);
-    // A clock the node cannot reach at this supply and cell flavour is evaluated at the one it
-    // can (validate_against_node has said so); the report carries both.
-    const double fmax = tech::max_frequency_hz(node, v, d.flavor);
-    const double f = std::min(d.clock_hz, fmax > 0 ? fmax : d.clock_hz);
+    const auto [v, fmax, f] = operating_point(d);
     r.requested_clock_hz = d.clock_hz;
     r.clock_hz = f;
     r.supply_v = v;
@@ -1048,9 +1056,8 @@ std::vector<TileArea> tile_areas(const arch::Design& design, const tech::Node& n
   static const Workload kNoWorkload{};
   Evaluator::Impl impl(kNoWorkload, node, microarch);
   std::vector<std::string> ignored;  // area follows the declared formats, not the run's precision
-  const double v = arch::operating_supply_v(design, node);
-  const double fmax = tech::max_frequency_hz(node, v, design.flavor);
-  impl.build_classes(design, workload::Precision::fp16, std::min(design.clock_hz, fmax > 0 ? fmax : design.clock_hz), fmax, ignored);
+  const auto op = impl.operating_point(design);
+  impl.build_classes(design, workload::Precision::fp16, op.clock_hz, op.fmax_hz, ignored);
   std::vector<TileArea> out;
   for (std::size_t c = 0; c < design.tile_classes.size() && c < impl.classes.size(); ++c) {
     const ClassModel& m = impl.classes[c];

@@ -121,6 +121,9 @@ Microarch load_microarch(const std::filesystem::path& data_dir) {
     m.mac_row_fraction[i] = r.value(std::string("mac_row_fraction.") + formats[i]);
     if (!(m.mac_row_fraction[i] > 0 && m.mac_row_fraction[i] <= 1))
       throw InputError(path.string(), std::string("mac_row_fraction.") + formats[i] + ".value", "expected a number in (0, 1]");
+    m.systolic_cell_register_bits[i] = r.value(std::string("systolic_cell_register_bits.") + formats[i]);
+    m.mac_critical_path_ps[i] = r.value(std::string("mac_critical_path_ps.") + formats[i]);
+    m.mac_pipeline_register_bits[i] = r.value(std::string("mac_pipeline_register_bits.") + formats[i]);
   }
   m.mac_format_sharing = r.value("mac_format_sharing");
   m.vector_register_file_gates_per_bit = r.value("vector_register_file_gates_per_bit");
@@ -138,11 +141,6 @@ Microarch load_microarch(const std::filesystem::path& data_dir) {
   m.alu_energy_per_mac = r.value("alu_energy_per_mac");
   m.op_overhead_cycles = r.value("op_overhead_cycles");
   m.idle_clock_fraction = r.value("idle_clock_fraction");
-  for (std::size_t i = 0; i < 6; ++i) {
-    m.systolic_cell_register_bits[i] = r.value(std::string("systolic_cell_register_bits.") + formats[i]);
-    m.mac_critical_path_ps[i] = r.value(std::string("mac_critical_path_ps.") + formats[i]);
-    m.mac_pipeline_register_bits[i] = r.value(std::string("mac_pipeline_register_bits.") + formats[i]);
-  }
   m.mac_path_reference_hz = r.value("mac_path_reference_hz");
   m.register_overhead_ps = r.value("register_overhead_ps");
   if (!(m.register_overhead_ps >= 0)) throw InputError(path.string(), "register_overhead_ps.value", "expected a number >= 0");
