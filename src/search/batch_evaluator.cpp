@@ -42,6 +42,7 @@ std::uint64_t design_hash(const arch::Design& d) {
     x.value(t.wmem_bytes);
     x.value(t.amem_bytes);
     x.value(t.weight_storage);
+    x.value(t.mac_array);
     x.value(t.mac_formats);
   }
   x.bytes(d.class_map.data(), d.class_map.size());
