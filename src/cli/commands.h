@@ -18,6 +18,7 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global);
 void add_compare_command(CLI::App& app, const GlobalOptions& global);
 void add_rtl_command(CLI::App& app, const GlobalOptions& global);
 void add_report_command(CLI::App& app, const GlobalOptions& global);
+void add_top_command(CLI::App& app, const GlobalOptions& global);
 
 // explore / sweep: DIR/report.html of a finished run (meshforge report), unless MESHFORGE_REPORT=0.
 // A missing script, interpreter or matplotlib is a warning on stderr; returns whether it was written.

@@ -23,6 +23,7 @@
 #include "cli/explore_common.h"
 #include "common/input_error.h"
 #include "search/agents.h"
+#include "store/runs_db.h"
 #include "tech/node.h"
 #include "workload/model.h"
 
@@ -259,6 +260,11 @@ void add_explore_options(CLI::App& c, ExploreSettings& s) {
                "Episodes (random, pagmo: designs) evaluated side by side as one batch (default: the agent's, 1); "
                "part of the run: its results depend on the lanes, not on --threads")
       ->check(CLI::Range(1, 4096));
+  c.add_option("--checkpoint-seconds", s.checkpoint_seconds,
+               "Wall-clock between periodic checkpoints (checkpoint.bin; runs.db is made durable at each); a run "
+               "killed outright loses at most this much work")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   c.add_option("--threads", s.threads,
                "Cores evaluating a batch of --lanes designs (default: all cores); one seed gives the same results "
                "at any thread count")
@@ -396,6 +402,7 @@ ExploreSettings resumed_settings(const CLI::App& command, const ExploreSettings&
   if (given.budget > 0) s.budget = given.budget;
   s.pick = given.pick;
   s.time_budget_s = given.time_budget_s;
+  s.checkpoint_seconds = given.checkpoint_seconds;
   s.threads = given.threads;
   return s;
 }
@@ -423,6 +430,9 @@ search::ExplorerConfig make_explorer_config(const ExploreSettings& s, const Expl
   if (!s.from.empty()) xc.seed_design = setup.env->actions().encode(arch::load_design(resolve_design(s.from, data_dir)));
   if (!s.pick.empty()) xc.pick = parse_pick(s.pick);
   xc.time_budget_seconds = s.time_budget_s;
+  xc.checkpoint_seconds = s.checkpoint_seconds;
+  // Every evaluation also goes to OUT/runs.db (store/runs_db.h; `meshforge top` reads it).
+  if (!out_dir.empty()) xc.log = store::open_run_log(out_dir / store::kRunsDbFile, xc.evaluate_command, MESHFORGE_VERSION);
   return xc;
 }
 
@@ -510,9 +520,10 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
       "written to --out: best_design.yaml (for meshforge evaluate), report.json, pareto.csv and pareto/ (the\n"
       "feasible designs no other dominates in decode tok/s, time to first token, power, area and energy per\n"
       "token, each with its YAML; --pick W_PERF,W_POWER,W_AREA chooses one as picked_design.yaml), progress.csv (one row per\n"
-      "evaluation; identical for one seed), timeline.csv (against wall-clock), checkpoint.bin and report.html\n"
+      "evaluation; identical for one seed), runs.db (every evaluation with its design, SQLite: meshforge top lists\n"
+      "the best and writes any back as YAML), timeline.csv (against wall-clock), checkpoint.bin and report.html\n"
       "(meshforge report: the page an architect looks at). Ctrl-C stops cleanly and saves; --resume DIR\n"
-      "continues a stopped run where it left off (give --budget to extend a finished one).\n"
+      "continues a stopped run where it left off (give --budget to extend a finished one), also after a kill.\n"
       "Example: meshforge explore --model llama-3.1-8b --node 3nm --mode performance --budget 2000 --out runs/3nm");
   c->add_option("--node", o->settings.node, "Process node: 3nm 5nm 7nm 12nm 16nm 22nm 28nm (required unless --resume)");
   add_explore_options(*c, o->settings);

@@ -32,6 +32,7 @@ struct ExploreSettings {
   int episode_steps = 8;
   int lanes = 0;                     // --lanes: episodes side by side (0 = the agent's default)
   int threads = 0;                   // --threads: cores evaluating a batch (0 = all); not a run setting
+  double checkpoint_seconds = 30;    // --checkpoint-seconds: between periodic checkpoints; not a run setting
   std::string from;                  // seed design (shipped name or file); empty = none
   std::string warm_start;            // --warm-start: a previous run's directory whose agent this run continues
   ScenarioOptions scenario;
@@ -80,7 +81,7 @@ int resolve_threads(const ExploreSettings& settings);
 // --resume of an explore run or a sweep (`what`, as the message says it): the saved settings, the
 // options the command line gave again checked against them (InputError naming the file and the
 // option when one differs), and the per-session ones taken from the command line: --budget (a new
-// total, when given), --time-budget, --threads, --pick.
+// total, when given), --time-budget, --threads, --checkpoint-seconds, --pick.
 ExploreSettings resumed_settings(const CLI::App& command, const ExploreSettings& given, const ExploreSettings& saved,
                                  const std::string& file, const std::string& what);
 // The explorer's configuration of a run writing to out_dir.

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   cli::add_compare_command(app, global);
   cli::add_rtl_command(app, global);
   cli::add_report_command(app, global);
+  cli::add_top_command(app, global);
 
   try {
     app.parse(argc, argv);

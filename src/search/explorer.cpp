@@ -274,6 +274,7 @@ void Explorer::open_fresh() {
   if (!progress_) throw InputError(file(kProgressFile).string(), "--out", "cannot write");
   timeline_.open(file(kTimelineFile), std::ios::binary | std::ios::trunc);
   timeline_ << "evaluation,seconds,best_score,best_feasible\n";
+  if (config_.log) config_.log->start(config_.run_info, 0);
 }
 
 void Explorer::start_episode() {
@@ -306,6 +307,7 @@ void Explorer::record(const StepResult& step, std::int64_t episode) {
     best_features_ = report_features(r);
   }
   if (r.feasible) front_.offer({step.x, objectives_of(r), score, evaluations_});
+  if (config_.log) config_.log->add(evaluations_, episode, step.design, r, score);
   if (!progress_.is_open()) return;
   progress_ << fmt::format("{},{},{},{:.9g},{},{:.9g},{:.6g},{:.6g},{:.6g},{:.6g},{:.9g},{},{},{:.6g},{:.6g},{:.6g},{:.6g}\n",
                            evaluations_, episode, env_.snapshot().step, score, r.feasible ? 1 : 0, step.reward,
@@ -368,6 +370,7 @@ void Explorer::save_checkpoint() {
     if (!progress_) throw InputError(file(kProgressFile).string(), "", "cannot write");
   }
   if (timeline_.is_open()) timeline_.flush();
+  if (config_.log) config_.log->flush();
   if (!config_.write_checkpoint) return;
   const std::string payload = serialize();
   std::string bytes(kMagic);
@@ -441,6 +444,7 @@ void Explorer::resume() {
   }
   timeline_.open(file(kTimelineFile), std::ios::binary | std::ios::app);
   write_file_atomically(csv_path, kept);
+  if (config_.log) config_.log->start(config_.run_info, h.evaluations);
   progress_.open(csv_path, std::ios::binary | std::ios::app);
   if (!progress_) throw InputError(csv_path.string(), "", "cannot write: " + std::string(std::strerror(errno)));
   opened_ = true;

@@ -8,6 +8,8 @@
 //   progress.csv      one row per evaluation: index, episode, step, score, reward, main metrics and
 //                     the best so far. No wall-clock columns: one seed gives identical files, and a
 //                     resumed run continues the same sequence.
+//   runs.db           (when ExplorerConfig::log is the results database, store/runs_db.h) every
+//                     evaluation with its design; made durable before each checkpoint
 //   timeline.csv      wall-clock: evaluations done and the best score so far every 50 ms of run()
 //                     (seconds continue across a resume); the one file that differs run to run
 //   checkpoint.bin    agent + explorer + environment state and the random engine, written
@@ -30,6 +32,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <set>
@@ -46,6 +49,22 @@
 #include "search/pareto.h"
 
 namespace meshforge::search {
+
+// Where an explorer sends every evaluation beside progress.csv (the results database of store/
+// implements it; search does not know where the rows go). Calls come from the explorer's thread.
+class EvaluationLog {
+ public:
+  virtual ~EvaluationLog() = default;
+  // A fresh run starts (kept = 0), or a resumed one continues after its checkpoint's `kept`
+  // evaluations (rows logged after those are dropped: the resumed run evaluates them again).
+  virtual void start(const std::map<std::string, std::string>& run_info, std::int64_t kept) = 0;
+  // The run's evaluation number `evaluation` (1-based) of `episode`: its design and report.
+  virtual void add(std::int64_t evaluation, std::int64_t episode, const arch::Design& design, const ppa::Report& report,
+                   double score) = 0;
+  // Every row added so far is durable when this returns (called before each checkpoint is written,
+  // so the log never holds fewer evaluations than the checkpoint).
+  virtual void flush() = 0;
+};
 
 struct ExplorerConfig {
   std::int64_t budget = 2000;           // total evaluations, counting those before a resume
@@ -69,6 +88,8 @@ struct ExplorerConfig {
   std::set<std::string> unreported_settings;  // run_info keys report.json's settings leave out
   // --pick: weights (performance, power, area) choosing picked_design.yaml from the Pareto front.
   std::optional<std::array<double, 3>> pick;
+  // Also send every evaluation here (the run's runs.db); null = progress.csv only.
+  std::shared_ptr<EvaluationLog> log;
 };
 
 struct BestDesign {

@@ -1,6 +1,7 @@
 // Runs the meshforge binary as a user would and captures its exit status, stdout and stderr.
 #pragma once
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 namespace meshforge::testing {
 
@@ -37,6 +39,23 @@ inline std::filesystem::path scratch_dir(const std::string& tag) {
     return d;
   }()};
   return dir.path;
+}
+
+// Starts the binary with these arguments, its stdout and stderr to /dev/null, and returns its pid
+// (-1 when fork fails), for tests that signal a running command.
+inline pid_t spawn_meshforge(const std::vector<std::string>& args) {
+  std::vector<char*> argv{const_cast<char*>(MESHFORGE_BINARY)};
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execv(MESHFORGE_BINARY, argv.data());
+    ::_exit(127);
+  }
+  return pid;
 }
 
 // html_report: let explore and sweep write report.html (seconds of matplotlib per run; off unless a

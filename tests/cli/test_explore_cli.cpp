@@ -121,16 +121,9 @@ TEST(ExploreCli, SacResumesBitForBit) {
 
 TEST(ExploreCli, CtrlCSavesAndResumeContinuesTheSameSequence) {
   const auto out = dir("sigint");
-  const pid_t pid = ::fork();
+  const pid_t pid = meshforge::testing::spawn_meshforge({"explore", "--model", "llama-3.1-8b", "--node", "7nm", "--agent", "random",
+                                                         "--seq", "64", "--seed", "9", "--budget", "100000000", "--out", out});
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    ::execl(MESHFORGE_BINARY, MESHFORGE_BINARY, "explore", "--model", "llama-3.1-8b", "--node", "7nm", "--agent", "random",
-            "--seq", "64", "--seed", "9", "--budget", "100000000", "--out", out.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
   // Wait until it is well under way, then interrupt it as Ctrl-C does.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   auto written = [&] {

@@ -18,6 +18,7 @@
 #include "search/random_agent.h"
 #include "search/sac/sac_agent.h"
 #include "workload/model.h"
+#include "llama_world.h"
 
 namespace {
 
@@ -25,50 +26,10 @@ using namespace meshforge;
 namespace fs = std::filesystem;
 const fs::path kData = MESHFORGE_TEST_DATA_DIR;
 
-struct World {
-  ppa::Workload work;
-  tech::Node node;
-  ppa::Microarch micro;
-  ppa::Scenario scenario;
-  World() {
-    const auto file = workload::resolve_model("llama-3.1-8b", kData);
-    workload::Scenario s;
-    s.seq_tokens = 128;
-    s.phase = workload::Phase::prefill;
-    work.prefill = workload::build_graph(file, s);
-    s.phase = workload::Phase::decode;
-    work.decode = workload::build_graph(file, s);
-    node = tech::load_node("7nm", kData);
-    micro = ppa::load_microarch(kData);
-    scenario.budgets = ppa::defaults_for(scenario.mode);
-  }
-};
-const World& world() {
-  static const World w;
-  return w;
-}
-
-// Under one directory per test process, removed when the process exits.
-fs::path fresh_dir(const std::string& name) {
-  struct Root {
-    fs::path path = fs::temp_directory_path() / ("meshforge_explorer_test_" + std::to_string(::getpid()));
-    ~Root() {
-      std::error_code ignored;
-      fs::remove_all(path, ignored);
-    }
-  };
-  static const Root root;
-  const auto dir = root.path / name;
-  fs::remove_all(dir);
-  return dir;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using World = meshforge::testing::LlamaWorld;
+const World& world() { return meshforge::testing::llama_world(128); }
+fs::path fresh_dir(const std::string& name) { return meshforge::testing::fresh_dir("explorer_test", name); }
+using meshforge::testing::slurp;
 
 search::sac::SacConfig small_sac(int state_dims, int action_dims, std::uint64_t seed) {
   search::sac::SacConfig c;
