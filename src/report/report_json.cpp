@@ -160,4 +160,41 @@ std::string to_table(const ppa::Report& r) {
   return out;
 }
 
+std::string to_comparison_table(const std::vector<std::string>& names, const std::vector<ppa::Report>& reports) {
+  if (names.size() != reports.size()) throw std::invalid_argument("to_comparison_table: one name per report");
+  std::size_t width = 14;
+  for (const auto& n : names) width = std::max(width, n.size() + 1);
+  std::string out;
+  auto row = [&](const std::string& label, auto get) {
+    out += fmt::format("{:<30}", label);
+    for (const auto& r : reports) out += fmt::format(" {:>{}}", get(r), width);
+    out += "\n";
+  };
+  row("", [&, i = std::size_t{0}](const ppa::Report&) mutable { return names[i++]; });
+  const ppa::Report& first = reports.front();
+  const std::string_view unit = workload::to_string(first.unit), units = workload::plural(first.unit);
+  row("feasible", [](const ppa::Report& r) { return r.feasible ? std::string("yes") : fmt::format("NO ({})", r.violations.size()); });
+  row("PPA score", [](const ppa::Report& r) { return fmt::format("{:.4f}", r.ppa_score); });
+  row(fmt::format("decode {}/s", units), [](const ppa::Report& r) { return fmt::format("{:.4g}", r.decode.tokens_per_second); });
+  row(fmt::format("prefill {}/s", units), [](const ppa::Report& r) { return fmt::format("{:.4g}", r.prefill.tokens_per_second); });
+  row("time to first token", [](const ppa::Report& r) { return si(r.time_to_first_token_s, "s"); });
+  row(fmt::format("decode energy/{}", unit), [](const ppa::Report& r) { return si(r.decode.energy_per_token_j, "J"); });
+  row("power (scored phase)", [](const ppa::Report& r) { return si(r.power_w, "W"); });
+  row("board power", [](const ppa::Report& r) { return si(r.board_power_w, "W"); });
+  row("area", [](const ppa::Report& r) { return fmt::format("{:.4g} mm2", r.area_mm2); });
+  row("clock", [](const ppa::Report& r) { return si(r.clock_hz, "Hz"); });
+  row("supply", [](const ppa::Report& r) { return fmt::format("{:.3f} V", r.supply_v); });
+  row("peak", [](const ppa::Report& r) { return si(r.peak_flops_per_s, "FLOP/s"); });
+  row("decode bottleneck", [](const ppa::Report& r) { return std::string(ppa::to_string(r.decode.bottleneck)); });
+  row("prefill bottleneck", [](const ppa::Report& r) { return std::string(ppa::to_string(r.prefill.bottleneck)); });
+  row("weights on chip", [](const ppa::Report& r) { return bytes(r.weight_bytes_on_chip); });
+  row("weights in DRAM", [](const ppa::Report& r) { return bytes(r.weight_bytes_in_dram); });
+  for (const auto& p : ppa::kPowerParts) row("  power: " + std::string(p.label), [&](const ppa::Report& r) { return si(r.power.*p.member, "W"); });
+  for (const auto& p : ppa::kAreaParts)
+    row("  area: " + std::string(p.label), [&](const ppa::Report& r) { return fmt::format("{:.4g} mm2", r.area.*p.member); });
+  for (std::size_t i = 0; i < reports.size(); ++i)
+    for (const auto& v : reports[i].violations) out += fmt::format("violation ({}): {}\n", names[i], v);
+  return out;
+}
+
 }  // namespace meshforge::report

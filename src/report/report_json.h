@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "ppa/report.h"
 
@@ -10,5 +11,8 @@ namespace meshforge::report {
 
 nlohmann::ordered_json to_json(const ppa::Report& report);
 std::string to_table(const ppa::Report& report);
+// Several designs side by side, one column each (names[i] heads reports[i]'s column): the main
+// metrics, every power and area part, then each design's violations.
+std::string to_comparison_table(const std::vector<std::string>& names, const std::vector<ppa::Report>& reports);
 
 }  // namespace meshforge::report

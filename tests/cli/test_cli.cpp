@@ -118,6 +118,30 @@ TEST(CliEvaluate, TableAndLowPowerMode) {
   EXPECT_THAT(r.out, ::testing::HasSubstr("feasible     yes"));
 }
 
+TEST(CliEvaluate, SeveralDesignsSideBySideEachAsAlone) {
+  const std::string base = "evaluate --model llama-3.1-8b --node 7nm ";
+  const CommandResult both = run(base + "--design small-4x4 llama-3.1-8b-41x42 --json");
+  ASSERT_EQ(both.status, 0) << both.err;
+  const auto j = nlohmann::json::parse(both.out);
+  ASSERT_TRUE(j.is_array());
+  ASSERT_EQ(j.size(), 2u);
+  // Each column is what evaluating that design alone gives.
+  for (const auto& [i, name] : {std::pair{0, "small-4x4"}, {1, "llama-3.1-8b-41x42"}}) {
+    const CommandResult alone = run(base + "--design " + name + " --json");
+    ASSERT_EQ(alone.status, 0) << alone.err;
+    EXPECT_EQ(j[static_cast<std::size_t>(i)], nlohmann::json::parse(alone.out)) << name;
+  }
+  const CommandResult table = run(base + "--design small-4x4 --design llama-3.1-8b-41x42");
+  ASSERT_EQ(table.status, 0) << table.err;
+  EXPECT_THAT(table.out, ::testing::HasSubstr("1: small-4x4"));
+  EXPECT_THAT(table.out, ::testing::HasSubstr("2: llama-3.1-8b-41x42"));
+  EXPECT_THAT(table.out, ::testing::HasSubstr("PPA score"));
+  // One bad design among several: one line naming it, nothing printed.
+  const CommandResult bad = run(base + "--design small-4x4 /no/such/design.yaml");
+  expect_one_line_error(bad, {"/no/such/design.yaml"});
+  EXPECT_TRUE(bad.out.empty());
+}
+
 TEST(CliEvaluate, BadInputGivesOneLine) {
   expect_one_line_error(run("evaluate --node 4nm --design small-4x4"), {"4nm", "3nm", "28nm"});
   expect_one_line_error(run("evaluate --node 3nm --design /no/such/design.yaml"), {"/no/such/design.yaml"});
