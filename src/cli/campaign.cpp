@@ -15,14 +15,19 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/explore_common.h"
 #include "cli/regimes.h"
 #include "search/agents.h"
+#include "search/nn/serialize.h"
 #include "common/atomic_file.h"
 #include "common/input_error.h"
 #include "tech/node.h"
@@ -58,9 +63,74 @@ struct Run {
 
 struct CampaignOptions {
   ExploreSettings settings;  // the agent's options
-  std::string file, out;
+  std::string file, out, resume;
   bool force = false;
+  double checkpoint_seconds = 30;
 };
+
+// ---- the campaign checkpoint: OUT/campaign_checkpoint.bin ----
+// magic, u64 size + u64 FNV-1a of the rest, then length-prefixed sections: a JSON header (campaign
+// file and its hash, the agent's options, the next run of the round, the runs in order), each run's
+// explorer checkpoint without the agent, and the shared agent's state once. Written atomically at
+// a boundary between two runs' episodes, so that a resumed campaign continues exactly there.
+constexpr const char* kCampaignCheckpoint = "campaign_checkpoint.bin";
+constexpr std::string_view kCampaignMagic{"MFCAMP\x01\n", 8};
+
+struct CampaignCheckpoint {
+  nlohmann::json header;
+  std::vector<std::string> explorers;
+  std::string agent;
+};
+
+void put(std::string& out, std::string_view section) {
+  const std::uint64_t n = section.size();
+  out.append(reinterpret_cast<const char*>(&n), 8);
+  out.append(section);
+}
+
+std::string file_hash(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return fmt::format("{:016x}", search::nn::io::fnv1a(s.str()));
+}
+
+CampaignCheckpoint read_campaign_checkpoint(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string(), "", "no campaign checkpoint here: nothing to resume");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string bytes = ss.str();
+  if (bytes.size() < kCampaignMagic.size() + 16 || std::string_view(bytes).substr(0, kCampaignMagic.size()) != kCampaignMagic)
+    throw InputError(path.string(), "", "not a meshforge campaign checkpoint");
+  std::uint64_t size = 0, sum = 0;
+  std::memcpy(&size, bytes.data() + kCampaignMagic.size(), 8);
+  std::memcpy(&sum, bytes.data() + kCampaignMagic.size() + 8, 8);
+  const std::string_view body = std::string_view(bytes).substr(kCampaignMagic.size() + 16);
+  if (body.size() != size || search::nn::io::fnv1a(body) != sum)
+    throw InputError(path.string(), "", "corrupt campaign checkpoint (truncated or checksum mismatch)");
+  std::size_t pos = 0;
+  auto take = [&]() {
+    std::uint64_t n = 0;
+    if (body.size() - pos < 8) throw InputError(path.string(), "", "corrupt campaign checkpoint");
+    std::memcpy(&n, body.data() + pos, 8);
+    pos += 8;
+    if (body.size() - pos < n) throw InputError(path.string(), "", "corrupt campaign checkpoint");
+    std::string s(body.substr(pos, n));
+    pos += n;
+    return s;
+  };
+  CampaignCheckpoint c;
+  try {
+    c.header = nlohmann::json::parse(take());
+    const auto runs = c.header.at("runs").size();
+    for (std::size_t i = 0; i < runs; ++i) c.explorers.push_back(take());
+    c.agent = take();
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path.string(), "header", std::string("corrupt campaign checkpoint: ") + e.what());
+  }
+  return c;
+}
 
 std::string vector_text(const Eigen::VectorXd& v) {
   std::string s;
@@ -80,10 +150,12 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
       "node with --budget evaluations; one agent (one replay buffer, one set of experts) learns from all\n"
       "of them, its episodes taken in turn. OUT/<regime>/<node>/ gets each run's best_design.yaml,\n"
       "report.json and progress.csv, OUT/<regime>/summary.csv the sweep table, OUT/gate.csv the gate's\n"
-      "weight per expert for every regime and node. A campaign keeps no checkpoint (Ctrl-C writes the\n"
-      "outputs found so far); continue single runs with meshforge explore --from OUT/<regime>/<node>/best_design.yaml.\n"
+      "weight per expert for every regime and node, and each run's runs.db (meshforge top OUT lists them).\n"
+      "OUT/campaign_checkpoint.bin holds the shared agent and every run, written every --checkpoint-seconds\n"
+      "and on Ctrl-C (which also writes the outputs found so far); --resume OUT finishes an interrupted\n"
+      "campaign (also one killed outright) with the results an uninterrupted one gives.\n"
       "Example: meshforge campaign data/campaigns/paper.yaml --budget 2000 --out runs/paper");
-  c->add_option("file", o->file, "Campaign file (YAML)")->required();
+  c->add_option("file", o->file, "Campaign file (YAML); not needed with --resume");
   c->add_option("--agent", o->settings.agent, agent_option_help())
       ->check(CLI::IsMember(search::agent_names()))
       ->capture_default_str();
@@ -98,7 +170,50 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
       ->capture_default_str();
   c->add_option("--out", o->out, "Output directory (default: campaign-FILE)");
   c->add_flag("--force", o->force, "Overwrite previous runs in --out");
-  c->callback([o, &global] {
+  c->add_option("--resume", o->resume, "Continue the campaign saved in this directory (its campaign_checkpoint.bin)");
+  c->add_option("--checkpoint-seconds", o->checkpoint_seconds, "Wall-clock between campaign checkpoints")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  c->callback([o, c, &global] {
+    const bool resume = !o->resume.empty();
+    CampaignCheckpoint saved;
+    const auto checkpoint_path = std::filesystem::path(resume ? o->resume : o->out) / kCampaignCheckpoint;
+    if (resume) {
+      if (!o->out.empty()) throw InputError("", "--out", "not used with --resume: the campaign continues in " + o->resume);
+      saved = read_campaign_checkpoint(checkpoint_path);
+      const auto& h = saved.header;
+      try {
+        const std::string file = h.at("file").get<std::string>();
+        if (!o->file.empty() && std::filesystem::weakly_canonical(o->file) != std::filesystem::path(file))
+          throw InputError(o->file, "file", "differs from the campaign being resumed (" + file + ")");
+        o->file = file;
+        o->out = o->resume;
+        // The agent's options are the run's: given again, they must agree.
+        auto same = [&](const char* option, const std::string& given, const std::string& stored) {
+          if (c->get_option(option)->count() > 0 && given != stored)
+            throw InputError(checkpoint_path.string(), option, fmt::format("'{}' differs from the campaign being resumed ('{}')", given, stored));
+        };
+        const ExploreSettings& g = o->settings;
+        same("--agent", g.agent, h.at("agent").get<std::string>());
+        same("--budget", std::to_string(g.budget), std::to_string(h.at("budget").get<std::int64_t>()));
+        same("--seed", std::to_string(g.seed), std::to_string(h.at("seed").get<std::uint64_t>()));
+        same("--experts", std::to_string(g.experts), std::to_string(h.at("experts").get<int>()));
+        same("--episode-steps", std::to_string(g.episode_steps), std::to_string(h.at("episode_steps").get<int>()));
+        o->settings.agent = h.at("agent").get<std::string>();
+        o->settings.budget = h.at("budget").get<std::int64_t>();
+        o->settings.seed = h.at("seed").get<std::uint64_t>();
+        o->settings.experts = h.at("experts").get<int>();
+        o->settings.episode_steps = h.at("episode_steps").get<int>();
+      } catch (const nlohmann::json::exception& e) {
+        throw InputError(checkpoint_path.string(), "header", std::string("corrupt campaign checkpoint: ") + e.what());
+      }
+      if (!std::filesystem::exists(o->file))
+        throw InputError(o->file, "", "the campaign file of the run being resumed is gone");
+      if (file_hash(o->file) != saved.header.value("file_hash", ""))
+        throw InputError(o->file, "", "changed since the campaign started: a resumed campaign must run the same regimes");
+    } else if (o->file.empty()) {
+      throw InputError("", "file", "a campaign file is required (or --resume DIR)");
+    }
     const auto* entry = search::find_agent(o->settings.agent);
     if (entry && !entry->shares_across_regimes)
       throw InputError("", "--agent",
@@ -108,8 +223,13 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
     const Campaign campaign = load_campaign(o->file, o->settings, data);
     const std::filesystem::path out =
         o->out.empty() ? std::filesystem::path("campaign-" + std::filesystem::path(o->file).stem().string()) : std::filesystem::path(o->out);
-    for (const auto& r : campaign.regimes)
-      for (const auto& n : campaign.nodes) check_fresh_output(out / r.name / n, o->force);
+    if (!resume) {
+      for (const auto& r : campaign.regimes)
+        for (const auto& n : campaign.nodes) check_fresh_output(out / r.name / n, o->force);
+      if (!o->force && std::filesystem::exists(out / kCampaignCheckpoint))
+        throw InputError((out / kCampaignCheckpoint).string(), "--out",
+                         "holds a previous campaign; continue it with --resume " + out.string() + " or overwrite it with --force");
+    }
     check_writable(out, "--out");
 
     // Every run's settings and environment, one agent, one explorer per run (no checkpoints: the
@@ -143,19 +263,72 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
       xc.run_info["campaign"] = o->file;
       xc.run_info["regime"] = run.regime;
       run.explorer = std::make_unique<search::Explorer>(*run.setup->env, *agent, xc);
-      run.explorer->begin();
     }
+    std::size_t next = 0;  // the run whose episode comes next in the current round
+    if (resume) {
+      if (saved.explorers.size() != runs.size())
+        throw InputError(checkpoint_path.string(), "runs", fmt::format("holds {} runs, the campaign file gives {}", saved.explorers.size(), runs.size()));
+      for (std::size_t i = 0; i < runs.size(); ++i) {
+        const std::string name = runs[i].regime + "/" + runs[i].node;
+        if (saved.header.at("runs").at(i).get<std::string>() != name)
+          throw InputError(checkpoint_path.string(), "runs", "run " + std::to_string(i + 1) + " is not " + name);
+        runs[i].explorer->resume_from(saved.explorers[i], checkpoint_path, false);
+      }
+      try {
+        std::istringstream state(saved.agent);
+        agent->load(state);
+      } catch (const std::exception& e) {
+        throw InputError(checkpoint_path.string(), "agent", std::string("corrupt campaign checkpoint: ") + e.what());
+      }
+      next = saved.header.at("next_run").get<std::size_t>();
+    } else {
+      for (Run& run : runs) run.explorer->begin();
+    }
+    // The whole campaign at a boundary between two episodes (`next` is the run to go on with).
+    const std::string hash = file_hash(o->file);
+    auto save_checkpoint = [&](std::size_t next_run) {
+      nlohmann::json h;
+      h["format"] = 1;
+      h["file"] = std::filesystem::weakly_canonical(o->file).string();
+      h["file_hash"] = hash;
+      h["agent"] = o->settings.agent;
+      h["budget"] = runs.front().settings.budget;
+      h["seed"] = o->settings.seed;
+      h["experts"] = o->settings.experts;
+      h["episode_steps"] = o->settings.episode_steps;
+      h["next_run"] = next_run;
+      h["runs"] = nlohmann::json::array();
+      for (const Run& run : runs) h["runs"].push_back(run.regime + "/" + run.node);
+      std::string body;
+      put(body, h.dump());
+      for (Run& run : runs) put(body, run.explorer->checkpoint_bytes(false));  // each flushes its progress.csv and runs.db
+      std::ostringstream a;
+      agent->save(a);
+      put(body, a.str());
+      std::string bytes(kCampaignMagic);
+      const std::uint64_t size = body.size(), sum = search::nn::io::fnv1a(body);
+      bytes.append(reinterpret_cast<const char*>(&size), 8);
+      bytes.append(reinterpret_cast<const char*>(&sum), 8);
+      bytes += body;
+      write_file_atomically(out / kCampaignCheckpoint, bytes, "--out");
+    };
 
     // Episodes in turn, one per run, until every budget is spent.
     install_interrupt_handler();
     const auto t0 = std::chrono::steady_clock::now();
     auto last = t0;
     std::int64_t done = 0, total = 0;
-    for (const auto& run : runs) total += run.explorer->config().budget;
+    for (const auto& run : runs) {
+      total += run.explorer->config().budget;
+      done += run.explorer->evaluations();
+    }
+    const std::int64_t done_before = done;
+    auto last_checkpoint = t0;
     bool interrupted = false, any = true;
     while (any && !interrupted) {
-      any = false;
-      for (Run& run : runs) {
+      any = next != 0;  // a round resumed part-way still leads to the next full round
+      for (std::size_t i = next; i < runs.size(); ++i) {
+        Run& run = runs[i];
         if (run.explorer->budget_spent()) continue;
         any = true;
         do {
@@ -164,20 +337,28 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
         } while (!run.explorer->episode_done() && !run.explorer->budget_spent());
         if (interrupt_requested()) {
           interrupted = true;
+          save_checkpoint(i + 1);
           break;
         }
+        const auto now = std::chrono::steady_clock::now();
+        if (std::chrono::duration<double>(now - last_checkpoint).count() >= o->checkpoint_seconds) {
+          save_checkpoint(i + 1);
+          last_checkpoint = now;
+        }
       }
+      next = 0;
       const auto now = std::chrono::steady_clock::now();
       if (now - last >= std::chrono::seconds(2) || !any) {
         last = now;
         const double secs = std::chrono::duration<double>(now - t0).count();
-        const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+        const double rate = secs > 0 ? static_cast<double>(done - done_before) / secs : 0;
         std::cerr << fmt::format("campaign: {}/{} evaluations ({:.0f}%)  {:.0f} eval/s  left {:.0f} s\n", done, total,
                                  100.0 * static_cast<double>(done) / static_cast<double>(total), rate,
                                  rate > 0 ? static_cast<double>(total - done) / rate : 0.0);
       }
     }
     std::signal(SIGINT, SIG_DFL);
+    if (!interrupted) save_checkpoint(0);
 
     // Outputs: each run's files, a sweep summary per regime, the gate per regime and node.
     auto gate_of = [&](const search::Environment& env) {
@@ -217,9 +398,9 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
     fmt::print("wrote        {}/<regime>/summary.csv, {}/<regime>/<node>/, {}\n", out.string(), out.string(),
                experts > 0 ? (out / "gate.csv").string() : std::string("(no gate: baseline agent)"));
     if (interrupted)
-      throw Interrupted(fmt::format("interrupted after {} of {} evaluations; the outputs above hold the best designs found so far "
-                                    "(a campaign keeps no checkpoint)",
-                                    done, total));
+      throw Interrupted(fmt::format("interrupted after {} of {} evaluations; the outputs above hold the best designs found so far; "
+                                    "continue with meshforge campaign --resume {}",
+                                    done, total, out.string()));
   });
 }
 

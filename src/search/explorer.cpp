@@ -176,9 +176,9 @@ struct ParsedCheckpoint {
 };
 
 // lanes_expected = 0: any number of lanes (a warm start reads only the agent).
-ParsedCheckpoint parse_checkpoint(const std::filesystem::path& path, const std::string& agent_name, const Environment& env,
-                                  std::size_t lanes_expected) {
-  const std::string payload = checked_payload(path, read_file(path));
+ParsedCheckpoint parse_checkpoint(const std::filesystem::path& path, const std::string& bytes, const std::string& agent_name,
+                                  const Environment& env, std::size_t lanes_expected) {
+  const std::string payload = checked_payload(path, bytes);
   Reader r{payload};
   ParsedCheckpoint c;
   Header& h = c.header;
@@ -246,7 +246,7 @@ ParsedCheckpoint parse_checkpoint(const std::filesystem::path& path, const std::
 std::string read_checkpoint_agent_state(const std::filesystem::path& file, const std::string& agent_name,
                                         const Environment& env) {
   if (!std::filesystem::exists(file)) throw InputError(file.string(), "", "no checkpoint here: nothing to start from");
-  return parse_checkpoint(file, agent_name, env, 0).agent_blob;
+  return parse_checkpoint(file, read_file(file), agent_name, env, 0).agent_blob;
 }
 
 Explorer::Explorer(Environment& env, Agent& agent, ExplorerConfig config)
@@ -316,7 +316,7 @@ void Explorer::record(const StepResult& step, std::int64_t episode) {
                            best_.report.decode.tokens_per_second, best_.report.power_w, best_.report.area_mm2);
 }
 
-std::string Explorer::serialize() const {
+std::string Explorer::serialize(bool with_agent) const {
   Writer w;
   w.u64(config_.run_info.size());
   for (const auto& [k, v] : config_.run_info) {
@@ -356,14 +356,14 @@ std::string Explorer::serialize() const {
     w.i64(s.step);
     w.f64(s.episode_best);
   }
-  // Agent.
+  // Agent (empty when a campaign saves its shared agent once, beside its explorers).
   std::ostringstream agent;
-  agent_.save(agent);
+  if (with_agent) agent_.save(agent);
   w.str(agent.str());
   return std::move(w.buf);
 }
 
-void Explorer::save_checkpoint() {
+void Explorer::flush_outputs() {
   if (config_.out_dir.empty()) return;
   if (progress_.is_open()) {
     progress_.flush();
@@ -371,21 +371,38 @@ void Explorer::save_checkpoint() {
   }
   if (timeline_.is_open()) timeline_.flush();
   if (config_.log) config_.log->flush();
-  if (!config_.write_checkpoint) return;
-  const std::string payload = serialize();
+}
+
+std::string Explorer::checkpoint_bytes(bool with_agent) {
+  flush_outputs();
+  const std::string payload = serialize(with_agent);
   std::string bytes(kMagic);
   const std::uint64_t size = payload.size(), sum = fnv1a(payload);
   bytes.append(reinterpret_cast<const char*>(&size), 8);
   bytes.append(reinterpret_cast<const char*>(&sum), 8);
   bytes += payload;
-  write_file_atomically(file(kCheckpointFile), bytes);
+  return bytes;
+}
+
+void Explorer::save_checkpoint() {
+  if (config_.out_dir.empty()) return;
+  if (!config_.write_checkpoint) {
+    flush_outputs();
+    return;
+  }
+  write_file_atomically(file(kCheckpointFile), checkpoint_bytes(true));
 }
 
 void Explorer::resume() {
   const auto path = file(kCheckpointFile);
   if (config_.out_dir.empty() || !std::filesystem::exists(path))
     throw InputError(path.string(), "", "no checkpoint here: nothing to resume");
-  ParsedCheckpoint c = parse_checkpoint(path, agent_.name(), env_, lanes_.size());
+  resume_from(read_file(path), path, true);
+}
+
+void Explorer::resume_from(const std::string& bytes, const std::filesystem::path& path, bool with_agent) {
+  if (config_.out_dir.empty()) throw InputError(path.string(), "", "a run without an output directory cannot resume");
+  ParsedCheckpoint c = parse_checkpoint(path, bytes, agent_.name(), env_, lanes_.size());
   const Header& h = c.header;
 
   // progress.csv must hold at least the checkpoint's evaluations (rows after it are dropped).
@@ -407,11 +424,13 @@ void Explorer::resume() {
       throw InputError(csv_path.string(), "", fmt::format("holds {} evaluations, the checkpoint {}", std::max<std::int64_t>(0, rows), h.evaluations));
   }
 
-  try {
-    std::istringstream in(c.agent_blob);
-    agent_.load(in);
-  } catch (const std::exception& e) {
-    throw InputError(path.string(), "agent", std::string("corrupt checkpoint: ") + e.what());
+  if (with_agent) {
+    try {
+      std::istringstream in(c.agent_blob);
+      agent_.load(in);
+    } catch (const std::exception& e) {
+      throw InputError(path.string(), "agent", std::string("corrupt checkpoint: ") + e.what());
+    }
   }
 
   evaluations_ = h.evaluations;

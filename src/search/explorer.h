@@ -179,14 +179,21 @@ class Explorer {
   std::int64_t episodes() const { return episodes_; }
   const ExplorerConfig& config() const { return config_; }
 
-  void save_checkpoint();   // flushes progress.csv first
+  void save_checkpoint();   // flushes progress.csv and the log first; with write_checkpoint off only flushes
+  // A campaign's checkpoint of this explorer (the bytes checkpoint.bin would hold; without the
+  // agent's state when with_agent is false: the campaign saves its shared agent once), and its
+  // restore: resume() from these bytes (path names them in errors); the agent is left as it is
+  // unless with_agent. Both flush / cut back progress.csv and the log as save_checkpoint / resume do.
+  std::string checkpoint_bytes(bool with_agent);
+  void resume_from(const std::string& bytes, const std::filesystem::path& path, bool with_agent);
   void write_outputs();     // best_design.yaml, report.json, pareto.csv + pareto/ (+ picked_design.yaml)
 
  private:
   void open_fresh();
   void start_episode();
   void record(const StepResult& step, std::int64_t episode);
-  std::string serialize() const;
+  std::string serialize(bool with_agent) const;
+  void flush_outputs();     // progress.csv, timeline.csv, the log
   nlohmann::ordered_json write_pareto();  // pareto.csv, pareto/*.yaml, picked_design.yaml; report.json's part
   std::filesystem::path file(const char* name) const { return config_.out_dir / name; }
 

@@ -4,8 +4,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -117,6 +122,76 @@ TEST(CampaignCli, BadCampaignFilesAreOneLineNamingFileAndField) {
   EXPECT_EQ(missing.status, 2);
   EXPECT_EQ(lines_of(missing.err).size(), 1u) << missing.err;
   EXPECT_THAT(missing.err, ::testing::HasSubstr("no-such.yaml"));
+}
+
+// Ctrl-C and kill -9 part-way, then --resume: every run's progress.csv and the gate equal those of
+// the same campaign run without interruption (the shared agent and each run restart where they were).
+TEST(CampaignCli, InterruptedOrKilledCampaignResumesToTheResultsOfAnUninterruptedOne) {
+  const auto file = write("resume.yaml", kTwoRegimes);
+  const std::vector<std::string> options{"--budget", "160", "--experts", "2", "--seed", "2"};
+  auto args = [&](const fs::path& out, std::vector<std::string> extra) {
+    std::vector<std::string> a{"campaign", file.string(), "--out", out.string()};
+    a.insert(a.end(), options.begin(), options.end());
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  auto joined = [](const std::vector<std::string>& a) {
+    std::string s;
+    for (const auto& x : a) s += x + " ";
+    return s;
+  };
+  const auto whole = scratch() / "resume-whole";
+  fs::remove_all(whole);
+  ASSERT_EQ(run(joined(args(whole, {}))).status, 0);
+  const std::vector<std::string> files{"big/7nm/progress.csv", "big/28nm/progress.csv", "small/7nm/progress.csv",
+                                       "small/28nm/progress.csv", "gate.csv", "big/summary.csv", "small/summary.csv"};
+
+  for (const auto& [signal, name] : {std::pair{SIGINT, "sigint"}, {SIGKILL, "sigkill"}}) {
+    const auto out = scratch() / ("resume-" + std::string(name));
+    fs::remove_all(out);
+    const pid_t pid = meshforge::testing::spawn_meshforge(args(out, {"--checkpoint-seconds", "0.05"}));
+    ASSERT_GE(pid, 0);
+    // Part-way: the second node's first run has begun, and a checkpoint exists.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    auto started = [&] {
+      std::error_code ec;
+      return fs::file_size(out / "small/28nm/progress.csv", ec) > 2000 && fs::exists(out / "campaign_checkpoint.bin");
+    };
+    while (std::chrono::steady_clock::now() < deadline && !started()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ::kill(pid, signal);
+    int raw = 0;
+    ::waitpid(pid, &raw, 0);
+    if (signal == SIGINT) {
+      ASSERT_TRUE(WIFEXITED(raw)) << name;
+      EXPECT_EQ(WEXITSTATUS(raw), 130) << name;
+    } else {
+      ASSERT_TRUE(WIFSIGNALED(raw)) << "the campaign ended before it was killed";
+    }
+    const auto r = run("campaign --resume " + out.string());
+    ASSERT_EQ(r.status, 0) << name << ": " << r.err;
+    for (const auto& f : files) EXPECT_EQ(slurp(whole / f), slurp(out / f)) << name << ": " << f;
+  }
+
+  // Bad resumes: one line each, nothing changed.
+  const auto out = scratch() / "resume-sigint";
+  const std::string before = slurp(out / "campaign_checkpoint.bin");
+  const auto empty = scratch() / "resume-empty";
+  fs::create_directories(empty);
+  for (const auto& [cmd, says] : std::vector<std::pair<std::string, std::string>>{
+           {"campaign --resume " + empty.string(), "campaign_checkpoint.bin"},
+           {"campaign --resume " + out.string() + " --budget 999", "--budget"},
+           {"campaign --resume " + out.string() + " --out " + empty.string(), "--out"},
+           {joined(args(out, {})), "--resume"}}) {
+    const auto r = run(cmd);
+    EXPECT_EQ(r.status, 2) << cmd;
+    EXPECT_EQ(lines_of(r.err).size(), 1u) << cmd << "\n" << r.err;
+    EXPECT_THAT(r.err, ::testing::HasSubstr(says)) << cmd;
+  }
+  std::ofstream(file, std::ios::app) << "# edited\n";
+  const auto changed = run("campaign --resume " + out.string());
+  EXPECT_EQ(changed.status, 2);
+  EXPECT_THAT(changed.err, ::testing::HasSubstr("changed"));
+  EXPECT_EQ(slurp(out / "campaign_checkpoint.bin"), before);
 }
 
 }  // namespace
