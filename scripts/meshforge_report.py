@@ -163,6 +163,43 @@ def mesh_heatmaps(design, figures):
     return figures.add(fig, "mesh")
 
 
+def tile_activity_heatmaps(design, report, figures):
+    """Per-tile MAC utilisation and power, prefill and decode, from the stages each tile belongs to."""
+    order = report.get("tile_order") or []
+    grid = tile_grid(design)
+    rows, cols = grid.shape
+    if len(order) != rows * cols:
+        return None
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7.6 * max(0.45, min(1.0, rows / max(cols, 1))) + 0.8))
+    extreme = max(rows / max(cols, 1), cols / max(rows, 1)) > 4
+    for r, phase in enumerate(("prefill", "decode")):
+        util = np.full(rows * cols, np.nan)
+        power = np.full(rows * cols, np.nan)
+        for st in report.get(phase, {}).get("stages", []):
+            n = max(1, st.get("tiles", 0))
+            for slot in range(st.get("first_slot", 0), st.get("first_slot", 0) + st.get("tiles", 0)):
+                util[order[slot]] = st.get("mac_activity", 0.0)
+                power[order[slot]] = st.get("power_w", 0.0) / n
+        for c, (values, title, cmap, fmt_) in enumerate(((util, "MAC utilisation", "magma", lambda v: f"{100 * v:.0f}%"),
+                                                         (power, "power per tile (W)", "inferno", lambda v: si(v, "W")))):
+            ax = axes[r][c]
+            grid_values = values.reshape(rows, cols)
+            cm = plt.get_cmap(cmap).copy()
+            cm.set_bad("#dddddd")  # tiles no stage uses
+            finite = values[np.isfinite(values)]
+            vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+            im = ax.imshow(grid_values, cmap=cm, vmin=0, vmax=vmax, interpolation="nearest", aspect="auto" if extreme else "equal")
+            mean = fmt_(float(np.nanmean(values))) if finite.size else "-"
+            ax.set_title(f"{phase}: {title}, mean {mean}")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            bar = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.02)
+            if c == 0:
+                bar.ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{100 * v:.0f}%"))
+    fig.suptitle(f"{rows} × {cols} mesh: per-tile utilisation and power by pipeline stage (grey: no stage)")
+    return figures.add(fig, "mesh_activity")
+
+
 def breakdown(report, key, unit, figures, name):
     parts = report["breakdown"][key]
     labels = [k.replace("_", " ") for k in parts]
@@ -420,6 +457,9 @@ def main():
         summary += ("<p>Violations:</p><ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in violations) + "</ul>") if violations else "<p>No violations.</p>"
         sections.append(("design", "The design", summary + metrics_table(report)))
         sections.append(("mesh", "Mesh", mesh_heatmaps(design, figures)))
+        activity = tile_activity_heatmaps(design, report, figures)
+        if activity:
+            sections.append(("activity", "Per-tile utilisation and power", activity))
         sections.append(("breakdowns", "Power and area",
                          breakdown(report, "power_w", "W", figures, "power") + breakdown(report, "area_mm2", "mm²", figures, "area")))
         sections.append(("stages", "Pipeline stages", stage_table(report)))

@@ -140,6 +140,8 @@ struct PhaseScratch {
   std::vector<double> stage_act_capacity;     // per stage: AMEM bytes the KV cache leaves
   std::vector<double> stage_mac_activity;     // per stage: share of the step its MAC arrays compute
   std::vector<double> stage_busy_activity;    // per stage: share of the step its tiles are not stalled on DRAM
+  std::vector<double> stage_energy_j;         // per stage: its tiles' dynamic energy per step (before the supply scale)
+  std::vector<double> stage_static_w;         // per stage: its tiles' clock and leakage power
 };
 
 // Per op, the index of its last consumer (itself when nothing reads it).
@@ -628,7 +630,10 @@ struct Evaluator::Impl {
     double e_mac_total = 0, e_rf = 0, e_mem = 0, e_fetch = 0, e_noc = 0;
     ps.stage_mac_activity.assign(static_cast<std::size_t>(stages), 0.0);
     ps.stage_busy_activity.assign(static_cast<std::size_t>(stages), 0.0);
+    ps.stage_energy_j.assign(static_cast<std::size_t>(stages), 0.0);
+    ps.stage_static_w.assign(static_cast<std::size_t>(stages), 0.0);
     for (int s = 0; s < stages && out.runs; ++s) {
+      const double e_before = e_mac_total + e_rf + e_mem + e_fetch + e_noc;
       const auto& st = plan.stages[static_cast<std::size_t>(s)];
       // Region averages of the per-class figures, by tile count.
       double lanes = 0, rows = 0, wr = 0, ar = 0, aw = 0, ir = 0, e_mac = 0, mac_bits = 0, register_bits = 0;
@@ -673,6 +678,7 @@ struct Evaluator::Impl {
       }
       ps.stage_mac_activity[static_cast<std::size_t>(s)] = std::min(1.0, compute_tile_s / (st.tiles * step));
       ps.stage_busy_activity[static_cast<std::size_t>(s)] = std::min(1.0, busy_tile_s / (st.tiles * step));
+      ps.stage_energy_j[static_cast<std::size_t>(s)] = e_mac_total + e_rf + e_mem + e_fetch + e_noc - e_before;
     }
     for (int s = 0; s < stages && out.runs; ++s)
       for (int t = 0; t < stages; ++t) {
@@ -696,6 +702,7 @@ struct Evaluator::Impl {
     double wake_j = 0;
     for (int s = 0; s < stages; ++s) {
       const auto& st = plan.stages[static_cast<std::size_t>(s)];
+      const double static_before = clock_w + leak_w;
       const double duty = out.runs ? std::min(1.0, n_mb * ps.stage_time[static_cast<std::size_t>(s)] / step) : 0.0;
       const double mac_active = out.runs ? std::min(duty, ps.stage_mac_activity[static_cast<std::size_t>(s)]) : 0.0;
       const double tile_active = out.runs ? std::min(duty, std::max(mac_active, ps.stage_busy_activity[static_cast<std::size_t>(s)])) : 0.0;
@@ -720,6 +727,7 @@ struct Evaluator::Impl {
         if (d.power_gate_idle_tiles && duty < 1.0 && out.runs)
           wake_j += n * micro.gating_wakeup_cycles_per_step * node.clock_energy_pj_per_mm2_cycle * 1e-12 * m.logic_cells_mm2 * vscale;
       }
+      ps.stage_static_w[static_cast<std::size_t>(s)] = clock_w + leak_w - static_before;
     }
     double phy_w = 0;
     if (has_dram && dram_it != node.dram.end()) phy_w = dram_it->second.phy_static_power_w * d.dram.channels;
@@ -770,10 +778,16 @@ struct Evaluator::Impl {
       auto& sr = out.stages[static_cast<std::size_t>(s)];
       sr.first_op = st.first_op;
       sr.end_op = st.end_op;
+      sr.first_slot = st.first_slot;
       sr.tiles = st.tiles;
       sr.time_s = ps.stage_time[static_cast<std::size_t>(s)];
+      sr.duty = out.runs ? std::min(1.0, n_mb * sr.time_s / step) : 0.0;
+      sr.mac_activity = out.runs ? ps.stage_mac_activity[static_cast<std::size_t>(s)] : 0.0;
+      sr.power_w = (out.runs ? ps.stage_energy_j[static_cast<std::size_t>(s)] * vscale / step : 0.0) +
+                   ps.stage_static_w[static_cast<std::size_t>(s)];
       sr.bottleneck = static_cast<Bottleneck>(std::max_element(bound.begin(), bound.end()) - bound.begin());
     }
+    report.tile_order.assign(plan.tile_order.begin(), plan.tile_order.end());
     report.weight_bytes_on_chip = plan.weight_bytes_total - plan.weight_bytes_spilled;
     report.weight_bytes_in_dram = has_dram ? plan.weight_bytes_spilled : 0;
     report.kv_bytes_on_chip = plan.kv_bytes_total - plan.kv_bytes_spilled;

@@ -16,9 +16,13 @@ const char* to_string(Bottleneck b);
 // One pipeline stage of a phase: its layers, its tiles, its time for one micro-batch.
 struct StageReport {
   int first_op = 0, end_op = 0;       // ops [first_op, end_op) of the phase's graph
-  int tiles = 0;
+  int first_slot = 0, tiles = 0;      // its tiles: Report::tile_order[first_slot .. first_slot + tiles)
   double time_s = 0;                  // makespan of one micro-batch
   Bottleneck bottleneck = Bottleneck::compute;  // the term that bound most of its op time
+  double duty = 0;                    // share of the step its tiles work (the rest they wait in the pipeline)
+  double mac_activity = 0;            // share of the step its MAC arrays compute (per-tile utilisation)
+  double power_w = 0;                 // its tiles' own power (MAC, RF, memories, fetch, NoC inside it, clock,
+                                      // leakage); DRAM, PHYs, traffic between stages and the SoC are chip-level
 };
 
 // One phase (prefill or decode) on the design.
@@ -140,6 +144,7 @@ struct Report {
   std::string scored_phase;             // "decode" or "prefill"
   workload::WorkUnit unit = workload::WorkUnit::token;  // what tokens_per_second etc. count
   Budgets budgets;                      // the budgets and targets the score was computed against
+  std::vector<int> tile_order;          // placement slot -> tile index (row * cols + col); stages own slot ranges
 };
 
 }  // namespace meshforge::ppa

@@ -19,8 +19,9 @@ ordered_json parts_json(const ppa::Part<Breakdown> (&parts)[N], const Breakdown&
 ordered_json phase_json(const ppa::PhaseReport& p) {
   ordered_json stages = ordered_json::array();
   for (const auto& st : p.stages)
-    stages.push_back({{"first_op", st.first_op}, {"end_op", st.end_op}, {"tiles", st.tiles},
-                      {"time_s", st.time_s}, {"bottleneck", ppa::to_string(st.bottleneck)}});
+    stages.push_back({{"first_op", st.first_op}, {"end_op", st.end_op}, {"first_slot", st.first_slot}, {"tiles", st.tiles},
+                      {"time_s", st.time_s}, {"bottleneck", ppa::to_string(st.bottleneck)}, {"duty", st.duty},
+                      {"mac_activity", st.mac_activity}, {"power_w", st.power_w}});
   ordered_json shares = ordered_json::object();
   for (int b = 0; b < ppa::kBottlenecks; ++b)
     shares[ppa::to_string(static_cast<ppa::Bottleneck>(b))] = p.bottleneck_share[static_cast<std::size_t>(b)];
@@ -94,6 +95,7 @@ ordered_json to_json(const ppa::Report& r) {
       {"breakdown", {{"power_w", parts_json(ppa::kPowerParts, r.power)}, {"area_mm2", parts_json(ppa::kAreaParts, r.area)}}},
       {"prefill", phase_json(r.prefill)},
       {"decode", phase_json(r.decode)},
+      {"tile_order", r.tile_order},
   };
 }
 

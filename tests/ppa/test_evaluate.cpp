@@ -69,6 +69,39 @@ TEST(Evaluate, ReportsBothPhasesSeparatelyWithConsistentUnits) {
   EXPECT_LE(r.ppa_score, 1.0);
 }
 
+// What the report's per-tile heatmaps read: each stage's tiles (a slot range of the placement order),
+// its MAC activity and its tiles' own power, which with the chip-level parts make up the total.
+TEST(Evaluate, StagesOwnTheirTilesAndTheirPowerAddUp) {
+  auto d = base_design();
+  d.mapping.pipeline_stages = 4;
+  for (const auto phase : {workload::Phase::decode, workload::Phase::prefill}) {
+    Scenario sc = perf();
+    sc.scored_phase = phase;
+    const Report r = evaluate(llama(), node("7nm"), micro(), d, sc);
+    const PhaseReport& p = phase == workload::Phase::decode ? r.decode : r.prefill;
+    ASSERT_EQ(p.stages.size(), 4u);
+    ASSERT_EQ(r.tile_order.size(), static_cast<std::size_t>(d.tiles()));
+    std::vector<int> seen(static_cast<std::size_t>(d.tiles()), 0);
+    for (int t : r.tile_order) seen.at(static_cast<std::size_t>(t)) += 1;
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), d.tiles()) << "tile_order is a permutation";
+    int next_slot = 0;
+    double stage_w = 0;
+    for (const auto& st : p.stages) {
+      EXPECT_EQ(st.first_slot, next_slot);
+      next_slot += st.tiles;
+      EXPECT_GT(st.power_w, 0);
+      EXPECT_GE(st.mac_activity, 0);
+      EXPECT_LE(st.mac_activity, st.duty + 1e-12);
+      stage_w += st.power_w;
+    }
+    EXPECT_EQ(next_slot, d.tiles());
+    // Chip-level parts are not any stage's: DRAM and PHYs, SoC; traffic between stages is NoC.
+    const double chip_level = r.power.dram + r.power.soc;
+    EXPECT_LE(stage_w + chip_level, r.power_w * (1 + 1e-9));
+    EXPECT_GE(stage_w + chip_level + r.power.noc + r.power.fetch_control, r.power_w * (1 - 1e-9));
+  }
+}
+
 TEST(Evaluate, IsDeterministicAndReusable) {
   Evaluator e(llama(), node("5nm"), micro());
   const Report a = e.evaluate(base_design(), perf());

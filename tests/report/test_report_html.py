@@ -31,7 +31,7 @@ def main():
     page = os.path.join(run, "report.html")
     if not os.path.exists(page) or "report       " not in p.stdout:
         fail("explore wrote no report.html: " + p.stdout + p.stderr)
-    for fig in ("mesh", "power", "area", "convergence", "pareto"):
+    for fig in ("mesh", "mesh_activity", "power", "area", "convergence", "pareto"):
         for ext in ("svg", "png"):
             if not os.path.getsize(os.path.join(run, "report", f"{fig}.{ext}")) > 1000:
                 fail(f"report/{fig}.{ext} is missing or empty")
@@ -42,7 +42,7 @@ def main():
              f"--user-data-dir={os.path.join(scratch, 'chrome')}"]
     url = "file://" + os.path.abspath(page)
     dom = subprocess.run([chrome, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120)
-    for section in ("design", "mesh", "breakdowns", "stages", "convergence", "pareto"):
+    for section in ("design", "mesh", "activity", "breakdowns", "stages", "convergence", "pareto"):
         if f'id="{section}"' not in dom.stdout:
             fail(f"section {section} is not in the rendered page")
     console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line]
