@@ -231,6 +231,7 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
                          "holds a previous campaign; continue it with --resume " + out.string() + " or overwrite it with --force");
     }
     check_writable(out, "--out");
+    const OutputLock lock(out, "--out");  // one campaign per directory
 
     // Every run's settings and environment, one agent, one explorer per run (no checkpoints: the
     // agent is shared).
@@ -357,7 +358,7 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
                                  rate > 0 ? static_cast<double>(total - done) / rate : 0.0);
       }
     }
-    std::signal(SIGINT, SIG_DFL);
+    restore_default_signals();
     if (!interrupted) save_checkpoint(0);
 
     // Outputs: each run's files, a sweep summary per regime, the gate per regime and node.

@@ -5,6 +5,8 @@
 
 #include <sstream>
 #include <thread>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,9 +34,9 @@ namespace {
 
 volatile std::sig_atomic_t g_interrupted = 0;
 
-extern "C" void on_sigint(int) {
-  g_interrupted = 1;
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+extern "C" void on_sigint(int sig) {
+  g_interrupted = sig;
+  std::signal(sig, SIG_DFL);  // a second one ends the process at once
 }
 
 std::string number(double v) { return fmt::format("{:.17g}", v); }
@@ -114,10 +116,38 @@ std::string evaluate_command(const ExploreSettings& s, const std::filesystem::pa
 
 void install_interrupt_handler() {
   g_interrupted = 0;
-  std::signal(SIGINT, on_sigint);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, on_sigint);
+}
+
+void restore_default_signals() {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, SIG_DFL);
 }
 
 bool interrupt_requested() { return g_interrupted != 0; }
+
+int interrupt_exit_status() { return 128 + (g_interrupted != 0 ? static_cast<int>(g_interrupted) : SIGINT); }
+
+OutputLock::OutputLock(const std::filesystem::path& dir, const std::string& option) {
+  const auto file = dir / ".meshforge.lock";
+  fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw InputError(file.string(), option, "cannot create the lock file: " + std::string(std::strerror(errno)));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    char buf[32] = {};
+    const auto n = ::pread(fd_, buf, sizeof buf - 1, 0);
+    ::close(fd_);
+    fd_ = -1;
+    const std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "?";
+    throw InputError(dir.string(), option, "another meshforge (PID " + pid + ") is writing here; wait for it or choose another directory");
+  }
+  const std::string pid = std::to_string(::getpid());
+  if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
+    // The lock holds without the PID in it; only the message of a second run would lack it.
+  }
+}
+
+OutputLock::~OutputLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the lock; the file stays (removing it would race a waiting run)
+}
 
 std::map<std::string, std::string> ExploreSettings::to_run_info() const {
   std::map<std::string, std::string> m;
@@ -439,6 +469,8 @@ search::ExplorerConfig make_explorer_config(const ExploreSettings& s, const Expl
 ExploreResult run_exploration(const ExploreSettings& s, const std::filesystem::path& data_dir,
                               const std::filesystem::path& out_dir, bool resume, const std::string& label) {
   const auto setup = make_exploration_setup(s, data_dir, !resume);
+  check_writable(out_dir, "--out");
+  const OutputLock lock(out_dir, "--out");  // one writer per run directory
   const auto agent = make_agent(s, *setup->env);
   search::Explorer explorer(*setup->env, *agent, make_explorer_config(s, *setup, data_dir, out_dir));
   if (resume) {
@@ -562,7 +594,7 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
     }
     install_interrupt_handler();
     const ExploreResult r = run_exploration(s, data, out, resume, "");
-    std::signal(SIGINT, SIG_DFL);
+    restore_default_signals();
     print_result(s, r, out);
     if (o->rtl && r.best.found && r.status != search::ExploreStatus::interrupted)
       write_best_rtl(out, s.node, data);

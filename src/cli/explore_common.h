@@ -112,10 +112,27 @@ ExploreResult run_exploration(const ExploreSettings& settings, const std::filesy
 std::string sweep_summary_header();
 std::string sweep_summary_row(const std::string& node, const ExploreResult& result);
 
-// SIGINT handling: the first Ctrl-C asks the running exploration to stop and save; a second one
-// kills the process (the last checkpoint on disk is intact: files are replaced atomically).
+// SIGINT, SIGTERM and SIGHUP: the first asks the running exploration to stop and save; a second
+// one kills the process (the last checkpoint on disk is intact: files are replaced atomically).
 void install_interrupt_handler();
+void restore_default_signals();
 bool interrupt_requested();
+// The exit status of a command stopped by a signal: 128 + its number (130 for Ctrl-C).
+int interrupt_exit_status();
+
+// An exclusive lock on a run directory (flock on DIR/.meshforge.lock, which holds the PID), held
+// for the lifetime of the object: a second meshforge writing into the same directory is refused
+// with an InputError naming the option and the first one's PID. Released when the process dies.
+class OutputLock {
+ public:
+  OutputLock(const std::filesystem::path& dir, const std::string& option);
+  ~OutputLock();
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 // Refuses to overwrite a previous run's checkpoint in out_dir unless force is set.
 void check_fresh_output(const std::filesystem::path& out_dir, bool force);

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/explore_common.h"
 #include "common/input_error.h"
 
 int main(int argc, char** argv) {
@@ -44,7 +45,7 @@ int main(int argc, char** argv) {
     return e.status();
   } catch (const cli::Interrupted& e) {
     std::cerr << "meshforge: " << e.what() << "\n";
-    return 130;
+    return cli::interrupt_exit_status();
   } catch (const InputError& e) {
     std::cerr << "meshforge: error: " << e.what() << "\n";
     return 2;

@@ -207,7 +207,7 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
       if (r.best.found) write_run_report(dir);
       write_file_atomically(summary_file, summary, "--out");
     }
-    std::signal(SIGINT, SIG_DFL);
+    restore_default_signals();
 
     // The summary as a table.
     fmt::print("sweep of {} ({} mode), {} evaluations per node; best design per node:\n", s.model, s.mode,

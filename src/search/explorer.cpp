@@ -513,8 +513,9 @@ bool Explorer::step() {
 }
 
 void Explorer::finish() {
-  save_checkpoint();
+  // Outputs first: a disk that fills up now leaves the last checkpoint resumable.
   write_outputs();
+  save_checkpoint();
 }
 
 Progress Explorer::progress() const {
@@ -585,9 +586,12 @@ ExploreStatus Explorer::run(const std::function<void(const Progress&)>& on_progr
       report_progress(now, false);
       last_progress = now;
     }
+    // A fresh run is checkpointed after its first batch, so that a kill in its first seconds
+    // leaves something to resume; then every checkpoint_seconds (and checkpoint_every).
+    const bool first = at_start == 0 && last_checkpoint_evaluation == 0 && config_.checkpoint_seconds > 0;
     const bool every = config_.checkpoint_every > 0 && evaluations_ - last_checkpoint_evaluation >= config_.checkpoint_every;
     const bool timed = config_.checkpoint_seconds > 0 && std::chrono::duration<double>(now - last_checkpoint).count() >= config_.checkpoint_seconds;
-    if ((every || timed) && !budget_spent()) {
+    if ((first || every || timed) && !budget_spent()) {
       save_checkpoint();
       last_checkpoint = clock::now();
       last_checkpoint_evaluation = evaluations_;

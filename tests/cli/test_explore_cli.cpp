@@ -119,35 +119,87 @@ TEST(ExploreCli, SacResumesBitForBit) {
   EXPECT_EQ(slurp(fs::path(whole) / "report.json"), slurp(fs::path(split) / "report.json"));
 }
 
+// Ctrl-C, SIGTERM (a scheduler stopping a job) and SIGHUP (a closed terminal) all stop cleanly,
+// save, exit 128 + the signal, and --resume continues the same sequence.
 TEST(ExploreCli, CtrlCSavesAndResumeContinuesTheSameSequence) {
-  const auto out = dir("sigint");
+  for (const auto& [sig, status] : {std::pair{SIGINT, 130}, {SIGTERM, 143}, {SIGHUP, 129}}) {
+    const auto out = dir("signal" + std::to_string(sig));
+    const pid_t pid = meshforge::testing::spawn_meshforge({"explore", "--model", "llama-3.1-8b", "--node", "7nm", "--agent", "random",
+                                                           "--seq", "64", "--seed", "9", "--budget", "100000000", "--out", out});
+    ASSERT_GE(pid, 0);
+    // Wait until it is well under way, then signal it.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    auto written = [&] {
+      std::error_code ec;
+      const auto n = fs::file_size(fs::path(out) / "progress.csv", ec);
+      return ec ? 0 : n;
+    };
+    while (std::chrono::steady_clock::now() < deadline && written() < 20000)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ::kill(pid, sig);
+    int raw = 0;
+    ::waitpid(pid, &raw, 0);
+    ASSERT_TRUE(WIFEXITED(raw)) << sig;
+    EXPECT_EQ(WEXITSTATUS(raw), status) << sig;
+    const int done = rows(fs::path(out) / "progress.csv");
+    ASSERT_GT(done, 0);
+    EXPECT_TRUE(fs::exists(fs::path(out) / "best_design.yaml"));
+
+    const std::string total = std::to_string(done + 37);
+    const auto r = run("explore --resume " + out + " --budget " + total);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto ref = dir("signal_ref" + std::to_string(sig));
+    ASSERT_EQ(run(kQuick + "--seed 9 --budget " + total + " --out " + ref).status, 0);
+    EXPECT_EQ(slurp(fs::path(ref) / "progress.csv"), slurp(fs::path(out) / "progress.csv")) << sig;
+  }
+}
+
+// A kill -9 in a run's first seconds (long before the periodic checkpoint) still leaves a
+// checkpoint to resume: a fresh run saves one after its first batch.
+TEST(ExploreCli, AKillInTheFirstSecondsLeavesARunToResume) {
+  const auto out = dir("early_kill");
   const pid_t pid = meshforge::testing::spawn_meshforge({"explore", "--model", "llama-3.1-8b", "--node", "7nm", "--agent", "random",
                                                          "--seq", "64", "--seed", "9", "--budget", "100000000", "--out", out});
   ASSERT_GE(pid, 0);
-  // Wait until it is well under way, then interrupt it as Ctrl-C does.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  auto written = [&] {
-    std::error_code ec;
-    const auto n = fs::file_size(fs::path(out) / "progress.csv", ec);
-    return ec ? 0 : n;
-  };
-  while (std::chrono::steady_clock::now() < deadline && written() < 20000)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline && !fs::exists(fs::path(out) / "checkpoint.bin"))
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ::kill(pid, SIGKILL);
+  int raw = 0;
+  ::waitpid(pid, &raw, 0);
+  ASSERT_TRUE(WIFSIGNALED(raw));
+  ASSERT_TRUE(fs::exists(fs::path(out) / "checkpoint.bin")) << "no checkpoint within 20 s of the start";
+  const int done = rows(fs::path(out) / "progress.csv");
+  const std::string total = std::to_string(std::max(done, 1) + 37);
+  const auto r = run("explore --resume " + out + " --budget " + total);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto ref = dir("early_kill_ref");
+  ASSERT_EQ(run(kQuick + "--seed 9 --budget " + total + " --out " + ref).status, 0);
+  EXPECT_EQ(slurp(fs::path(ref) / "progress.csv"), slurp(fs::path(out) / "progress.csv"));
+}
+
+// Two runs never write into one directory: the second is refused with the first one's PID.
+TEST(ExploreCli, ASecondRunIntoABusyDirectoryIsRefusedWithThePid) {
+  const auto out = dir("busy");
+  const pid_t pid = meshforge::testing::spawn_meshforge({"explore", "--model", "llama-3.1-8b", "--node", "7nm", "--agent", "random",
+                                                         "--seq", "64", "--seed", "9", "--budget", "100000000", "--out", out});
+  ASSERT_GE(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline && rows(fs::path(out) / "progress.csv") < 10)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (const std::string& cmd : {"explore --resume " + out, kQuick + "--budget 5 --force --out " + out}) {
+    const auto r = run(cmd);
+    EXPECT_EQ(r.status, 2) << cmd;
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+    EXPECT_THAT(r.err, ::testing::HasSubstr("PID " + std::to_string(pid))) << r.err;
+  }
   ::kill(pid, SIGINT);
   int raw = 0;
   ::waitpid(pid, &raw, 0);
-  ASSERT_TRUE(WIFEXITED(raw));
-  EXPECT_EQ(WEXITSTATUS(raw), 130);
-  const int done = rows(fs::path(out) / "progress.csv");
-  ASSERT_GT(done, 0);
-  EXPECT_TRUE(fs::exists(fs::path(out) / "best_design.yaml"));
-
-  const std::string total = std::to_string(done + 37);
-  const auto r = run("explore --resume " + out + " --budget " + total);
-  ASSERT_EQ(r.status, 0) << r.err;
-  const auto ref = dir("sigint_ref");
-  ASSERT_EQ(run(kQuick + "--seed 9 --budget " + total + " --out " + ref).status, 0);
-  EXPECT_EQ(slurp(fs::path(ref) / "progress.csv"), slurp(fs::path(out) / "progress.csv"));
+  EXPECT_TRUE(WIFEXITED(raw));
+  // Its lock went with it: the run continues.
+  const auto r = run("explore --resume " + out + " --budget " + std::to_string(rows(fs::path(out) / "progress.csv") + 5));
+  EXPECT_EQ(r.status, 0) << r.err;
 }
 
 TEST(ExploreCli, LowPowerModeKeepsTheFixedClock) {
