@@ -160,8 +160,8 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
       ->check(CLI::IsMember(search::agent_names()))
       ->capture_default_str();
   c->add_option("--budget", o->settings.budget, fmt::format("Evaluations per regime and node (default {})", kDefaultBudget))
-      ->check(CLI::PositiveNumber);
-  c->add_option("--seed", o->settings.seed, "Seed of every random choice")->capture_default_str();
+      ->check(CLI::Range(std::int64_t{1}, kMaxBudget));
+  c->add_option("--seed", o->settings.seed, "Seed of every random choice")->check(no_minus_sign())->capture_default_str();
   c->add_option("--experts", o->settings.experts, "SAC: mixture-of-experts heads K (1 = plain SAC)")
       ->check(CLI::Range(1, 16))
       ->capture_default_str();
@@ -172,7 +172,7 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
   c->add_flag("--force", o->force, "Overwrite previous runs in --out");
   c->add_option("--resume", o->resume, "Continue the campaign saved in this directory (its campaign_checkpoint.bin)");
   c->add_option("--checkpoint-seconds", o->checkpoint_seconds, "Wall-clock between campaign checkpoints")
-      ->check(CLI::PositiveNumber)
+      ->check(finite_positive())
       ->capture_default_str();
   c->callback([o, c, &global] {
     const bool resume = !o->resume.empty();

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include <cstdlib>
 #include <cerrno>
 #include <cstring>
@@ -134,12 +136,60 @@ std::filesystem::path resolve_design(const std::string& name_or_path, const std:
                        ", and not a shipped design name (shipped: " + known + ")");
 }
 
+namespace {
+CLI::Validator real_check(bool allow_zero) {
+  return CLI::Validator(
+      [allow_zero](std::string& text) -> std::string {
+        double v = 0;
+        try {
+          std::size_t used = 0;
+          v = std::stod(text, &used);
+          if (used != text.size()) return "'" + text + "' is not a number";
+        } catch (const std::exception&) {
+          return "'" + text + "' is not a number";
+        }
+        if (!std::isfinite(v)) return "'" + text + "' is not a finite number";
+        if (allow_zero ? v < 0 : v <= 0) return "'" + text + "' must be " + (allow_zero ? ">= 0" : "> 0");
+        return "";
+      },
+      allow_zero ? "FINITE >= 0" : "FINITE > 0");
+}
+}  // namespace
+
+const CLI::Validator& finite_positive() {
+  static const CLI::Validator v = real_check(false);
+  return v;
+}
+const CLI::Validator& finite_non_negative() {
+  static const CLI::Validator v = real_check(true);
+  return v;
+}
+const CLI::Validator& no_minus_sign() {
+  static const CLI::Validator v(
+      [](std::string& text) -> std::string {
+        return text.find('-') != std::string::npos ? "'" + text + "' must not be negative" : std::string();
+      },
+      "UINT");
+  return v;
+}
+
 ppa::Scenario make_ppa_scenario(const std::string& mode, workload::Phase scored, double power_budget_w,
                                 double area_budget_mm2, double min_tps, double fixed_clock_mhz, double max_ttft_s) {
   ppa::Scenario s;
   s.mode = mode == "low-power" ? ppa::Mode::low_power : ppa::Mode::performance;
   s.scored_phase = scored;
   s.budgets = ppa::defaults_for(s.mode);
+  // 0 (power, area) and -1 (the others) stand for "the mode's default"; anything else must be a
+  // finite value in range (campaign files reach here without the command line's checks).
+  auto check = [](double v, const char* option, bool placeholder_minus_one) {
+    if (!std::isfinite(v) || (v < 0 && !(placeholder_minus_one && v == -1)))
+      throw InputError("", option, fmt::format("{} is not a finite value >= 0", v));
+  };
+  check(power_budget_w, "--power-budget", false);
+  check(area_budget_mm2, "--area-budget", false);
+  check(min_tps, "--min-tokens-per-second", true);
+  check(fixed_clock_mhz, "--fixed-clock-mhz", true);
+  check(max_ttft_s, "--max-ttft-s", true);
   if (power_budget_w > 0) s.budgets.power_budget_w = power_budget_w;
   if (area_budget_mm2 > 0) s.budgets.area_budget_mm2 = area_budget_mm2;
   if (min_tps >= 0) s.budgets.min_tokens_per_second = min_tps;

@@ -12,6 +12,14 @@
 
 namespace meshforge::cli {
 
+// Option checks for real numbers that must be finite (CLI11's PositiveNumber lets "nan" through):
+// > 0, or >= 0. And a check for unsigned options that refuses a minus sign (CLI11 would wrap -1).
+const CLI::Validator& finite_positive();
+const CLI::Validator& finite_non_negative();
+const CLI::Validator& no_minus_sign();
+// Generous bound on evaluation budgets (far beyond any run; larger would overflow the counters).
+inline constexpr std::int64_t kMaxBudget = 1'000'000'000'000;
+
 // Where shipped data lives: --data-dir, else $MESHFORGE_DATA_DIR, else <binary>/../data or the
 // source tree's data/ recorded at build time.
 struct GlobalOptions {

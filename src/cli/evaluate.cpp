@@ -51,11 +51,11 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
                 "clock (10 MHz by default) meeting a throughput target")
       ->check(CLI::IsMember({"performance", "low-power"}))->capture_default_str();
   o->scenario.add_to(*c);
-  c->add_option("--power-budget", o->power_budget_w, "Power budget in W (performance default 75)");
-  c->add_option("--area-budget", o->area_budget_mm2, "Area budget in mm2 (default 858, one reticle)");
-  c->add_option("--min-tokens-per-second", o->min_tokens_per_second, "Low-power throughput target of the scored phase (default 1)");
-  c->add_option("--fixed-clock-mhz", o->fixed_clock_mhz, "Low-power mode clock in MHz (default 10; 0 = any)");
-  c->add_option("--max-ttft-s", o->max_ttft_s, "Time-to-first-token budget in s: the prefill step, images and prompt (default 1 in performance mode, 10 in low-power mode; 0 = none)");
+  c->add_option("--power-budget", o->power_budget_w, "Power budget in W (performance default 75)")->check(finite_positive());
+  c->add_option("--area-budget", o->area_budget_mm2, "Area budget in mm2 (default 858, one reticle)")->check(finite_positive());
+  c->add_option("--min-tokens-per-second", o->min_tokens_per_second, "Low-power throughput target of the scored phase (default 1)")->check(finite_non_negative());
+  c->add_option("--fixed-clock-mhz", o->fixed_clock_mhz, "Low-power mode clock in MHz (default 10; 0 = any)")->check(finite_non_negative());
+  c->add_option("--max-ttft-s", o->max_ttft_s, "Time-to-first-token budget in s: the prefill step, images and prompt (default 1 in performance mode, 10 in low-power mode; 0 = none)")->check(finite_non_negative());
   c->add_flag("--json", o->json, "Print one JSON object instead of the table");
   c->callback([o, &global] {
     const auto data = global.resolved_data_dir();

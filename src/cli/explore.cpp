@@ -273,12 +273,13 @@ void add_explore_options(CLI::App& c, ExploreSettings& s) {
                fmt::format("Evaluations to spend (default {}: a few seconds with de, about a minute and a half with "
                            "sac on one core); with --resume, the new total",
                            kDefaultBudget))
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(std::int64_t{1}, kMaxBudget));
   c.add_option("--time-budget", s.time_budget_s,
                "Also stop after this many seconds of wall-clock (whichever budget is spent first ends the run; "
                "a run cut by the clock is not reproducible evaluation for evaluation)")
-      ->check(CLI::PositiveNumber);
+      ->check(finite_positive());
   c.add_option("--seed", s.seed, "Seed of every random choice (agent and episode starts): one seed, one result")
+      ->check(no_minus_sign())
       ->capture_default_str();
   c.add_option("--experts", s.experts, "SAC: mixture-of-experts heads K (1 = plain SAC)")
       ->check(CLI::Range(1, 16))
@@ -293,7 +294,7 @@ void add_explore_options(CLI::App& c, ExploreSettings& s) {
   c.add_option("--checkpoint-seconds", s.checkpoint_seconds,
                "Wall-clock between periodic checkpoints (checkpoint.bin; runs.db is made durable at each); a run "
                "killed outright loses at most this much work")
-      ->check(CLI::PositiveNumber)
+      ->check(finite_positive())
       ->capture_default_str();
   c.add_option("--threads", s.threads,
                "Cores evaluating a batch of --lanes designs (default: all cores); one seed gives the same results "
@@ -304,11 +305,11 @@ void add_explore_options(CLI::App& c, ExploreSettings& s) {
                "Continue the agent of a previous run (its directory) on this model and node: sac's networks, "
                "replay buffer and temperature, not its designs");
   s.scenario.add_to(c);
-  c.add_option("--power-budget", s.power_budget_w, "Power budget in W (performance default 75)");
-  c.add_option("--area-budget", s.area_budget_mm2, "Area budget in mm2 (default 858, one reticle)");
-  c.add_option("--min-tokens-per-second", s.min_tokens_per_second, "Low-power throughput target of the scored phase (default 1)");
-  c.add_option("--fixed-clock-mhz", s.fixed_clock_mhz, "Low-power mode clock in MHz (default 10; 0 = any)");
-  c.add_option("--max-ttft-s", s.max_ttft_s, "Time-to-first-token budget in s (default 1 in performance mode, 10 in low-power mode; 0 = none)");
+  c.add_option("--power-budget", s.power_budget_w, "Power budget in W (performance default 75)")->check(finite_positive());
+  c.add_option("--area-budget", s.area_budget_mm2, "Area budget in mm2 (default 858, one reticle)")->check(finite_positive());
+  c.add_option("--min-tokens-per-second", s.min_tokens_per_second, "Low-power throughput target of the scored phase (default 1)")->check(finite_non_negative());
+  c.add_option("--fixed-clock-mhz", s.fixed_clock_mhz, "Low-power mode clock in MHz (default 10; 0 = any)")->check(finite_non_negative());
+  c.add_option("--max-ttft-s", s.max_ttft_s, "Time-to-first-token budget in s (default 1 in performance mode, 10 in low-power mode; 0 = none)")->check(finite_non_negative());
   c.add_option("--pick", s.pick,
                "W_PERF,W_POWER,W_AREA: also write picked_design.yaml, the point of the Pareto front (pareto.csv) "
                "with the best weighted sum of its log-normalised decode throughput, power and area (e.g. 1,1,0)");

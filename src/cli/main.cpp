@@ -40,7 +40,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // A bad option is bad input like any other: one line naming it, status 2.
+    std::cerr << "meshforge: error: " << e.what() << " (--help lists the options)\n";
+    return 2;
   } catch (const cli::ExitStatus& e) {
     return e.status();
   } catch (const cli::Interrupted& e) {

@@ -62,7 +62,7 @@ TEST(Cli, TableRunsOnTheShippedVisionModel) {
 }
 
 void expect_one_line_error(const CommandResult& r, const std::vector<std::string>& parts) {
-  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(r.status, 2);
   EXPECT_EQ(lines(r.err), 1) << r.err;
   for (const auto& p : parts) EXPECT_THAT(r.err, ::testing::HasSubstr(p));
 }
@@ -84,6 +84,18 @@ TEST(Cli, BadOptionValuesAreRefused) {
   EXPECT_NE(run("analyze llama-3.1-8b --batch 0").status, 0);
   EXPECT_NE(run("analyze llama-3.1-8b --phase training").status, 0);
   expect_one_line_error(run("analyze llama-3.1-8b --dim batch"), {"--dim", "NAME=VALUE"});
+  // Out-of-range and non-finite values are refused, never replaced by a default (one line, status 2).
+  const std::string eval = "evaluate --model llama-3.1-8b --node 7nm --design small-4x4 ";
+  for (const std::string bad : {"--power-budget -5", "--power-budget nan", "--area-budget 0", "--fixed-clock-mhz -10",
+                                "--min-tokens-per-second nan", "--max-ttft-s inf"})
+    expect_one_line_error(run(eval + bad), {bad.substr(0, bad.find(' '))});
+  const std::string explore = "explore --model llama-3.1-8b --node 7nm --agent random --budget 5 ";
+  for (const std::string bad : {"--budget 99999999999999999999", "--seed -1", "--time-budget nan", "--power-budget inf",
+                                "--checkpoint-seconds 0"})
+    expect_one_line_error(run(explore + bad + " --out " + (temp_dir() / "never").string()), {bad.substr(0, bad.find(' '))});
+  EXPECT_FALSE(std::filesystem::exists(temp_dir() / "never"));
+  // 0 stays meaningful where documented: any clock, no time-to-first-token budget.
+  EXPECT_EQ(run(eval + "--fixed-clock-mhz 0 --max-ttft-s 0").status, 0);
 }
 
 }  // namespace
