@@ -64,12 +64,23 @@ class FieldReader {
  private:
   std::string path(const char* key) const { return prefix_ + key; }
 
+  // Every integer of a config is a count or a size: positive and at most kMaxConfigInteger, which
+  // is far beyond any real model (vocabularies ~256 k, hidden sizes ~16 k, contexts ~10 M) and
+  // keeps products such as hidden x hidden x layers x tokens inside 64 bits downstream.
+  static constexpr std::int64_t kMaxConfigInteger = std::int64_t{1} << 27;  // 134,217,728
   std::int64_t positive_int(const char* key) const {
     const json& v = object_.at(key);
-    if (v.is_number_integer() && v.get<std::int64_t>() > 0) return v.get<std::int64_t>();
-    if (v.is_number_float()) {
-      const double d = v.get<double>();
-      if (d > 0 && std::floor(d) == d) return static_cast<std::int64_t>(d);
+    double d = 0;
+    if (v.is_number_integer()) {
+      if (v.is_number_unsigned() ? v.get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxConfigInteger)
+                                 : v.get<std::int64_t>() > kMaxConfigInteger)
+        throw error(key, fmt::format("{} is beyond any real model (at most {})", v.dump(), kMaxConfigInteger));
+      if (v.get<std::int64_t>() > 0) return v.get<std::int64_t>();
+    } else if (v.is_number_float() && (d = v.get<double>()) > 0 && std::floor(d) == d) {
+      // Compared as a double before any cast: 1e30 would not fit an int64 (undefined behaviour).
+      if (d > static_cast<double>(kMaxConfigInteger))
+        throw error(key, fmt::format("{} is beyond any real model (at most {})", v.dump(), kMaxConfigInteger));
+      return static_cast<std::int64_t>(d);
     }
     throw error(key, fmt::format("expected a positive integer, got {}", v.dump()));
   }

@@ -282,6 +282,23 @@ TEST(BadInput, WrongTypeAndImpossibleValues) {
       "inline.json", "num_key_value_heads", "not a multiple");
 }
 
+// Issue 10: 1e30 was cast to int64 (undefined behaviour) and printed "parameters -0"; a 2^64 - 1
+// vocabulary wrapped. Sizes beyond any real model are refused, naming the field.
+TEST(BadInput, SizesBeyondAnyRealModelAreRefusedNotWrapped) {
+  expect_input_error(
+      [] { from_text(R"({"model_type":"llama","hidden_size":1e30,"num_hidden_layers":2,"num_attention_heads":2})"); },
+      "inline.json", "hidden_size", "beyond any real model");
+  expect_input_error(
+      [] {
+        from_text(R"({"model_type":"llama","hidden_size":64,"num_hidden_layers":2,"num_attention_heads":2,
+                       "vocab_size":18446744073709551615})");
+      },
+      "inline.json", "vocab_size", "beyond any real model");
+  expect_input_error(
+      [] { from_text(R"({"model_type":"llama","hidden_size":64,"num_hidden_layers":1000000000,"num_attention_heads":2})"); },
+      "inline.json", "num_hidden_layers", "beyond any real model");
+}
+
 TEST(BadInput, VisionConfigFieldsNamedWithTheirPath) {
   expect_input_error(
       [] {
