@@ -31,6 +31,10 @@ import yaml  # noqa: E402
 plt.rcParams.update({"svg.fonttype": "path", "font.size": 9, "figure.dpi": 110})
 
 
+# The report.json schema this script reads (src/report/report_json.h kReportSchemaVersion).
+REPORT_SCHEMA_VERSION = 1
+
+
 class RunError(Exception):
     pass
 
@@ -437,6 +441,10 @@ def main():
         for key in ("breakdown", "prefill", "decode", "tokens_per_second"):
             if key not in report:
                 raise RunError(f"{os.path.join(run, 'report.json')}: {key}: missing (not a meshforge report)")
+        version = report.get("schema_version", 1)  # reports before the field existed are version 1
+        if not isinstance(version, int) or version > REPORT_SCHEMA_VERSION:
+            raise RunError(f"{os.path.join(run, 'report.json')}: schema_version: {version} is newer than this "
+                           f"meshforge's {REPORT_SCHEMA_VERSION}: use a newer meshforge")
         design = load_design(os.path.join(run, "best_design.yaml"))
         figures = Figures(os.path.join(run, "report"))
         progress = read_csv(os.path.join(run, "progress.csv"))

@@ -528,8 +528,9 @@ void print_result(const ExploreSettings& s, const ExploreResult& r, const std::f
              r.pareto_points, r.hypervolume, (out / search::kParetoFile).string());
   if (!s.pick.empty() && r.pareto_points > 0)
     fmt::print("picked       {} (--pick {})\n", (out / search::kPickedDesignFile).string(), s.pick);
-  fmt::print("wrote        {}, {}, {}, {}\n", (out / search::kBestDesignFile).string(), (out / search::kReportFile).string(),
-             (out / search::kProgressFile).string(), (out / search::kCheckpointFile).string());
+  fmt::print("wrote        {}, {}, {}, {}, {} (meshforge top {} lists its designs)\n", (out / search::kBestDesignFile).string(),
+             (out / search::kReportFile).string(), (out / search::kProgressFile).string(), (out / store::kRunsDbFile).string(),
+             (out / search::kCheckpointFile).string(), out.string());
 }
 
 }  // namespace

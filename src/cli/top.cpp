@@ -20,6 +20,7 @@ struct TopOptions {
   std::string path;
   store::TopQuery query;
   std::pair<int, std::string> write{0, ""};
+  bool write_given = false;
 };
 
 // PATH itself when it is a file; else every runs.db below the directory, in path order.
@@ -68,7 +69,7 @@ void run_top(const TopOptions& o) {
                              where.empty() ? "." : where, e.evaluation, e.design_hash);
   }
   const auto& [rank, file] = o.write;
-  if (rank == 0) return;
+  if (!o.write_given) return;
   if (rank < 1 || rank > static_cast<int>(best.size()))
     throw InputError("", "--write", fmt::format("rank {} is not listed (1-{})", rank, best.size()));
   const auto& e = best[static_cast<std::size_t>(rank - 1)];
@@ -98,7 +99,10 @@ void add_top_command(CLI::App& app, const GlobalOptions& /*global*/) {
   c->add_option("-k", o->query.k, "How many designs to list")->check(CLI::Range(1, 1000000))->capture_default_str();
   c->add_flag("--feasible", o->query.feasible_only, "Only feasible designs");
   c->add_option("--write", o->write, "RANK FILE: write the listed design of this rank as a design YAML");
-  c->callback([o] { run_top(*o); });
+  c->callback([o, c] {
+    o->write_given = c->get_option("--write")->count() > 0;
+    run_top(*o);
+  });
 }
 
 }  // namespace meshforge::cli

@@ -67,6 +67,7 @@ ordered_json budgets_json(const ppa::Budgets& b) {
 
 ordered_json to_json(const ppa::Report& r) {
   return {
+      {"schema_version", kReportSchemaVersion},
       {"feasible", r.feasible},
       {"violations", r.violations},
       {"ppa_score", r.ppa_score},

@@ -9,6 +9,9 @@
 
 namespace meshforge::report {
 
+// Version of the JSON to_json writes (its first key, "schema_version"; report.json, evaluate --json).
+// Bumped when a key changes meaning or goes; adding keys keeps it. meshforge report refuses newer ones.
+inline constexpr int kReportSchemaVersion = 1;
 nlohmann::ordered_json to_json(const ppa::Report& report);
 std::string to_table(const ppa::Report& report);
 // Several designs side by side, one column each (names[i] heads reports[i]'s column): the main

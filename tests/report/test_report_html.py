@@ -85,6 +85,23 @@ def main():
         fail(f"report of a non-run: exit {p.returncode}, stderr {p.stderr!r}")
     if os.listdir(empty):
         fail("report of a non-run wrote " + ", ".join(os.listdir(empty)))
+    # A report.json of a newer schema: one line naming the field, nothing overwritten.
+    import json
+    newer = os.path.join(scratch, "newer")
+    shutil.copytree(run, newer)
+    with open(os.path.join(newer, "report.json")) as f:
+        report = json.load(f)
+    if report.get("schema_version") != 1:
+        fail(f"report.json has schema_version {report.get('schema_version')!r}, expected 1")
+    report["schema_version"] = 99
+    with open(os.path.join(newer, "report.json"), "w") as f:
+        json.dump(report, f)
+    before = open(os.path.join(newer, "report.html"), "rb").read()
+    p = subprocess.run([binary, "report", newer], capture_output=True, text=True)
+    if p.returncode == 0 or len(p.stderr.strip().splitlines()) != 1 or "schema_version" not in p.stderr:
+        fail(f"report of a newer schema: exit {p.returncode}, stderr {p.stderr!r}")
+    if open(os.path.join(newer, "report.html"), "rb").read() != before:
+        fail("report of a newer schema overwrote report.html")
     print("ok: report.html renders, sections present, screenshot not blank")
 
 
