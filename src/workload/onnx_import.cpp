@@ -486,6 +486,7 @@ class Importer {
     }
     const std::vector<int> original_index = sort_nodes(g, available, file_);
     warn_about_new_opsets(model, graph.warnings);
+    check_ranks_before_inference(g);
     infer_shapes(model);
     collect_shapes(g);
     // Ops newer than the installed ONNX (e.g. Gelu, opset 20) have no schema, so inference
@@ -510,6 +511,36 @@ class Importer {
     Shape shape;
     int type = 0;
   };
+
+  // libonnx's shape inference dereferences null on some rank mismatches (a Conv of a rank-2 input
+  // with a 4-D weight crashed the process: issue 10). Convolutions and pools whose operand ranks are
+  // known before inference (graph inputs, initializers) are checked here first.
+  void check_ranks_before_inference(const onnx::GraphProto& g) const {
+    std::unordered_map<std::string, int> rank;
+    for (const auto& [name, init] : initializers_) rank[name] = static_cast<int>(init.shape.size());
+    for (const auto& input : g.input())
+      if (input.type().has_tensor_type() && input.type().tensor_type().has_shape())
+        rank[input.name()] = input.type().tensor_type().shape().dim_size();
+    auto known = [&](const onnx::NodeProto& n, int i) {
+      if (i >= n.input_size()) return -1;
+      const auto it = rank.find(n.input(i));
+      return it == rank.end() ? -1 : it->second;
+    };
+    for (int i = 0; i < g.node_size(); ++i) {
+      const auto& n = g.node(i);
+      const std::string& op = n.op_type();
+      const bool conv = op == "Conv" || op == "ConvTranspose" || op == "ConvInteger";
+      const bool pool = op == "MaxPool" || op == "AveragePool" || op == "LpPool" || op == "GlobalAveragePool" ||
+                        op == "GlobalMaxPool";
+      if (!conv && !pool) continue;
+      const int x = known(n, 0), w = conv ? known(n, 1) : -1;
+      const std::string field = "node " + in_quotes(node_name(n, i));
+      if (x >= 0 && x < 3)
+        throw InputError(file_, field, op + " needs an input of rank >= 3 (batch, channels, spatial...), got rank " + std::to_string(x));
+      if (conv && x >= 0 && w >= 0 && x != w)
+        throw InputError(file_, field, op + ": input rank " + std::to_string(x) + " and weight rank " + std::to_string(w) + " differ");
+    }
+  }
 
   void infer_shapes(onnx::ModelProto& model) const {
     try {

@@ -319,6 +319,27 @@ TEST_F(OnnxImport, ConvolutionsAndPoolingUseInferredOutputShapes) {
   EXPECT_DOUBLE_EQ(g.total_flops(), 5550 + 384 + 300 + 7200 + 100 + 1600);
 }
 
+// Issue 10: a Conv of a rank-2 input with a 4-D weight crashed libonnx's shape inference
+// (SIGSEGV); ranks known before inference are checked first and named.
+TEST_F(OnnxImport, ConvolutionsOfTheWrongRankAreRefusedBeforeShapeInference) {
+  ModelBuilder m;
+  m.input("x", {1, 8});
+  m.weight("W", {4, 8, 3, 3});
+  m.node("Conv", {"x", "W"}, {"y"}, "conv");
+  m.output("y");
+  const auto file = write("conv_rank2", m);
+  expect_input_error([&] { mw::import_onnx(file, mw::Scenario{}, {}); }, file, "node 'conv'", {"rank >= 3", "rank 2"});
+
+  ModelBuilder k;
+  k.input("x", {1, 8, 16, 16});
+  k.weight("W", {4, 8, 3});
+  k.node("Conv", {"x", "W"}, {"y"}, "conv");
+  k.output("y");
+  const auto mismatch = write("conv_ranks_differ", k);
+  expect_input_error([&] { mw::import_onnx(mismatch, mw::Scenario{}, {}); }, mismatch, "node 'conv'",
+                     {"input rank 4", "weight rank 3"});
+}
+
 TEST_F(OnnxImport, GatherOnAnInitializerIsAnEmbeddingAndTiedTablesCountOnce) {
   ModelBuilder m;
   m.input("ids", {2, 5}, onnx::TensorProto::INT64);
