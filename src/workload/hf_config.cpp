@@ -202,6 +202,11 @@ json read_json(const std::string& text, const std::string& source) {
     std::string what = e.what();
     const auto pos = what.find("parse error");
     throw InputError(source, "", "malformed JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
+  } catch (const json::out_of_range& e) {
+    // A number beyond a double (1e999): nlohmann reports it as out_of_range, not as a parse error.
+    std::string what = e.what();
+    const auto pos = what.find("number overflow");
+    throw InputError(source, "", "malformed JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
   }
 }
 
@@ -280,7 +285,10 @@ HfModelSpec parse_hf_config(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   HfModelSpec spec = parse_hf_config_text(text.str(), path.string());
-  spec.name = path.stem().string();
+  // A Hugging Face directory's config.json is named after its directory (the model's name).
+  spec.name = path.filename() == "config.json" && path.has_parent_path() && !path.parent_path().filename().empty()
+                  ? path.parent_path().filename().string()
+                  : path.stem().string();
   return spec;
 }
 

@@ -20,6 +20,11 @@ std::vector<std::string> shipped_model_names(const std::filesystem::path& data_d
 std::filesystem::path resolve_model(const std::string& name_or_path,
                                     const std::filesystem::path& data_dir) {
   const std::filesystem::path as_given(name_or_path);
+  if (std::filesystem::is_directory(as_given)) {
+    // A Hugging Face model directory: its config.json.
+    if (std::filesystem::exists(as_given / "config.json")) return as_given / "config.json";
+    throw InputError(name_or_path, "", "is a directory without a config.json: give a config.json or an .onnx file");
+  }
   if (std::filesystem::exists(as_given)) return as_given;
   for (const char* ext : {".json", ".onnx"}) {
     const auto shipped = data_dir / "models" / (name_or_path + ext);

@@ -486,6 +486,8 @@ class Importer {
     }
     const std::vector<int> original_index = sort_nodes(g, available, file_);
     warn_about_new_opsets(model, graph.warnings);
+    if (g.node_size() == 0)
+      graph.warnings.push_back("the ONNX graph has no nodes: there is nothing to compute, every figure is zero");
     check_ranks_before_inference(g);
     infer_shapes(model);
     collect_shapes(g);

@@ -1,6 +1,7 @@
 // Hugging Face builders: published parameter counts, FLOP identities, phase behaviour, bad input.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -297,6 +298,22 @@ TEST(BadInput, SizesBeyondAnyRealModelAreRefusedNotWrapped) {
   expect_input_error(
       [] { from_text(R"({"model_type":"llama","hidden_size":64,"num_hidden_layers":1000000000,"num_attention_heads":2})"); },
       "inline.json", "num_hidden_layers", "beyond any real model");
+}
+
+// Issue 10 item 12: a number beyond a double was an "internal error" without the file; a
+// directory was "malformed JSON". A Hugging Face model directory now reads its config.json.
+TEST(BadInput, JsonNumberOverflowAndDirectoriesAreNamed) {
+  expect_input_error([] { from_text(R"({"model_type":"llama","hidden_size":1e999})"); }, "inline.json", "", "number overflow");
+  const auto dir = std::filesystem::temp_directory_path() / ("meshforge_hf_dir_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "Llama-3.1-8B");
+  expect_input_error([&] { resolve_model((dir / "Llama-3.1-8B").string(), kData); }, (dir / "Llama-3.1-8B").string(), "",
+                     "without a config.json");
+  std::filesystem::copy_file(kData / "models" / "llama-3.1-8b.json", dir / "Llama-3.1-8B" / "config.json");
+  const auto file = resolve_model((dir / "Llama-3.1-8B").string(), kData);
+  EXPECT_EQ(file, dir / "Llama-3.1-8B" / "config.json");
+  EXPECT_EQ(parse_hf_config(file).name, "Llama-3.1-8B");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(BadInput, VisionConfigFieldsNamedWithTheirPath) {

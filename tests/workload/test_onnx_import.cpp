@@ -340,6 +340,16 @@ TEST_F(OnnxImport, ConvolutionsOfTheWrongRankAreRefusedBeforeShapeInference) {
                      {"input rank 4", "weight rank 3"});
 }
 
+TEST_F(OnnxImport, AGraphWithoutNodesWarns) {
+  ModelBuilder m;
+  m.input("x", {1, 8});
+  m.output("x");
+  const auto g = mw::import_onnx(write("no_nodes", m), mw::Scenario{}, {});
+  EXPECT_TRUE(g.ops.empty());
+  ASSERT_EQ(g.warnings.size(), 1u);
+  EXPECT_NE(g.warnings[0].find("no nodes"), std::string::npos) << g.warnings[0];
+}
+
 TEST_F(OnnxImport, GatherOnAnInitializerIsAnEmbeddingAndTiedTablesCountOnce) {
   ModelBuilder m;
   m.input("ids", {2, 5}, onnx::TensorProto::INT64);
