@@ -43,6 +43,11 @@ struct AgentStats {
   // Further named figures of its own, written as they are into report.json (SAC-MoE: gate_usage,
   // the mean gate weight per expert over its recent asks).
   std::map<std::string, Eigen::VectorXd> vectors;
+  // For the run's time estimate: tells still to come before the agent starts learning (SAC's
+  // warm-up, whose asks are far cheaper than those after it), and the agent's own measure of the
+  // seconds each tell will add once it learns (0 = the cost does not change).
+  std::int64_t warmup_tells_left = 0;
+  double seconds_per_tell_after_warmup = 0;
 };
 
 class Agent {

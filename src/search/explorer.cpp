@@ -537,6 +537,14 @@ ExploreStatus Explorer::run(const std::function<void(const Progress&)>& on_progr
   const std::int64_t at_start = evaluations_;
   std::int64_t last_checkpoint_evaluation = evaluations_;
   std::deque<std::pair<clock::time_point, std::int64_t>> samples{{t0, evaluations_}};  // for the recent rate
+  // The agent's warm-up (SAC: random asks, no learning; one tell per evaluation) as it says at the
+  // start: where it ends and what each tell costs after it.
+  const AgentStats start_stats = on_progress ? agent_.stats() : AgentStats{};
+  const std::int64_t warmup_end_evaluation = evaluations_ + start_stats.warmup_tells_left;
+  const double learning_s_per_tell = start_stats.warmup_tells_left > 0 ? start_stats.seconds_per_tell_after_warmup : 0.0;
+  bool warmup_over = false;
+  double warmup_rate = 0;
+  auto warmup_end = t0;
   auto report_progress = [&](clock::time_point now, bool finished) {
     if (!on_progress) return;
     Progress p = progress();
@@ -546,14 +554,30 @@ ExploreStatus Explorer::run(const std::function<void(const Progress&)>& on_progr
     // Time left at the recent rate (over the last quarter of the run, at least the last second):
     // an agent's speed changes during a run (SAC's first evaluations, before it learns, are ~30x
     // faster than the rest), so the rate since the start would promise far too little.
+    // An agent that leaves its warm-up (SAC starts learning) changes speed: the rate is measured
+    // afresh from there, and until a second of it is measured the warm-up rate plus the agent's
+    // own measure of its learning per tell stands in.
+    if (learning_s_per_tell > 0 && !warmup_over && evaluations_ >= warmup_end_evaluation) {
+      warmup_over = true;
+      const double secs = std::chrono::duration<double>(now - t0).count();
+      warmup_rate = secs > 0 ? static_cast<double>(evaluations_ - at_start) / secs : 0.0;
+      samples.clear();
+      warmup_end = now;
+    }
     samples.emplace_back(now, evaluations_);
     const std::chrono::duration<double> window =
         std::max(std::chrono::duration<double>(1.0), std::chrono::duration<double>(0.25 * (now - t0)));
     while (samples.size() > 2 && now - samples[1].first >= window) samples.pop_front();
     const double span = std::chrono::duration<double>(now - samples.front().first).count();
-    const double recent = span > 0 ? static_cast<double>(evaluations_ - samples.front().second) / span : p.evaluations_per_second;
+    double recent = span > 0 ? static_cast<double>(evaluations_ - samples.front().second) / span : p.evaluations_per_second;
+    if (warmup_over && warmup_rate > 0 && std::chrono::duration<double>(now - warmup_end).count() < 1.0)
+      recent = 1.0 / (1.0 / warmup_rate + learning_s_per_tell);
     const double rate = recent > 0 ? recent : p.evaluations_per_second;
     p.seconds_left = rate > 0 ? static_cast<double>(std::max<std::int64_t>(0, config_.budget - evaluations_)) / rate : 0.0;
+    // Still in its warm-up: the evaluations after it also cost the agent's learning per tell.
+    if (!warmup_over && learning_s_per_tell > 0)
+      p.seconds_left += static_cast<double>(std::max<std::int64_t>(0, config_.budget - std::max(evaluations_, warmup_end_evaluation))) *
+                        learning_s_per_tell;
     if (config_.time_budget_seconds > 0)
       p.seconds_left = std::clamp(config_.time_budget_seconds - p.seconds_elapsed, 0.0, p.seconds_left);
     on_progress(p);

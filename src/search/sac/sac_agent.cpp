@@ -1,5 +1,7 @@
 #include "search/sac/sac_agent.h"
 
+#include <chrono>
+
 #include <algorithm>
 #include <istream>
 #include <new>
@@ -83,6 +85,7 @@ struct SacMoeAgent::Impl {
   mutable MoeActor::Tape ask_tape;
   Matrix ask_state, ask_eps;
   std::int64_t transitions = 0, asks = 0;
+  mutable double probe_update_s = -1;  // seconds of one gradient step, timed on a throwaway learner
   Matrix gate_history;  // K x window ring of the gates of the last asks
   Index gate_head = 0, gate_count = 0;
 
@@ -162,9 +165,34 @@ Eigen::VectorXd SacMoeAgent::gate_weights(const Eigen::VectorXd& state) const {
   return impl_->learner.actor().gate_weights(state, tape).col(0);
 }
 
+namespace {
+// Seconds of one gradient step at this config: a learner of the same sizes (its own engine, so the
+// agent's state and random sequence are untouched) updated a few times on a constant batch.
+double time_one_update(const SacConfig& c) {
+  nn::Rng rng(c.seed ^ 0x7e57ab1eULL);
+  SacLearner learner(c, rng);
+  Batch b;
+  b.states = Matrix::Constant(c.state_dims, c.batch_size, 0.1);
+  b.actions = Matrix::Constant(c.action_dims, c.batch_size, 0.1);
+  b.rewards = Matrix::Zero(1, c.batch_size);
+  b.next_states = b.states;
+  b.terminals = Matrix::Zero(1, c.batch_size);
+  learner.update(b, rng);  // first touch of every buffer
+  const int n = 3;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < n; ++i) learner.update(b, rng);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / n;
+}
+}  // namespace
+
 AgentStats SacMoeAgent::stats() const {
   const Impl& m = *impl_;
   AgentStats s;
+  s.warmup_tells_left = std::max<std::int64_t>(0, m.config.learning_starts - m.transitions);
+  if (s.warmup_tells_left > 0) {
+    if (m.probe_update_s < 0) m.probe_update_s = time_one_update(m.config);
+    s.seconds_per_tell_after_warmup = m.probe_update_s * m.config.updates_per_step;
+  }
   s.updates = m.learner.updates();
   s.critic_loss = m.learner.last_losses().critic;
   s.actor_loss = m.learner.last_losses().actor;
