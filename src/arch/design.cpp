@@ -312,8 +312,9 @@ std::vector<std::string> validate_structure(const Design& d) {
   }
 
   // Clock and supply
-  if (!std::isfinite(d.clock_hz) || d.clock_hz <= 0) {
-    fail("clock_mhz", fmt::format("expected a clock > 0 MHz, got {}", num(d.clock_hz / 1e6)));
+  // 1 kHz .. 100 GHz: wider than any digital chip (issue 10: 1e-300 MHz was feasible with a score).
+  if (!std::isfinite(d.clock_hz) || d.clock_hz < kMinClockHz || d.clock_hz > kMaxClockHz) {
+    fail("clock_mhz", fmt::format("expected a clock of 0.001 .. 100000 MHz, got {}", num(d.clock_hz / 1e6)));
   }
   if (!std::isfinite(d.supply_v) || d.supply_v < 0) {
     fail("supply_v",
@@ -385,7 +386,7 @@ void validate_against_node(const Design& design, const tech::Node& node, std::ve
   }
 
   // Clock against fmax at the supply
-  if (std::isfinite(design.clock_hz) && design.clock_hz > 0) {
+  if (std::isfinite(design.clock_hz) && design.clock_hz >= kMinClockHz && design.clock_hz <= kMaxClockHz) {  // else validate_structure says so
     const double supply = operating_supply_v(design, node);
     const double fmax = tech::max_frequency_hz(node, supply, design.flavor);
     if (design.clock_hz > fmax * (1 + 1e-9)) {

@@ -120,6 +120,9 @@ struct MappingHints {
   bool operator==(const MappingHints&) const = default;
 };
 
+// The clocks a design may ask: 1 kHz .. 100 GHz, wider than any digital chip.
+inline constexpr double kMinClockHz = 1e3, kMaxClockHz = 1e11;
+
 struct Design {
   std::string name = "design";
   int rows = 4;

@@ -191,6 +191,10 @@ VisionSpec parse_vision(const FieldReader& r) {
   if (v.image_size < v.patch_size)
     throw r.error("patch_size", fmt::format("patch size {} exceeds image size {}", v.patch_size,
                                             v.image_size));
+  // Each head takes hidden / heads channels: heads must divide the hidden size (7 heads of 768
+  // truncated head_dim to 109; 4,096 heads to 0).
+  if (v.hidden % v.heads != 0)
+    throw r.error("num_attention_heads", fmt::format("{} heads do not divide hidden_size {}", v.heads, v.hidden));
   return v;
 }
 

@@ -94,7 +94,8 @@ TEST(DesignYaml, HeterogeneousDesignRoundTrips) {
 TEST(DesignYaml, ClockAndSupplyRoundTripExactly) {
   std::mt19937_64 rng(42);
   std::uniform_real_distribution<double> hz(1e3, 5e9), volts(0.3, 1.2);
-  std::vector<double> clocks = {1e9, 1.5e9, 1e7, 7.3e6, 33.333333e6, 1.0 / 3.0 * 1e9, 0.001, 123.0};
+  // Down to the 1 kHz the format allows (a watch crystal's 32.768 kHz, 1,234.5 Hz).
+  std::vector<double> clocks = {1e9, 1.5e9, 1e7, 7.3e6, 33.333333e6, 1.0 / 3.0 * 1e9, 32768.0, 1234.5};
   for (int i = 0; i < 500; ++i) clocks.push_back(hz(rng));
   for (double f : clocks) {
     Design d;

@@ -130,8 +130,10 @@ TEST(Validate, EachRuleFiresAndNamesItsField) {
       {"dram.kind", [](Design& d) { d.dram.kind = ""; }, "empty"},
       {"dram.channels", [](Design& d) { d.dram.channels = 0; }, "at least 1"},
       {"dram.channels", [](Design& d) { d.dram = {"none", 2}; }, "0 when dram.kind is none"},
-      {"clock_mhz", [](Design& d) { d.clock_hz = 0; }, "> 0"},
-      {"clock_mhz", [](Design& d) { d.clock_hz = -5e6; }, "> 0"},
+      {"clock_mhz", [](Design& d) { d.clock_hz = 0; }, "0.001 .. 100000 MHz"},
+      {"clock_mhz", [](Design& d) { d.clock_hz = -5e6; }, "0.001 .. 100000 MHz"},
+      {"clock_mhz", [](Design& d) { d.clock_hz = 1e-294; }, "0.001 .. 100000 MHz"},  // was feasible (issue 10)
+      {"clock_mhz", [](Design& d) { d.clock_hz = 2e11; }, "0.001 .. 100000 MHz"},
       {"supply_v", [](Design& d) { d.supply_v = 0.3; }, "0.5 .. 0.825 V"},
       {"supply_v", [](Design& d) { d.supply_v = 0.9; }, "0.5 .. 0.825 V"},
       {"supply_v", [](Design& d) { d.supply_v = -0.1; }, "> 0"},

@@ -316,6 +316,17 @@ TEST(BadInput, JsonNumberOverflowAndDirectoriesAreNamed) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(BadInput, VisionHeadsMustDivideTheHiddenSize) {
+  for (const char* heads : {"7", "4096"})
+    expect_input_error(
+        [&] {
+          from_text(std::string(R"({"model_type":"idefics3","text_config":{"hidden_size":64,"num_hidden_layers":1,
+              "num_attention_heads":1},"vision_config":{"hidden_size":768,"image_size":64,"patch_size":16,
+              "num_attention_heads":)") + heads + "}}");
+        },
+        "inline.json", "vision_config.num_attention_heads", "do not divide hidden_size 768");
+}
+
 TEST(BadInput, VisionConfigFieldsNamedWithTheirPath) {
   expect_input_error(
       [] {
