@@ -168,7 +168,8 @@ def mesh_heatmaps(design, figures):
 
 
 def tile_activity_heatmaps(design, report, figures):
-    """Per-tile MAC utilisation and power, prefill and decode, from the stages each tile belongs to."""
+    """Per-tile MAC-array busy share and power, prefill and decode, from the stages each tile belongs to.
+    Busy is not FLOP utilisation: a batch-1 decode keeps a 2D array busy with one row of it in use."""
     order = report.get("tile_order") or []
     grid = tile_grid(design)
     rows, cols = grid.shape
@@ -184,7 +185,7 @@ def tile_activity_heatmaps(design, report, figures):
             for slot in range(st.get("first_slot", 0), st.get("first_slot", 0) + st.get("tiles", 0)):
                 util[order[slot]] = st.get("mac_activity", 0.0)
                 power[order[slot]] = st.get("power_w", 0.0) / n
-        for c, (values, title, cmap, fmt_) in enumerate(((util, "MAC utilisation", "magma", lambda v: f"{100 * v:.0f}%"),
+        for c, (values, title, cmap, fmt_) in enumerate(((util, "MAC arrays busy", "magma", lambda v: f"{100 * v:.0f}%"),
                                                          (power, "power per tile (W)", "inferno", lambda v: si(v, "W")))):
             ax = axes[r][c]
             grid_values = values.reshape(rows, cols)
@@ -200,7 +201,8 @@ def tile_activity_heatmaps(design, report, figures):
             bar = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.02)
             if c == 0:
                 bar.ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{100 * v:.0f}%"))
-    fig.suptitle(f"{rows} × {cols} mesh: per-tile utilisation and power by pipeline stage (grey: no stage)")
+    fig.suptitle(f"{rows} × {cols} mesh, by pipeline stage (grey: no stage): the share of the step each tile's MAC\n"
+                 f"array computes (busy, rows a batch-1 decode leaves idle included) and each tile's power", fontsize=10)
     return figures.add(fig, "mesh_activity")
 
 
@@ -467,7 +469,7 @@ def main():
         sections.append(("mesh", "Mesh", mesh_heatmaps(design, figures)))
         activity = tile_activity_heatmaps(design, report, figures)
         if activity:
-            sections.append(("activity", "Per-tile utilisation and power", activity))
+            sections.append(("activity", "Per-tile activity and power", activity))
         sections.append(("breakdowns", "Power and area",
                          breakdown(report, "power_w", "W", figures, "power") + breakdown(report, "area_mm2", "mm²", figures, "area")))
         sections.append(("stages", "Pipeline stages", stage_table(report)))

@@ -20,7 +20,8 @@ struct StageReport {
   double time_s = 0;                  // makespan of one micro-batch
   Bottleneck bottleneck = Bottleneck::compute;  // the term that bound most of its op time
   double duty = 0;                    // share of the step its tiles work (the rest they wait in the pipeline)
-  double mac_activity = 0;            // share of the step its MAC arrays compute (per-tile utilisation)
+  double mac_activity = 0;            // share of the step its MAC arrays compute (busy, not FLOP utilisation:
+                                      // rows a batch-1 decode leaves idle count as busy)
   double power_w = 0;                 // its tiles' own power (MAC, RF, memories, fetch, NoC inside it, clock,
                                       // leakage); DRAM, PHYs, traffic between stages and the SoC are chip-level
 };
