@@ -22,6 +22,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
@@ -233,8 +234,6 @@ std::string last_line(const std::filesystem::path& p) {
   return last;
 }
 
-volatile std::sig_atomic_t g_stop = 0;
-void on_sigint(int) { g_stop = 1; }
 
 // ---- results ----
 
@@ -490,15 +489,16 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global) {
     for (const auto& r : runs)
       if (!finished(r)) todo.push_back(&r);
     std::cerr << fmt::format("compare: {} runs ({} done before), {} at a time\n", runs.size(), runs.size() - todo.size(), jobs);
-    g_stop = 0;
-    std::signal(SIGINT, on_sigint);
+    install_interrupt_handler();  // SIGINT, SIGTERM, SIGHUP (explore_common.h)
     std::map<pid_t, const RunSpec*> running;
     std::vector<std::string> failures;
     std::size_t next = 0, done = runs.size() - todo.size();
     bool stopping = false;
     while (next < todo.size() || !running.empty()) {
-      if (g_stop && !stopping) {
-        stopping = true;  // the runs save their checkpoints (a terminal's Ctrl-C reaches them too)
+      if (interrupt_requested() && !stopping) {
+        // Each run saves its checkpoint and exits 130 (a terminal's Ctrl-C reaches them too; a
+        // SIGTERM or SIGHUP sent to compare alone reaches them only this way).
+        stopping = true;
         for (const auto& [pid, run] : running) ::kill(pid, SIGINT);
       }
       while (!stopping && next < todo.size() && static_cast<int>(running.size()) < jobs) {
@@ -508,7 +508,13 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global) {
         running[pid] = r;
       }
       int status = 0;
-      const pid_t pid = ::waitpid(-1, &status, 0);
+      // Polled, so that a signal to compare alone is forwarded at once (std::signal restarts a
+      // blocking wait).
+      const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+      if (pid == 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        continue;
+      }
       if (pid < 0) {
         if (errno == EINTR) continue;
         break;
@@ -524,7 +530,7 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global) {
       std::cerr << fmt::format("compare: {}/{} runs  {} {} {} {} seed {}{}\n", done, runs.size(), r->kind->name, r->regime->name,
                                r->node, r->agent, r->seed, code == 0 ? "" : fmt::format("  (exit {})", code));
     }
-    std::signal(SIGINT, SIG_DFL);
+    restore_default_signals();
     if (stopping)
       throw Interrupted(fmt::format("interrupted; finished runs are kept and the rest continue when the same command runs again "
                                     "(meshforge compare {} --out {})",

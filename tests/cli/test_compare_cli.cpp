@@ -3,6 +3,10 @@
 // are one-line errors naming the file and the field before any run starts.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <thread>
+#include <chrono>
+#include <sys/wait.h>
+#include <signal.h>
 
 #include <filesystem>
 #include <fstream>
@@ -65,6 +69,32 @@ TEST(CompareCli, WritesATablePerBudgetKindAndContinues) {
   EXPECT_NE(r.status, 0);
   EXPECT_EQ(lines(r.err), 1) << r.err;
   EXPECT_THAT(r.err, ::testing::HasSubstr("another spec"));
+}
+
+// A SIGTERM sent to compare alone (a batch scheduler's stop) reaches its runs: they save their
+// checkpoints (the same command continues them) and compare exits 143 (it was killed outright).
+TEST(CompareCli, ASigtermReachesEveryRunWhichSavesAndCompareExits143) {
+  const std::string spec = "nodes: [7nm]\nregimes:\n  llama: {model: llama-3.1-8b, mode: performance, seq: 64}\n"
+                           "agents: [random]\nseeds: 2\nbudget: 100000000\n";
+  const auto file = write("term.yaml", spec);
+  const auto out = scratch() / "term";
+  fs::remove_all(out);
+  const pid_t pid = meshforge::testing::spawn_meshforge({"compare", file.string(), "--out", out.string(), "--jobs", "2"});
+  ASSERT_GE(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto started = [&] {
+    std::error_code ec;
+    return fs::file_size(out / "evaluations/llama/7nm/random/seed1/progress.csv", ec) > 5000 && !ec;
+  };
+  while (std::chrono::steady_clock::now() < deadline && !started()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto t0 = std::chrono::steady_clock::now();
+  ::kill(pid, SIGTERM);
+  int raw = 0;
+  ::waitpid(pid, &raw, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20)) << "the runs did not stop";
+  ASSERT_TRUE(WIFEXITED(raw));
+  EXPECT_EQ(WEXITSTATUS(raw), 143);
+  EXPECT_TRUE(fs::exists(out / "evaluations/llama/7nm/random/seed1/checkpoint.bin"));
 }
 
 TEST(CompareCli, BadFilesAreOneLineErrorsBeforeAnyRun) {
