@@ -142,6 +142,7 @@ struct PhaseScratch {
   std::vector<double> stage_busy_activity;    // per stage: share of the step its tiles are not stalled on DRAM
   std::vector<double> stage_energy_j;         // per stage: its tiles' dynamic energy per step (before the supply scale)
   std::vector<double> stage_static_w;         // per stage: its tiles' clock and leakage power
+  std::vector<double> stage_duty;             // per stage: share of the step its tiles work
 };
 
 // Per op, the index of its last consumer (itself when nothing reads it).
@@ -632,6 +633,7 @@ struct Evaluator::Impl {
     ps.stage_busy_activity.assign(static_cast<std::size_t>(stages), 0.0);
     ps.stage_energy_j.assign(static_cast<std::size_t>(stages), 0.0);
     ps.stage_static_w.assign(static_cast<std::size_t>(stages), 0.0);
+    ps.stage_duty.assign(static_cast<std::size_t>(stages), 0.0);
     for (int s = 0; s < stages && out.runs; ++s) {
       const double e_before = e_mac_total + e_rf + e_mem + e_fetch + e_noc;
       const auto& st = plan.stages[static_cast<std::size_t>(s)];
@@ -704,6 +706,7 @@ struct Evaluator::Impl {
       const auto& st = plan.stages[static_cast<std::size_t>(s)];
       const double static_before = clock_w + leak_w;
       const double duty = out.runs ? std::min(1.0, n_mb * ps.stage_time[static_cast<std::size_t>(s)] / step) : 0.0;
+      ps.stage_duty[static_cast<std::size_t>(s)] = duty;
       const double mac_active = out.runs ? std::min(duty, ps.stage_mac_activity[static_cast<std::size_t>(s)]) : 0.0;
       const double tile_active = out.runs ? std::min(duty, std::max(mac_active, ps.stage_busy_activity[static_cast<std::size_t>(s)])) : 0.0;
       const double off = d.power_gate_idle_tiles ? 0.0 : idle;  // clock share of a tile outside its duty
@@ -781,13 +784,14 @@ struct Evaluator::Impl {
       sr.first_slot = st.first_slot;
       sr.tiles = st.tiles;
       sr.time_s = ps.stage_time[static_cast<std::size_t>(s)];
-      sr.duty = out.runs ? std::min(1.0, n_mb * sr.time_s / step) : 0.0;
+      sr.duty = ps.stage_duty[static_cast<std::size_t>(s)];
       sr.mac_activity = out.runs ? ps.stage_mac_activity[static_cast<std::size_t>(s)] : 0.0;
       sr.power_w = (out.runs ? ps.stage_energy_j[static_cast<std::size_t>(s)] * vscale / step : 0.0) +
                    ps.stage_static_w[static_cast<std::size_t>(s)];
       sr.bottleneck = static_cast<Bottleneck>(std::max_element(bound.begin(), bound.end()) - bound.begin());
     }
-    report.tile_order.assign(plan.tile_order.begin(), plan.tile_order.end());
+    // The placement order is the design's, the same in both phases: copied once.
+    if (graph.scenario.phase == workload::Phase::decode) report.tile_order.assign(plan.tile_order.begin(), plan.tile_order.end());
     report.weight_bytes_on_chip = plan.weight_bytes_total - plan.weight_bytes_spilled;
     report.weight_bytes_in_dram = has_dram ? plan.weight_bytes_spilled : 0;
     report.kv_bytes_on_chip = plan.kv_bytes_total - plan.kv_bytes_spilled;
