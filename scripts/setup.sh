@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   nlohmann-json3-dev libcli11-dev libfmt-dev libyaml-cpp-dev
-  libeigen3-dev libpagmo-dev libsqlite3-dev
+  libeigen3-dev libpagmo-dev libsqlite3-dev zlib1g-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-onnx python3-numpy python3-yaml python3-matplotlib chromium

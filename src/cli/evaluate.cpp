@@ -9,6 +9,7 @@
 #include "common/input_error.h"
 #include "ppa/evaluate.h"
 #include "report/report_json.h"
+#include "report/run_record.h"
 #include "tech/node.h"
 #include "workload/model.h"
 
@@ -72,12 +73,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
     std::vector<ppa::Report> reports;
     for (const auto& d : designs) reports.push_back(evaluator.evaluate(d, scenario));
     auto json_of = [&](std::size_t i) {
-      auto j = report::to_json(reports[i]);
-      j["model"] = work.decode.model_name;
-      j["node"] = node.name;
-      j["design"] = designs[i].name;
-      j["mode"] = o->mode;
-      return j;
+      return report::to_json(reports[i], {work.decode.model_name, node.name, designs[i].name, o->mode});
     };
     if (o->json && designs.size() == 1) {
       std::cout << json_of(0).dump(1) << "\n";

@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/explore_common.h"
+#include "report/run_record.h"
 #include "common/atomic_file.h"
 #include "common/input_error.h"
 #include "tech/node.h"
@@ -19,7 +20,6 @@
 namespace meshforge::cli {
 namespace {
 
-constexpr int kSummaryClasses = 3;
 
 struct SweepOptions {
   ExploreSettings settings;
@@ -89,40 +89,22 @@ SavedSweep read_sweep_file(const std::filesystem::path& dir) {
 
 }  // namespace
 
-std::string sweep_summary_header() {
-  std::string h =
-      "node,mesh_rows,mesh_cols,tokens_per_second_prefill,tokens_per_second_decode,power_w,area_mm2,ppa_score,"
-      "feasible,clock_mhz,supply_v,dram_kind,dram_channels,tile_classes,evaluations,found_at_evaluation,"
-      "throughput_unit";
-  for (int c = 0; c < kSummaryClasses; ++c)
-    h += fmt::format(",class{0}_tiles,class{0}_fetch_width,class{0}_vlen_bits,class{0}_mac_rows,class{0}_imem_bytes,"
-                     "class{0}_wmem_bytes,class{0}_amem_bytes,class{0}_weight_storage",
-                     c);
-  return h + "\n";
-}
+std::string sweep_summary_header() { return report::sweep_summary_csv_header(); }
 
 std::string sweep_summary_row(const std::string& node, const ExploreResult& r) {
-  const auto& b = r.best;
-  if (!b.found) return node + std::string(static_cast<std::size_t>(16 + 8 * kSummaryClasses), ',') + "\n";
-  const auto& d = b.design;
-  const auto& rep = b.report;
-  std::string row = fmt::format("{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6f},{},{:g},{:g},{},{},{},{},{},{}", node, d.rows,
-                                d.cols, rep.prefill.tokens_per_second, rep.decode.tokens_per_second, rep.power_w,
-                                rep.area_mm2, b.score, b.feasible ? 1 : 0, d.clock_hz / 1e6, rep.supply_v, d.dram.kind,
-                                d.dram.channels, d.tile_classes.size(), r.evaluations, b.evaluation,
-                                workload::plural(rep.unit));
-  std::vector<int> tiles(d.tile_classes.size(), 0);
-  for (int i = 0; i < d.tiles(); ++i) tiles[static_cast<std::size_t>(d.class_of(i / d.cols, i % d.cols))] += 1;
-  for (int c = 0; c < kSummaryClasses; ++c) {
-    if (c < static_cast<int>(d.tile_classes.size())) {
-      const auto& t = d.tile_classes[static_cast<std::size_t>(c)];
-      row += fmt::format(",{},{},{},{},{},{},{},{}", tiles[static_cast<std::size_t>(c)], t.fetch_width, t.vlen_bits,
-                         t.mac_rows, t.imem_bytes, t.wmem_bytes, t.amem_bytes, arch::to_string(t.weight_storage));
-    } else {
-      row += ",,,,,,,,";
-    }
+  report::SweepSummaryRow row;
+  row.node = node;
+  if (r.best.found) {
+    row.design = &r.best.design;
+    row.report = &r.best.report;
+    row.score = r.best.score;
+    row.feasible = r.best.feasible;
+    row.found_at_evaluation = r.best.evaluation;
   }
-  return row + "\n";
+  row.evaluations = r.evaluations;
+  std::string out;
+  report::append_sweep_summary_csv_row(out, row);
+  return out;
 }
 
 void add_sweep_command(CLI::App& app, const GlobalOptions& global) {

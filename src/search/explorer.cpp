@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <charconv>
 #include <deque>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include "common/atomic_file.h"
 #include "common/input_error.h"
 #include "report/report_json.h"
+#include "report/run_record.h"
 
 namespace meshforge::search {
 namespace {
@@ -143,13 +145,25 @@ bool better(double score, bool feasible, const BestDesign& best) {
 
 double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 
-std::string csv_header() {
-  return "evaluation,episode,step,score,feasible,reward,tokens_per_second_prefill,tokens_per_second_decode,"
-         "power_w,area_mm2,best_score,best_feasible,best_evaluation,best_tokens_per_second_prefill,"
-         "best_tokens_per_second_decode,best_power_w,best_area_mm2\n";
-}
+std::string csv_header() { return report::progress_csv_header(); }
 
 }  // namespace
+
+namespace {
+// Stride of progress.csv's sample at evaluation e: 1 up to kProgressFullRows, then 10^(digits(e) - 4).
+std::int64_t progress_stride(std::int64_t e) {
+  if (e <= kProgressFullRows) return 1;
+  std::int64_t stride = 1;
+  for (std::int64_t v = e; v >= kProgressFullRows; v /= 10) stride *= 10;
+  return stride;
+}
+}  // namespace
+
+bool progress_row_kept(std::int64_t evaluation, bool improves_best) {
+  return improves_best || evaluation % progress_stride(evaluation) == 0;
+}
+
+std::int64_t last_sampled_progress_row(std::int64_t e) { return e - e % progress_stride(e); }
 
 CheckpointInfo read_checkpoint_info(const std::filesystem::path& file) {
   if (!std::filesystem::exists(file)) throw InputError(file.string(), "", "no checkpoint here: nothing to resume");
@@ -308,12 +322,28 @@ void Explorer::record(const StepResult& step, std::int64_t episode) {
   }
   if (r.feasible) front_.offer({step.x, objectives_of(r), score, evaluations_});
   if (config_.log) config_.log->add(evaluations_, episode, step.design, r, score);
-  if (!progress_.is_open()) return;
-  progress_ << fmt::format("{},{},{},{:.9g},{},{:.9g},{:.6g},{:.6g},{:.6g},{:.6g},{:.9g},{},{},{:.6g},{:.6g},{:.6g},{:.6g}\n",
-                           evaluations_, episode, env_.snapshot().step, score, r.feasible ? 1 : 0, step.reward,
-                           r.prefill.tokens_per_second, r.decode.tokens_per_second, r.power_w, r.area_mm2, best_.score,
-                           best_.feasible ? 1 : 0, best_.evaluation, best_.report.prefill.tokens_per_second,
-                           best_.report.decode.tokens_per_second, best_.report.power_w, best_.report.area_mm2);
+  if (!progress_.is_open() || !progress_row_kept(evaluations_, best_.evaluation == evaluations_)) return;
+  report::ProgressRow row;
+  row.evaluation = evaluations_;
+  row.episode = episode;
+  row.step = env_.snapshot().step;
+  row.score = score;
+  row.feasible = r.feasible;
+  row.reward = step.reward;
+  row.prefill_tokens_per_second = r.prefill.tokens_per_second;
+  row.decode_tokens_per_second = r.decode.tokens_per_second;
+  row.power_w = r.power_w;
+  row.area_mm2 = r.area_mm2;
+  row.best_score = best_.score;
+  row.best_feasible = best_.feasible;
+  row.best_evaluation = best_.evaluation;
+  row.best_prefill_tokens_per_second = best_.report.prefill.tokens_per_second;
+  row.best_decode_tokens_per_second = best_.report.decode.tokens_per_second;
+  row.best_power_w = best_.report.power_w;
+  row.best_area_mm2 = best_.report.area_mm2;
+  progress_line_.clear();
+  report::append_progress_csv_row(progress_line_, row);
+  progress_ << progress_line_;
 }
 
 std::string Explorer::serialize(bool with_agent) const {
@@ -405,23 +435,37 @@ void Explorer::resume_from(const std::string& bytes, const std::filesystem::path
   ParsedCheckpoint c = parse_checkpoint(path, bytes, agent_.name(), env_, lanes_.size());
   const Header& h = c.header;
 
-  // progress.csv must hold at least the checkpoint's evaluations (rows after it are dropped).
+  // progress.csv must reach the checkpoint: its rows up to the checkpoint's evaluations are kept,
+  // the rest dropped; the last row the sample keeps whatever the scores must be among them.
   const auto csv_path = file(kProgressFile);
   std::string kept;
   {
     std::ifstream in(csv_path, std::ios::binary);
     if (!in) throw InputError(csv_path.string(), "", "missing: a resumed run continues its progress.csv");
     std::string line;
-    std::int64_t rows = -1;
-    while (rows < h.evaluations && std::getline(in, line)) {
+    bool header = true;
+    std::int64_t last = 0;
+    while (std::getline(in, line)) {
       if (in.eof()) break;  // a last line without newline was cut off by a crash
-      if (rows < 0 && line + "\n" != csv_header())
-        throw InputError(csv_path.string(), "header", "not the progress file of an explore run");
+      if (header) {
+        if (line + "\n" != csv_header())
+          throw InputError(csv_path.string(), "header", "not the progress file of an explore run");
+        header = false;
+        kept += line + "\n";
+        continue;
+      }
+      std::int64_t e = 0;
+      const auto comma = line.find(',');
+      const auto [end, ec] = std::from_chars(line.data(), line.data() + (comma == std::string::npos ? line.size() : comma), e);
+      if (ec != std::errc() || e <= last)
+        throw InputError(csv_path.string(), "evaluation", fmt::format("row after evaluation {} is not a later evaluation", last));
+      if (e > h.evaluations) break;
       kept += line + "\n";
-      ++rows;
+      last = e;
     }
-    if (rows < h.evaluations)
-      throw InputError(csv_path.string(), "", fmt::format("holds {} evaluations, the checkpoint {}", std::max<std::int64_t>(0, rows), h.evaluations));
+    if (header) throw InputError(csv_path.string(), "header", "not the progress file of an explore run");
+    if (last < last_sampled_progress_row(h.evaluations))
+      throw InputError(csv_path.string(), "", fmt::format("reaches evaluation {}, the checkpoint {}", last, h.evaluations));
   }
 
   if (with_agent) {
@@ -645,46 +689,35 @@ void Explorer::write_outputs() {
   yaml += arch::to_yaml(d);
   write_file_atomically(file(kBestDesignFile), yaml);
 
-  auto j = report::to_json(best_.report);
-  j["model"] = info("model");
-  j["node"] = info("node");
-  j["design"] = d.name;
-  j["mode"] = info("mode");
-  nlohmann::ordered_json search;
-  search["agent"] = agent_.name();
-  search["seed"] = config_.seed;
-  search["evaluations"] = evaluations_;
-  search["found_at_evaluation"] = best_.evaluation;
-  search["episodes"] = episodes_;
-  // Evaluations answered by the design cache (batch_evaluator.h) since the run (or its resume)
-  // started: designs seen before, field for field.
-  search["cache_hits_this_session"] = batch_.cache_hits();
-  // What ended the run: its evaluation budget, its wall-clock budget (not reproducible evaluation
-  // for evaluation), or a stop (Ctrl-C) before either.
-  search["ended_on"] = time_budget_spent_ ? "time_budget" : (budget_spent() ? "budget" : "stop");
-  if (config_.time_budget_seconds > 0) search["time_budget_s"] = config_.time_budget_seconds;
-  nlohmann::ordered_json settings;
+  report::SearchSummary search;
+  search.agent = agent_.name();
+  search.seed = config_.seed;
+  search.evaluations = evaluations_;
+  search.found_at_evaluation = best_.evaluation;
+  search.episodes = episodes_;
+  search.cache_hits_this_session = batch_.cache_hits();
+  search.ended_on = time_budget_spent_ ? "time_budget" : (budget_spent() ? "budget" : "stop");
+  if (config_.time_budget_seconds > 0) search.time_budget_s = config_.time_budget_seconds;
   for (const auto& [k, v] : config_.run_info)
-    if (!config_.unreported_settings.count(k)) settings[k] = v;
-  search["settings"] = settings;
+    if (!config_.unreported_settings.count(k)) search.settings.emplace_back(k, v);
   // What the agent learned: for SAC-MoE the gate's mean weight per expert over its recent asks
-  // shows which experts the regime uses (docs/results.md).
+  // shows which experts the regime uses (docs/results.md); then the gate of this run's regime now.
   const AgentStats stats = agent_.stats();
-  nlohmann::ordered_json agent;
-  agent["updates"] = stats.updates;
-  agent["critic_loss"] = stats.critic_loss;
-  agent["actor_loss"] = stats.actor_loss;
-  agent["entropy_temperature"] = stats.entropy_temperature;
-  for (const auto& [key, v] : stats.vectors) agent[key] = std::vector<double>(v.data(), v.data() + v.size());
-  // The gate of this run's regime now (the gate reads the state's constant context block).
-  for (const auto& [key, v] : agent_.explain(env_.state())) agent[key] = std::vector<double>(v.data(), v.data() + v.size());
-  search["agent_stats"] = agent;
-  search["pareto"] = write_pareto();
-  j["search"] = search;
+  search.agent_updates = stats.updates;
+  search.critic_loss = stats.critic_loss;
+  search.actor_loss = stats.actor_loss;
+  search.entropy_temperature = stats.entropy_temperature;
+  auto add_vectors = [&](const std::map<std::string, Eigen::VectorXd>& vectors) {
+    for (const auto& [key, v] : vectors) search.agent_vectors.emplace_back(key, std::vector<double>(v.data(), v.data() + v.size()));
+  };
+  add_vectors(stats.vectors);
+  add_vectors(agent_.explain(env_.state()));
+  search.pareto = write_pareto();
+  const auto j = report::to_json(best_.report, {info("model"), info("node"), d.name, info("mode")}, &search);
   write_file_atomically(file(kReportFile), j.dump(1) + "\n");
 }
 
-nlohmann::ordered_json Explorer::write_pareto() {
+report::ParetoSummary Explorer::write_pareto() {
   // pareto/e<evaluation>.yaml per point of the front; files of points that left it are removed.
   const auto dir = file(kParetoDir);
   std::error_code ec;
@@ -718,17 +751,16 @@ nlohmann::ordered_json Explorer::write_pareto() {
   }
   write_file_atomically(file(kParetoFile), csv);
 
-  nlohmann::ordered_json j;
-  j["points"] = front_.points().size();
-  j["file"] = kParetoFile;
+  report::ParetoSummary summary;
+  summary.points = front_.points().size();
+  summary.file = kParetoFile;
   const HypervolumeBox box;
   front_hypervolume_ = hypervolume(objectives, box);
-  j["hypervolume"] = front_hypervolume_;
-  nlohmann::ordered_json ref;
-  for (int i = 0; i < kObjectives; ++i)
-    ref[kObjectiveNames[static_cast<std::size_t>(i)]] = {box.worst.as_array()[static_cast<std::size_t>(i)],
-                                                         box.best.as_array()[static_cast<std::size_t>(i)]};
-  j["hypervolume_box_worst_best"] = ref;
+  summary.hypervolume = front_hypervolume_;
+  for (int i = 0; i < kObjectives; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    summary.box_worst_best.push_back({kObjectiveNames[k], {box.worst.as_array()[k], box.best.as_array()[k]}});
+  }
   if (config_.pick && !front_.points().empty()) {
     const auto& w = *config_.pick;
     const ParetoPoint& p = front_.points()[pick(front_.points(), w[0], w[1], w[2])];
@@ -739,9 +771,9 @@ nlohmann::ordered_json Explorer::write_pareto() {
                                       "evaluation {}, PPA score {:.4f}.\n",
                                       w[0], w[1], w[2], p.evaluation, p.score) +
                               arch::to_yaml(d));
-    j["picked"] = {{"weights", {w[0], w[1], w[2]}}, {"evaluation", p.evaluation}, {"file", kPickedDesignFile}};
+    summary.picked = report::ParetoSummary::Picked{{w[0], w[1], w[2]}, p.evaluation, kPickedDesignFile};
   }
-  return j;
+  return summary;
 }
 
 }  // namespace meshforge::search

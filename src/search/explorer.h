@@ -5,8 +5,11 @@
 //   report.json       its PPA report (report::to_json) plus the run's settings
 //   pareto.csv        the feasible designs no other evaluated feasible design dominates (pareto.h),
 //   pareto/eN.yaml    each with its design; picked_design.yaml: the one --pick's weights choose
-//   progress.csv      one row per evaluation: index, episode, step, score, reward, main metrics and
-//                     the best so far. No wall-clock columns: one seed gives identical files, and a
+//   progress.csv      the deterministic trace: index, episode, step, score, reward, main metrics and
+//                     the best so far, for every one of the first 10,000 evaluations, then for every
+//                     evaluation that improves the best and a sample thinning tenfold per decade
+//                     (progress_row_kept), so its size grows with the log of the budget; runs.db holds
+//                     every evaluation. No wall-clock columns: one seed gives identical files, and a
 //                     resumed run continues the same sequence.
 //   runs.db           (when ExplorerConfig::log is the results database, store/runs_db.h) every
 //                     evaluation with its design; made durable before each checkpoint
@@ -47,6 +50,10 @@
 #include "search/batch_evaluator.h"
 #include "search/environment.h"
 #include "search/pareto.h"
+
+namespace meshforge::report {
+struct ParetoSummary;  // report/run_record.h
+}
 
 namespace meshforge::search {
 
@@ -130,6 +137,12 @@ std::string read_checkpoint_agent_state(const std::filesystem::path& file, const
 
 inline constexpr const char* kCheckpointFile = "checkpoint.bin";
 inline constexpr const char* kProgressFile = "progress.csv";
+// progress.csv keeps every evaluation up to here; beyond, evaluation e is kept when it improves the
+// best or is a multiple of 10^(digits(e) - 4): every 10th of 10^4 .. 10^5, every 100th to 10^6, ...
+inline constexpr std::int64_t kProgressFullRows = 10000;
+bool progress_row_kept(std::int64_t evaluation, bool improves_best);
+// The last evaluation <= e that progress.csv keeps whatever the scores (e itself up to kProgressFullRows).
+std::int64_t last_sampled_progress_row(std::int64_t e);
 inline constexpr const char* kTimelineFile = "timeline.csv";
 inline constexpr const char* kBestDesignFile = "best_design.yaml";
 inline constexpr const char* kReportFile = "report.json";
@@ -194,7 +207,7 @@ class Explorer {
   void record(const StepResult& step, std::int64_t episode);
   std::string serialize(bool with_agent) const;
   void flush_outputs();     // progress.csv, timeline.csv, the log
-  nlohmann::ordered_json write_pareto();  // pareto.csv, pareto/*.yaml, picked_design.yaml; report.json's part
+  report::ParetoSummary write_pareto();  // pareto.csv, pareto/*.yaml, picked_design.yaml; report.json's part
   std::filesystem::path file(const char* name) const { return config_.out_dir / name; }
 
   Environment& env_;
@@ -210,6 +223,7 @@ class Explorer {
   double front_hypervolume_ = 0;
   ReportFeatures best_features_{};
   std::ofstream progress_;
+  std::string progress_line_;  // one progress.csv row, reused
   std::ofstream timeline_;
   double seconds_before_ = 0;           // wall-clock of the sessions before a resume (timeline.csv)
   bool opened_ = false;

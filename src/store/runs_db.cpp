@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -30,7 +31,7 @@ CREATE TABLE runs(
   model TEXT, node TEXT, mode TEXT, agent TEXT, seed INTEGER,
   meshforge_version TEXT,
   settings_json TEXT NOT NULL);
-CREATE TABLE designs(hash TEXT NOT NULL UNIQUE, name TEXT, yaml TEXT NOT NULL);
+CREATE TABLE designs(hash TEXT NOT NULL UNIQUE, name TEXT, yaml_deflate BLOB NOT NULL);
 CREATE TABLE evaluations(
   run INTEGER NOT NULL REFERENCES runs(id),
   evaluation INTEGER NOT NULL,
@@ -82,6 +83,9 @@ struct Stmt {
   Stmt& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(s, i, v)); }
   Stmt& bind(int i, double v) { return check(sqlite3_bind_double(s, i, v)); }
   Stmt& bind(int i, const std::string& v) { return check(sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT)); }
+  Stmt& bind_blob(int i, const std::string& v) {
+    return check(sqlite3_bind_blob(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
   Stmt& check(int rc) {
     if (rc != SQLITE_OK) db.fail("cannot write");
     return *this;
@@ -103,10 +107,81 @@ struct Stmt {
     const auto* p = sqlite3_column_text(s, c);
     return p ? reinterpret_cast<const char*>(p) : "";
   }
+  std::string blob(int c) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(s, c));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, c))) : std::string();
+  }
+};
+
+// Designs are stored as raw deflate against a preset dictionary, the first design the database
+// stored (meta 'design_dictionary'): the designs of one run share almost all their text, so each
+// shrinks ~8x (1.2 kB of YAML to ~150 bytes). Schema 1 stored the YAML as text.
+constexpr int kFirstCompressedSchema = 2;
+
+class DesignCodec {
+ public:
+  DesignCodec() = default;
+  DesignCodec(const DesignCodec&) = delete;
+  DesignCodec& operator=(const DesignCodec&) = delete;
+  ~DesignCodec() {
+    if (deflating_) deflateEnd(&z_);
+  }
+  void set_dictionary(std::string dictionary) { dictionary_ = std::move(dictionary); }
+  const std::string& dictionary() const { return dictionary_; }
+
+  std::string compress(const std::string& text) {
+    if (!deflating_) {
+      if (deflateInit2(&z_, 6, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("zlib: deflateInit2 failed");
+      deflating_ = true;
+    } else if (deflateReset(&z_) != Z_OK) {
+      throw std::runtime_error("zlib: deflateReset failed");
+    }
+    if (!dictionary_.empty() &&
+        deflateSetDictionary(&z_, reinterpret_cast<const Bytef*>(dictionary_.data()), static_cast<uInt>(dictionary_.size())) != Z_OK)
+      throw std::runtime_error("zlib: deflateSetDictionary failed");
+    std::string out(deflateBound(&z_, static_cast<uLong>(text.size())), '\0');
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    z_.avail_in = static_cast<uInt>(text.size());
+    z_.next_out = reinterpret_cast<Bytef*>(out.data());
+    z_.avail_out = static_cast<uInt>(out.size());
+    if (deflate(&z_, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("zlib: deflate did not finish");
+    out.resize(out.size() - z_.avail_out);
+    return out;
+  }
+
+  // False when the bytes are not a stream this dictionary wrote.
+  bool decompress(const std::string& bytes, std::string& text) const {
+    z_stream z{};
+    if (inflateInit2(&z, -15) != Z_OK) return false;
+    if (!dictionary_.empty() &&
+        inflateSetDictionary(&z, reinterpret_cast<const Bytef*>(dictionary_.data()), static_cast<uInt>(dictionary_.size())) != Z_OK) {
+      inflateEnd(&z);
+      return false;
+    }
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+    z.avail_in = static_cast<uInt>(bytes.size());
+    text.clear();
+    char buf[4096];
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+      z.next_out = reinterpret_cast<Bytef*>(buf);
+      z.avail_out = sizeof buf;
+      rc = inflate(&z, Z_NO_FLUSH);
+      text.append(buf, sizeof buf - z.avail_out);
+      if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) break;  // input ended before the stream did
+    }
+    inflateEnd(&z);
+    return rc == Z_STREAM_END;
+  }
+
+ private:
+  std::string dictionary_;
+  z_stream z_{};
+  bool deflating_ = false;
 };
 
 // Opens an existing database and checks it is ours and not from a newer meshforge.
-void open_checked(Db& db, const std::filesystem::path& file, bool writable) {
+int open_checked(Db& db, const std::filesystem::path& file, bool writable) {
   db.path = file.string();
   if (!std::filesystem::exists(file)) throw InputError(db.path, "", "no such file");
   const int flags = writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
@@ -126,6 +201,13 @@ void open_checked(Db& db, const std::filesystem::path& file, bool writable) {
   if (version > kSchemaVersion)
     throw InputError(db.path, "user_version",
                      fmt::format("schema version {} is newer than this meshforge's {}: use a newer meshforge", version, kSchemaVersion));
+  return version;
+}
+
+// The design dictionary of a database of schema >= 2 ('' before its first design is stored).
+std::string stored_dictionary(const Db& db) {
+  Stmt m(db, "SELECT value FROM meta WHERE key = 'design_dictionary'");
+  return m.step() ? m.text(0) : std::string();
 }
 
 std::string utc_now() {
@@ -171,8 +253,9 @@ class RunLog final : public search::EvaluationLog {
     if (kept == 0 || !std::filesystem::exists(file_)) {
       create(info);
     } else {
-      open_checked(db_, file_, true);
+      schema_ = open_checked(db_, file_, true);
       db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+      if (schema_ >= kFirstCompressedSchema) codec_.set_dictionary(stored_dictionary(db_));
       Stmt r(db_, "SELECT max(id) FROM runs");
       run_ = r.step() ? r.i64(0) : 0;
       if (run_ == 0) throw InputError(db_.path, "runs", "holds no run to continue");
@@ -246,7 +329,11 @@ class RunLog final : public search::EvaluationLog {
   // The writer thread: takes the queue in batches, one transaction each.
   void write_loop() {
     try {
-      Stmt design(db_, "INSERT OR IGNORE INTO designs(hash, name, yaml) VALUES (?1, ?2, ?3)");
+      // A database of schema 1 (a run resumed by this version) keeps its text designs.
+      const bool compressed = schema_ >= kFirstCompressedSchema;
+      Stmt design(db_, compressed ? "INSERT OR IGNORE INTO designs(hash, name, yaml_deflate) VALUES (?1, ?2, ?3)"
+                                  : "INSERT OR IGNORE INTO designs(hash, name, yaml) VALUES (?1, ?2, ?3)");
+      Stmt dictionary(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('design_dictionary', ?1)");
       Stmt eval(db_, "INSERT OR REPLACE INTO evaluations(run, evaluation, episode, design, score, feasible, violations, "
                      "violation_count, decode_tokens_per_second, prefill_tokens_per_second, time_to_first_token_s, power_w, "
                      "area_mm2, decode_energy_per_token_j, clock_hz, tiles) "
@@ -281,7 +368,19 @@ class RunLog final : public search::EvaluationLog {
             const std::string yaml = arch::to_yaml(canonical);
             const std::uint64_t h = search::nn::io::fnv1a(yaml);
             const std::string hash = fmt::format("{:016x}", h);
-            if (known.insert(h).second) design.bind(1, hash).bind(2, row.design.name).bind(3, yaml).run();
+            if (known.insert(h).second) {
+              design.bind(1, hash).bind(2, row.design.name);
+              if (compressed) {
+                if (codec_.dictionary().empty()) {
+                  codec_.set_dictionary(yaml);
+                  dictionary.bind(1, yaml).run();
+                }
+                design.bind_blob(3, codec_.compress(yaml));
+              } else {
+                design.bind(3, yaml);
+              }
+              design.run();
+            }
             std::string violations;
             for (const auto& v : row.violations) violations += (violations.empty() ? "" : "\n") + v;
             eval.bind(1, run_).bind(2, row.evaluation).bind(3, row.episode).bind(4, hash).bind(5, row.score)
@@ -311,6 +410,8 @@ class RunLog final : public search::EvaluationLog {
   std::filesystem::path file_;
   std::string command_, version_;
   Db db_;
+  int schema_ = kSchemaVersion;  // of the file written: an older one when a resume continues it
+  DesignCodec codec_;
   std::int64_t run_ = 0;
   std::thread writer_;
   std::mutex mu_;
@@ -373,11 +474,21 @@ std::vector<StoredEvaluation> top(const std::filesystem::path& file, const TopQu
 
 std::string design_yaml(const std::filesystem::path& file, const std::string& hash) {
   Db db;
-  open_checked(db, file, false);
-  Stmt s(db, "SELECT yaml FROM designs WHERE hash = ?1");
+  const int schema = open_checked(db, file, false);
+  if (schema < kFirstCompressedSchema) {
+    Stmt s(db, "SELECT yaml FROM designs WHERE hash = ?1");
+    s.bind(1, hash);
+    if (!s.step()) throw InputError(file.string(), "designs", "no design " + hash);
+    return s.text(0);
+  }
+  Stmt s(db, "SELECT yaml_deflate FROM designs WHERE hash = ?1");
   s.bind(1, hash);
   if (!s.step()) throw InputError(file.string(), "designs", "no design " + hash);
-  return s.text(0);
+  DesignCodec codec;
+  codec.set_dictionary(stored_dictionary(db));
+  std::string yaml;
+  if (!codec.decompress(s.blob(0), yaml)) throw InputError(file.string(), "designs.yaml_deflate", "corrupt design " + hash);
+  return yaml;
 }
 
 std::vector<RunRow> run_rows(const std::filesystem::path& file, std::int64_t run) {

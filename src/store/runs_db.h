@@ -3,7 +3,8 @@
 //
 // Schema (version kSchemaVersion, in PRAGMA user_version; docs/store.md has the tables):
 //   runs(id, started_utc, command, model, node, mode, agent, seed, meshforge_version, settings_json)
-//   designs(hash, yaml)                      one row per distinct design, its canonical YAML
+//   designs(hash, name, yaml_deflate)        one row per distinct design, its canonical YAML as raw
+//                                            deflate against meta.design_dictionary (schema 1: yaml text)
 //   evaluations(run, evaluation, episode, design, score, feasible, violations, <metrics>)
 // Crash safety: WAL journal, rows committed in batches (at most kBatchRows, and at every explorer
 // checkpoint); a kill -9 loses at most the open batch and leaves the file consistent.
@@ -19,7 +20,7 @@
 
 namespace meshforge::store {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;  // 2: designs deflated against a stored dictionary
 inline constexpr const char* kRunsDbFile = "runs.db";
 inline constexpr int kBatchRows = 1024;
 

@@ -281,6 +281,66 @@ TEST(Explorer, ResumeDropsRowsWrittenAfterTheCheckpoint) {
   EXPECT_EQ(slurp(whole / search::kProgressFile), slurp(split / search::kProgressFile));
 }
 
+// Beyond kProgressFullRows, progress.csv keeps the improvements of the best and a sample that
+// thins tenfold per decade; a run stopped past it resumes to the same file, and a file cut short
+// of the checkpoint's last sampled row is refused.
+TEST(Explorer, ProgressTraceIsBoundedAndStillResumes) {
+  EXPECT_TRUE(search::progress_row_kept(10000, false));
+  EXPECT_FALSE(search::progress_row_kept(10001, false));
+  EXPECT_TRUE(search::progress_row_kept(10001, true));
+  EXPECT_TRUE(search::progress_row_kept(10010, false));
+  EXPECT_FALSE(search::progress_row_kept(100010, false));
+  EXPECT_TRUE(search::progress_row_kept(100100, false));
+  EXPECT_EQ(search::last_sampled_progress_row(9999), 9999);
+  EXPECT_EQ(search::last_sampled_progress_row(12345), 12340);
+  EXPECT_EQ(search::last_sampled_progress_row(123456), 123400);
+
+  const std::int64_t budget = 12345;
+  const auto whole = fresh_dir("bounded_whole"), split = fresh_dir("bounded_split");
+  const auto w = run(whole, budget, false, false);
+  std::ifstream csv(whole / search::kProgressFile);
+  std::string line;
+  std::getline(csv, line);
+  std::set<std::int64_t> rows, bests;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+    ASSERT_EQ(cells.size(), 17u);
+    const std::int64_t e = std::stoll(cells[0]), best_at = std::stoll(cells[12]);
+    rows.insert(e);
+    bests.insert(best_at);
+    EXPECT_TRUE(e <= search::kProgressFullRows || e % 10 == 0 || best_at == e) << line;
+  }
+  for (std::int64_t e = 1; e <= search::kProgressFullRows; ++e) ASSERT_TRUE(rows.count(e)) << e;
+  for (std::int64_t e : bests) EXPECT_TRUE(rows.count(e)) << "improvement at " << e << " missing";
+  EXPECT_TRUE(rows.count(12340));
+  EXPECT_LT(rows.size(), static_cast<std::size_t>(search::kProgressFullRows + (budget - search::kProgressFullRows) / 10 + 50));
+  EXPECT_EQ(*rows.rbegin(), std::max<std::int64_t>(12340, w.explorer->best().evaluation));
+
+  run(split, 11117, false, false);
+  run(split, budget, false, true);
+  EXPECT_EQ(slurp(whole / search::kProgressFile), slurp(split / search::kProgressFile));
+
+  // Cut the last sampled row before the checkpoint (11,110): the resume is refused, nothing written.
+  const auto cut = fresh_dir("bounded_cut");
+  run(cut, 11117, false, false);
+  std::string kept;
+  {
+    std::ifstream in(cut / search::kProgressFile);
+    while (std::getline(in, line))
+      if (line.rfind("11110,", 0) != 0) kept += line + "\n";
+  }
+  std::ofstream(cut / search::kProgressFile, std::ios::trunc) << kept;
+  try {
+    run(cut, budget, false, true);
+    ADD_FAILURE() << "resumed from a progress.csv that does not reach its checkpoint";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("progress.csv"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(slurp(cut / search::kProgressFile), kept);
+}
+
 TEST(Explorer, BadCheckpointsAreReportedAndNothingIsLost) {
   const auto dir = fresh_dir("corrupt");
   run(dir, 12, false, false);

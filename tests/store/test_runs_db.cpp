@@ -1,6 +1,7 @@
 // The results database: every evaluation of an explorer run in runs.db, the same rows after a
 // resume as without one, top-k by score, designs written back, and bad files as one-line errors
 // that change nothing.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "arch/design.h"
 #include "common/input_error.h"
 #include "search/explorer.h"
+#include "search/nn/serialize.h"
 #include "search/random_agent.h"
 #include "store/runs_db.h"
 #include "workload/model.h"
@@ -117,6 +119,56 @@ TEST(RunsDb, TopListsDistinctDesignsBestFirstAndWritesThemBack) {
   q.node = "3nm";
   EXPECT_TRUE(store::top(db, q).empty());
   EXPECT_THROW(store::design_yaml(db, "0000000000000000"), InputError);
+}
+
+// Designs are deflated against the database's first design: every one reads back as the exact
+// canonical YAML of the evaluated design, at a fraction of its size; a schema-1 database (text
+// YAML) still reads; a damaged design is an error naming the file and column.
+TEST(RunsDb, DesignsAreStoredCompressedAndReadBackExactly) {
+  const auto dir = fresh_dir("compressed");
+  explore(dir, 120);
+  const auto db = dir / store::kRunsDbFile;
+  store::TopQuery q;
+  q.k = 1000;
+  const auto all = store::top(db, q);
+  ASSERT_GT(all.size(), 50u);
+  std::size_t text_bytes = 0;
+  for (const auto& e : all) {
+    const std::string yaml = store::design_yaml(db, e.design_hash);
+    EXPECT_EQ(fmt::format("{:016x}", search::nn::io::fnv1a(yaml)), e.design_hash);  // the exact canonical text
+    text_bytes += yaml.size();
+  }
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(h, "SELECT sum(length(yaml_deflate)), count(*) FROM designs", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  const auto stored_bytes = static_cast<std::size_t>(sqlite3_column_int64(st, 0));
+  EXPECT_EQ(static_cast<std::size_t>(sqlite3_column_int64(st, 1)), all.size());
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  EXPECT_LT(stored_bytes * 4, text_bytes) << stored_bytes << " bytes stored for " << text_bytes << " of YAML";
+
+  // Schema 1: the same database with its designs as text.
+  const auto old_db = dir / "v1.db";
+  fs::copy_file(db, old_db);
+  const std::string hash = all.front().design_hash, yaml = store::design_yaml(db, hash);
+  std::string quoted;
+  for (char c : yaml) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  sql(old_db, "CREATE TABLE designs1(hash TEXT NOT NULL UNIQUE, name TEXT, yaml TEXT NOT NULL);"
+              "INSERT INTO designs1 VALUES ('" + hash + "', 'design', '" + quoted + "');"
+              "DROP TABLE designs; ALTER TABLE designs1 RENAME TO designs; PRAGMA user_version = 1;");
+  EXPECT_EQ(store::design_yaml(old_db, hash), yaml);
+
+  // A damaged design.
+  sql(db, "UPDATE designs SET yaml_deflate = x'00ff00ff' WHERE hash = '" + hash + "'");
+  try {
+    store::design_yaml(db, hash);
+    ADD_FAILURE() << "read a damaged design";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("runs.db"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("yaml_deflate"), std::string::npos) << e.what();
+  }
 }
 
 TEST(RunsDb, ResumeAfterACrashGivesTheRowsOfAnUninterruptedRun) {
