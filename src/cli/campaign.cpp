@@ -37,7 +37,7 @@ namespace meshforge::cli {
 namespace {
 
 // Options of a regime that belong to the agent (shared) or to the node list.
-const std::set<std::string> kAgentKeys{"agent", "budget", "seed", "experts", "episode-steps", "node"};
+const std::set<std::string> kAgentKeys{"agent", "agent-param", "budget", "seed", "experts", "episode-steps", "node"};
 
 struct Campaign {
   std::vector<std::string> nodes;
@@ -159,6 +159,7 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("--agent", o->settings.agent, agent_option_help())
       ->check(CLI::IsMember(search::agent_names()))
       ->capture_default_str();
+  c->add_option("--agent-param", o->settings.agent_params, agent_param_help());
   c->add_option("--budget", o->settings.budget, fmt::format("Evaluations per regime and node (default {})", kDefaultBudget))
       ->check(CLI::Range(std::int64_t{1}, kMaxBudget));
   c->add_option("--seed", o->settings.seed, "Seed of every random choice")->check(no_minus_sign())->capture_default_str();
@@ -199,6 +200,12 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
         same("--seed", std::to_string(g.seed), std::to_string(h.at("seed").get<std::uint64_t>()));
         same("--experts", std::to_string(g.experts), std::to_string(h.at("experts").get<int>()));
         same("--episode-steps", std::to_string(g.episode_steps), std::to_string(h.at("episode_steps").get<int>()));
+        // Checkpoints of earlier versions have no agent parameters.
+        const auto stored_params = h.value("agent_params", std::vector<std::string>{});
+        ExploreSettings stored;
+        stored.agent_params = stored_params;
+        same("--agent-param", g.to_run_info().at("agent-param"), stored.to_run_info().at("agent-param"));
+        o->settings.agent_params = stored_params;
         o->settings.agent = h.at("agent").get<std::string>();
         o->settings.budget = h.at("budget").get<std::int64_t>();
         o->settings.seed = h.at("seed").get<std::uint64_t>();
@@ -219,6 +226,7 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
       throw InputError("", "--agent",
                        "'" + o->settings.agent + "' optimises one landscape and a campaign shares one agent across "
                        "regimes: run it per regime and node with explore or sweep");
+    check_agent_params(o->settings);
     const auto data = global.resolved_data_dir();
     const Campaign campaign = load_campaign(o->file, o->settings, data);
     const std::filesystem::path out =
@@ -249,6 +257,7 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
         run.settings.seed = o->settings.seed + runs.size();  // each run draws its own episode starts
         run.settings.experts = o->settings.experts;
         run.settings.episode_steps = o->settings.episode_steps;
+        run.settings.agent_params = o->settings.agent_params;
         run.settings.lanes = 1;  // the campaign interleaves the runs' episodes one evaluation at a time
         run.settings.node = n;
         run.setup = make_exploration_setup(run.settings, data, n == campaign.nodes.front());
@@ -297,6 +306,7 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
       h["seed"] = o->settings.seed;
       h["experts"] = o->settings.experts;
       h["episode_steps"] = o->settings.episode_steps;
+      h["agent_params"] = o->settings.agent_params;
       h["next_run"] = next_run;
       h["runs"] = nlohmann::json::array();
       for (const Run& run : runs) h["runs"].push_back(run.regime + "/" + run.node);

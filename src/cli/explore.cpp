@@ -179,7 +179,32 @@ std::map<std::string, std::string> ExploreSettings::to_run_info() const {
   m["min-tokens-per-second"] = number(min_tokens_per_second);
   m["fixed-clock-mhz"] = number(fixed_clock_mhz);
   m["max-ttft-s"] = number(max_ttft_s);
+  // Sorted by name, so that the same parameters in another order are the same run setting.
+  std::string params;
+  for (const auto& [k, v] : agent_param_map()) params += fmt::format("{}{}={}", params.empty() ? "" : ";", k, v);  // shortest exact form
+  m["agent-param"] = params;
   return m;
+}
+
+std::map<std::string, double> ExploreSettings::agent_param_map() const {
+  std::map<std::string, double> out;
+  for (const auto& p : agent_params) {
+    const auto eq = p.find('=');
+    double v = 0;
+    bool ok = eq != std::string::npos && eq > 0 && eq + 1 < p.size();
+    if (ok) {
+      try {
+        std::size_t used = 0;
+        v = std::stod(p.substr(eq + 1), &used);
+        ok = used == p.size() - eq - 1 && std::isfinite(v);
+      } catch (const std::exception&) {
+        ok = false;
+      }
+    }
+    if (!ok) throw InputError("", "--agent-param", "expected NAME=VALUE with a finite number, got '" + p + "'");
+    if (!out.emplace(p.substr(0, eq), v).second) throw InputError("", "--agent-param", "'" + p.substr(0, eq) + "' given twice");
+  }
+  return out;
 }
 
 ExploreSettings ExploreSettings::from_run_info(const std::map<std::string, std::string>& info, const std::string& file) {
@@ -222,6 +247,19 @@ ExploreSettings ExploreSettings::from_run_info(const std::map<std::string, std::
   s.lanes = info.count("lanes") ? static_cast<int>(integer("lanes")) : 1;
   s.from = get("from");
   s.warm_start = info.count("warm-start") ? info.at("warm-start") : "";
+  if (info.count("agent-param")) {  // absent in checkpoints of earlier versions: no parameters
+    const auto& params = info.at("agent-param");
+    for (std::size_t start = 0; start < params.size();) {
+      const auto end = std::min(params.find(';', start), params.size());
+      s.agent_params.push_back(params.substr(start, end - start));
+      start = end + 1;
+    }
+    try {
+      s.agent_param_map();
+    } catch (const InputError& e) {
+      throw InputError(file, "agent-param", e.reason());
+    }
+  }
   s.scenario.phase = get("phase");
   s.scenario.seq = integer("seq");
   s.scenario.ctx = integer("ctx");
@@ -259,6 +297,16 @@ std::string agent_option_help() {
   return help;
 }
 
+std::string agent_param_help() {
+  std::string help = "NAME=VALUE: one hyperparameter of the agent (repeat for more; defaults shown)";
+  for (const auto& e : search::agent_registry()) {
+    if (e.params.empty()) continue;
+    help += "; " + e.name + ":";
+    for (const auto& p : e.params) help += fmt::format(" {} {:g}", p.name, p.default_value) + (&p == &e.params.back() ? "" : ",");
+  }
+  return help + " (docs/mdp.md, Agents' hyperparameters)";
+}
+
 void add_explore_options(CLI::App& c, ExploreSettings& s) {
   c.add_option("--model", s.model, "Model: config.json, .onnx or shipped short name")->capture_default_str();
   c.add_option("--mode", s.mode,
@@ -269,6 +317,7 @@ void add_explore_options(CLI::App& c, ExploreSettings& s) {
   c.add_option("--agent", s.agent, agent_option_help())
       ->check(CLI::IsMember(search::agent_names()))
       ->capture_default_str();
+  c.add_option("--agent-param", s.agent_params, agent_param_help());
   c.add_option("--budget", s.budget,
                fmt::format("Evaluations to spend (default {}: a few seconds with de, about a minute and a half with "
                            "sac on one core); with --resume, the new total",
@@ -382,7 +431,13 @@ std::unique_ptr<ExplorationSetup> make_exploration_setup(const ExploreSettings& 
 std::unique_ptr<search::Agent> make_agent(const ExploreSettings& s, const search::Environment& env) {
   const auto* entry = search::find_agent(s.agent);
   if (!entry) throw InputError("", "--agent", "unknown agent '" + s.agent + "'");
-  return entry->make(env, {s.seed, s.experts});
+  const auto params = s.agent_param_map();
+  try {
+    search::check_agent_params(*entry, params);
+    return entry->make(env, {s.seed, s.experts, params});
+  } catch (const std::invalid_argument& e) {
+    throw InputError("", "--agent-param", e.what());
+  }
 }
 
 int resolve_lanes(const ExploreSettings& s) {
@@ -400,6 +455,16 @@ int resolve_lanes(const ExploreSettings& s) {
                                  "back, so it runs at most {} lane{}",
                                  lanes, s.agent, entry->max_lanes, entry->max_lanes == 1 ? "" : "s"));
   return lanes;
+}
+
+void check_agent_params(const ExploreSettings& s) {
+  const auto* entry = search::find_agent(s.agent);
+  if (!entry) throw InputError("", "--agent", "unknown agent '" + s.agent + "'");
+  try {
+    search::check_agent_params(*entry, s.agent_param_map());
+  } catch (const std::invalid_argument& e) {
+    throw InputError("", "--agent-param", e.what());
+  }
 }
 
 void check_warm_start(const ExploreSettings& s) {
@@ -584,6 +649,7 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
       if (s.node.empty()) throw InputError("", "--node", "required (or --resume DIR to continue a saved run)");
       if (!s.pick.empty()) parse_pick(s.pick);  // malformed weights: fail before creating anything
       resolve_lanes(s);                        // more lanes than the agent runs: likewise
+      check_agent_params(s);
       check_warm_start(s);
       tech::load_node(s.node, data);         // unknown node: fail before creating anything
       workload::resolve_model(s.model, data);

@@ -38,6 +38,10 @@ struct ExploreSettings {
   ScenarioOptions scenario;
   double power_budget_w = 0, area_budget_mm2 = 0, min_tokens_per_second = -1, fixed_clock_mhz = -1, max_ttft_s = -1;
   std::string pick;                  // --pick "w_perf,w_power,w_area" (empty = none); not a run setting
+  std::vector<std::string> agent_params;  // --agent-param NAME=VALUE, as given (agent_param_map parses them)
+
+  // NAME -> value of --agent-param; InputError for a malformed or repeated entry.
+  std::map<std::string, double> agent_param_map() const;
 
   std::map<std::string, std::string> to_run_info() const;
   // Throws InputError(file, key, reason) for a missing or malformed entry.
@@ -50,6 +54,8 @@ inline constexpr std::int64_t kDefaultBudget = 10000;
 
 // --agent's help: every registered agent (search/agents.h) with its one-line description.
 std::string agent_option_help();
+// --agent-param's help: every agent's hyperparameters with their defaults.
+std::string agent_param_help();
 
 // Registers the options common to explore and sweep (all but --node/--nodes, --out, --resume).
 void add_explore_options(CLI::App& command, ExploreSettings& settings);
@@ -76,6 +82,8 @@ int resolve_lanes(const ExploreSettings& settings);
 // --warm-start: the agent may continue another run's state, and DIR holds a checkpoint of it
 // (InputError naming --warm-start or the file otherwise).
 void check_warm_start(const ExploreSettings& settings);
+// InputError naming --agent-param when the agent does not take one of them or a value is out of range.
+void check_agent_params(const ExploreSettings& settings);
 // --threads as the run uses it: all cores when not given.
 int resolve_threads(const ExploreSettings& settings);
 // --resume of an explore run or a sweep (`what`, as the message says it): the saved settings, the

@@ -152,6 +152,7 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
     if (!s.from.empty()) resolve_design(s.from, data);
     if (!s.pick.empty()) parse_pick(s.pick);
     resolve_lanes(s);
+    check_agent_params(s);
     check_warm_start(s);
     if (s.budget <= 0) s.budget = kDefaultBudget;
     if (!resume) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,18 @@ namespace meshforge::search {
 struct AgentOptions {
   std::uint64_t seed = 1;
   int experts = 4;  // SAC: mixture-of-experts heads (1 = plain SAC)
+  // Hyperparameters by name (AgentEntry::params), overriding the agent's defaults (--agent-param).
+  std::map<std::string, double> params;
+};
+
+// A hyperparameter an agent takes by name: its field in the agent's config struct, as --help and
+// the tuning benchmark (bench/tune_agents.py) see it.
+struct AgentParam {
+  std::string name;
+  std::string help;
+  double default_value = 0;
+  bool integer = false;
+  double min = 0, max = 0;  // accepted range, inclusive
 };
 
 struct AgentEntry {
@@ -39,7 +52,12 @@ struct AgentEntry {
   // an optimiser's state is the history of one landscape, which would mislead it on another.
   bool warm_starts = false;
   std::function<std::unique_ptr<Agent>(const Environment& env, const AgentOptions& options)> make;
+  std::vector<AgentParam> params;  // what --agent-param may set; make() applies options.params
 };
+
+// Throws std::invalid_argument naming the parameter when `params` holds a name the agent does not
+// take, a fraction for an integer, or a value outside its range.
+void check_agent_params(const AgentEntry& agent, const std::map<std::string, double>& params);
 
 // In the order --help lists them; the first is explore's and sweep's default (campaign's is sac,
 // the one agent that learns across regimes).

@@ -107,6 +107,36 @@ TEST(ExploreCli, OneSeedOneProgressFileAndResumeContinuesIt) {
   EXPECT_NE(slurp(fs::path(a) / "progress.csv"), slurp(fs::path(d) / "progress.csv"));
 }
 
+// --agent-param sets an agent's hyperparameter: it changes the run, is stored with it (report.json,
+// resume) and, given again on a resume, must agree; bad ones are one line, nothing created.
+TEST(ExploreCli, AgentParamsChangeTheRunAndAreKeptOnResume) {
+  const std::string de = "explore --model llama-3.1-8b --node 7nm --agent de --seq 64 --budget 60 --seed 2 ";
+  const auto plain = dir("param_plain"), tuned = dir("param_tuned"), same = dir("param_same");
+  ASSERT_EQ(run(de + "--out " + plain).status, 0);
+  auto r = run(de + "--agent-param cr=0.3 --agent-param f=0.2 --out " + tuned);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(slurp(fs::path(plain) / "progress.csv"), slurp(fs::path(tuned) / "progress.csv"));
+  EXPECT_THAT(slurp(fs::path(tuned) / "report.json"), ::testing::HasSubstr("\"agent-param\": \"cr=0.3;f=0.2\""));
+  // Defaults given explicitly: the plain run.
+  ASSERT_EQ(run(de + "--agent-param f=0.8 --agent-param cr=0.9 --out " + same).status, 0);
+  EXPECT_EQ(slurp(fs::path(plain) / "progress.csv"), slurp(fs::path(same) / "progress.csv"));
+  // Resumed with the stored parameters; another value is refused.
+  r = run("explore --resume " + tuned + " --budget 80 --agent-param f=0.5");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("--agent-param"));
+  r = run("explore --resume " + tuned + " --budget 80");
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (const std::string bad : {"g=1", "f=2", "f", "f=abc", "population=7.5"}) {
+    const auto none = dir("param_bad");
+    r = run(de + "--agent-param " + bad + " --out " + none);
+    EXPECT_EQ(r.status, 2) << bad;
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+    EXPECT_THAT(r.err, ::testing::HasSubstr("--agent-param")) << bad;
+    EXPECT_FALSE(fs::exists(none)) << bad;
+  }
+}
+
 TEST(ExploreCli, SacResumesBitForBit) {
   // learning_starts is 500: the split at 510 falls after learning started.
   const std::string sac = "explore --model llama-3.1-8b --node 5nm --agent sac --experts 2 --seq 64 --seed 2 ";

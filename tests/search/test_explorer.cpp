@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -430,7 +431,7 @@ TEST(AgentRegistry, EveryEntryBuildsAndRuns) {
     ec.action_mode = entry.action_mode;
     ec.episode_steps = 4;
     search::Environment env(w.work, w.node, w.micro, w.scenario, ec);
-    const auto agent = entry.make(env, {3, 2});
+    const auto agent = entry.make(env, {3, 2, {}});
     EXPECT_EQ(agent->name().rfind(entry.name, 0), 0u) << agent->name();
     search::ExplorerConfig c;
     c.budget = 12;
@@ -440,6 +441,62 @@ TEST(AgentRegistry, EveryEntryBuildsAndRuns) {
   }
   EXPECT_EQ(search::agent_names().front(), "de");  // the default (docs/results.md)
   EXPECT_EQ(search::find_agent("no-such-agent"), nullptr);
+}
+
+// Hyperparameters by name: each agent's parameters at their defaults give the run the defaults
+// give; another value changes the run (the parameter reaches the agent); unknown names, values out
+// of range and fractions for integers are refused, naming the parameter.
+TEST(AgentRegistry, ParametersReachTheAgentAndBadOnesAreRefused) {
+  const auto& w = world();
+  auto progress = [&](const search::AgentEntry& entry, const std::map<std::string, double>& params) {
+    search::EnvironmentConfig ec;
+    ec.action_mode = entry.action_mode;
+    ec.episode_steps = 4;
+    search::Environment env(w.work, w.node, w.micro, w.scenario, ec);
+    search::check_agent_params(entry, params);
+    const auto agent = entry.make(env, {3, 2, params});
+    search::ExplorerConfig c;
+    c.budget = 60;
+    c.lanes = entry.default_lanes;
+    search::Explorer ex(env, *agent, c);
+    ex.run();
+    return ex.best().score;
+  };
+  int with_params = 0;
+  for (const auto& entry : search::agent_registry()) {
+    if (entry.params.empty()) continue;
+    ++with_params;
+    std::map<std::string, double> defaults;
+    for (const auto& p : entry.params) {
+      EXPECT_GE(p.default_value, p.min) << entry.name << " " << p.name;
+      EXPECT_LE(p.default_value, p.max) << entry.name << " " << p.name;
+      defaults[p.name] = p.default_value;
+    }
+    if (entry.name == "sac" || entry.name == "bo") continue;  // slow; de below stands for the mechanism
+    EXPECT_EQ(progress(entry, defaults), progress(entry, {})) << entry.name;
+  }
+  EXPECT_GE(with_params, 8);
+
+  const auto& de = *search::find_agent("de");
+  EXPECT_NE(progress(de, {{"f", 0.2}, {"cr", 0.3}}), progress(de, {}));
+  auto refused = [&](const std::map<std::string, double>& params, const std::string& says) {
+    try {
+      search::check_agent_params(de, params);
+      ADD_FAILURE() << "accepted " << says;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+    }
+  };
+  refused({{"no_such", 1}}, "de has no parameter 'no_such' (it takes: f, cr, variant, population)");
+  refused({{"f", 1.5}}, "de f: 1.5 is outside [0, 1]");
+  refused({{"population", 20.5}}, "expected an integer");
+  refused({{"cr", std::nan("")}}, "de cr");
+  try {
+    search::check_agent_params(*search::find_agent("random"), {{"x", 1}});
+    ADD_FAILURE() << "random took a parameter";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("it takes none"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
