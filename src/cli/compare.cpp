@@ -7,7 +7,9 @@
 //   regimes:                                  # name -> explore options
 //     llama:   {model: llama-3.1-8b, mode: performance}
 //     smolvlm: {model: smolvlm-256m-instruct, mode: low-power, precision: int8}
-//   agents: [sac, random-walk, de, bo]        # registered agent names
+//   agents: [sac, random-walk, de, bo]        # registered agent names, or an agent with
+//                                             # hyperparameters under a label of its own:
+//                                             #   {agent: de, label: de-tuned, params: {f: 0.5}}
 //   seeds: 3                                  # seeds 1..3, or a list: [1, 5, 9]
 //   budget: 10000                             # evaluations per run (the "evaluations" table)
 //   time_budget_s: 60                         # and/or wall-clock per run (the "seconds" table)
@@ -59,7 +61,12 @@ struct BudgetKind {
 struct CompareSpec {
   std::vector<std::string> nodes;
   std::vector<Regime> regimes;
-  std::vector<std::string> agents;
+  std::vector<std::string> agents;  // labels: the agent's name unless the file gives one
+  struct AgentSpec {
+    std::string agent;                 // registered name
+    std::vector<std::string> params;   // explore --agent-param NAME=VALUE
+  };
+  std::map<std::string, AgentSpec> agent_of;  // label -> agent
   std::vector<std::uint64_t> seeds;
   std::vector<BudgetKind> kinds;
 };
@@ -82,15 +89,45 @@ CompareSpec load_compare(const std::string& file, const std::filesystem::path& d
   if (!agents || !agents.IsSequence() || agents.size() == 0) throw InputError(file, "agents", "expected a non-empty list of agents");
   for (std::size_t i = 0; i < agents.size(); ++i) {
     const std::string field = fmt::format("agents[{}]", i);
-    const std::string name = scalar_text(agents[i], file, field);
-    if (!search::find_agent(name)) {
+    CompareSpec::AgentSpec a;
+    std::string label;
+    if (agents[i].IsMap()) {
+      for (const auto& kv : agents[i]) {
+        const std::string key = kv.first.as<std::string>();
+        if (key != "agent" && key != "label" && key != "params")
+          throw InputError(file, field + "." + key, "unknown field (agent, label, params)");
+      }
+      if (!agents[i]["agent"]) throw InputError(file, field + ".agent", "missing: the registered agent to run");
+      a.agent = scalar_text(agents[i]["agent"], file, field + ".agent");
+      label = agents[i]["label"] ? scalar_text(agents[i]["label"], file, field + ".label") : a.agent;
+      const YAML::Node params = agents[i]["params"];
+      if (params && !params.IsMap()) throw InputError(file, field + ".params", "expected a map of parameter: value");
+      if (params)
+        for (const auto& kv : params)
+          a.params.push_back(kv.first.as<std::string>() + "=" + scalar_text(kv.second, file, field + ".params." + kv.first.as<std::string>()));
+    } else {
+      a.agent = label = scalar_text(agents[i], file, field);
+    }
+    if (!search::find_agent(a.agent)) {
       std::string known;
       for (const auto& n : search::agent_names()) known += (known.empty() ? "" : ", ") + n;
-      throw InputError(file, field, "unknown agent '" + name + "' (known: " + known + ")");
+      throw InputError(file, field, "unknown agent '" + a.agent + "' (known: " + known + ")");
     }
-    if (std::find(c.agents.begin(), c.agents.end(), name) != c.agents.end())
-      throw InputError(file, field, "agent " + name + " is listed twice");
-    c.agents.push_back(name);
+    if (label.empty() || label.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != std::string::npos ||
+        label[0] == '.')
+      throw InputError(file, field + ".label", "'" + label + "' must be letters, digits, '_', '-' or '.' (it names a directory)");
+    if (std::find(c.agents.begin(), c.agents.end(), label) != c.agents.end())
+      throw InputError(file, field, "agent " + label + " is listed twice (give each its own label)");
+    ExploreSettings check;
+    check.agent = a.agent;
+    check.agent_params = a.params;
+    try {
+      check_agent_params(check);
+    } catch (const InputError& e) {
+      throw InputError(file, field + ".params", e.reason());
+    }
+    c.agents.push_back(label);
+    c.agent_of[label] = a;
   }
   const YAML::Node seeds = root["seeds"];
   if (!seeds) {
@@ -124,11 +161,11 @@ CompareSpec load_compare(const std::string& file, const std::filesystem::path& d
   }
   if (c.kinds.empty()) throw InputError(file, "budget", "give budget (evaluations per run), time_budget_s (seconds per run) or both");
   c.nodes = parse_nodes(root["nodes"], file, data);
-  c.regimes = parse_regimes(root["regimes"], file, ExploreSettings{}, {"agent", "budget", "seed", "node", "lanes"},
+  c.regimes = parse_regimes(root["regimes"], file, ExploreSettings{}, {"agent", "agent-param", "budget", "seed", "node", "lanes"},
                             "is set by the compare file's agents, seeds and budget", data);
-  for (const auto& agent : c.agents) {
+  for (const auto& label : c.agents) {
     ExploreSettings s;
-    s.agent = agent;
+    s.agent = c.agent_of.at(label).agent;
     try {
       resolve_lanes(s);
     } catch (const InputError& e) {
@@ -146,6 +183,14 @@ nlohmann::ordered_json spec_json(const CompareSpec& c) {
   for (const auto& r : c.regimes) regimes[r.name] = r.settings.to_run_info();
   j["regimes"] = regimes;
   j["agents"] = c.agents;
+  // Agents under labels of their own, with their parameters (absent when every entry is a bare name,
+  // so that comparisons started by earlier versions continue).
+  nlohmann::ordered_json labelled;
+  for (const auto& label : c.agents) {
+    const auto& a = c.agent_of.at(label);
+    if (label != a.agent || !a.params.empty()) labelled[label] = {{"agent", a.agent}, {"params", a.params}};
+  }
+  if (!labelled.is_null()) j["agent_specs"] = labelled;
   j["seeds"] = c.seeds;
   nlohmann::ordered_json kinds;
   for (const auto& k : c.kinds) kinds[k.name] = {{"budget", k.budget}, {"time_budget_s", k.time_budget_s}};
@@ -156,9 +201,11 @@ nlohmann::ordered_json spec_json(const CompareSpec& c) {
 struct RunSpec {
   const BudgetKind* kind = nullptr;
   const Regime* regime = nullptr;
-  std::string node, agent;
+  std::string node, agent;  // agent: the comparison's label
   std::uint64_t seed = 1;
   std::filesystem::path dir;
+  std::string agent_name;                // the registered agent the label runs
+  std::vector<std::string> agent_params; // its --agent-param values
 };
 
 // explore's options of a regime that differ from explore's defaults.
@@ -166,7 +213,8 @@ std::vector<std::string> regime_arguments(const ExploreSettings& s) {
   const auto mine = s.to_run_info(), base = ExploreSettings{}.to_run_info();
   std::vector<std::string> args;
   for (const auto& [key, value] : mine) {
-    if (key == "agent" || key == "budget" || key == "seed" || key == "node" || key == "lanes" || key == "dim") continue;
+    if (key == "agent" || key == "agent-param" || key == "budget" || key == "seed" || key == "node" || key == "lanes" || key == "dim")
+      continue;
     if (value != base.at(key)) {
       args.push_back("--" + key);
       args.push_back(value);
@@ -207,8 +255,9 @@ std::vector<std::string> command_of(const RunSpec& r, const std::filesystem::pat
   } else {
     const auto args = regime_arguments(r.regime->settings);
     cmd.insert(cmd.end(), args.begin(), args.end());
-    cmd.insert(cmd.end(), {"--node", r.node, "--agent", r.agent, "--seed", std::to_string(r.seed), "--budget",
+    cmd.insert(cmd.end(), {"--node", r.node, "--agent", r.agent_name, "--seed", std::to_string(r.seed), "--budget",
                            std::to_string(r.kind->budget), "--out", r.dir.string(), "--force"});
+    for (const auto& p : r.agent_params) cmd.insert(cmd.end(), {"--agent-param", p});
     if (r.kind->time_budget_s > 0) cmd.insert(cmd.end(), {"--time-budget", fmt::format("{}", r.kind->time_budget_s)});
   }
   cmd.insert(cmd.end(), {"--threads", std::to_string(threads)});
@@ -438,7 +487,8 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global) {
   auto o = std::make_shared<CompareOptions>();
   CLI::App* c = app.add_subcommand("compare", "Agents against each other: regimes x nodes x agents x seeds, tables and anytime curves");
   c->footer(
-      "FILE (YAML) lists nodes, regimes (name -> explore options, as a campaign file), agents, seeds (a count\n"
+      "FILE (YAML) lists nodes, regimes (name -> explore options, as a campaign file), agents (names, or\n"
+      "{agent: de, label: de-tuned, params: {f: 0.5}} for an agent with --agent-param values), seeds (a count\n"
       "or a list) and budget (evaluations per run) and/or time_budget_s (wall-clock per run); each budget\n"
       "kind gets its own set of runs and table. Every run is a meshforge explore process in\n"
       "OUT/<kind>/<regime>/<node>/<agent>/seed<S>/ (its log beside it), --jobs at a time. Writes OUT/<kind>.md\n"
@@ -477,7 +527,8 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global) {
           for (const auto& agent : spec.agents)
             for (const auto seed : spec.seeds)
               runs.push_back({&kind, &regime, node, agent, seed,
-                              out / kind.name / regime.name / node / agent / fmt::format("seed{}", seed)});
+                              out / kind.name / regime.name / node / agent / fmt::format("seed{}", seed),
+                              spec.agent_of.at(agent).agent, spec.agent_of.at(agent).params});
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const int jobs = o->jobs > 0 ? o->jobs : std::max(1, cores / o->threads);
     char self_path[4096];

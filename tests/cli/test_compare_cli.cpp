@@ -71,6 +71,23 @@ TEST(CompareCli, WritesATablePerBudgetKindAndContinues) {
   EXPECT_THAT(r.err, ::testing::HasSubstr("another spec"));
 }
 
+// An agent with hyperparameters under its own label runs beside the same agent with its defaults:
+// its own rows and directories, its explore runs carry the parameters.
+TEST(CompareCli, AnAgentWithParametersRunsUnderItsLabel) {
+  const auto file = write("labelled.yaml",
+                          "nodes: [7nm]\nregimes:\n  llama: {model: llama-3.1-8b, mode: performance, seq: 64}\n"
+                          "agents: [de, {agent: de, label: de-tuned, params: {f: 0.2, cr: 0.3}}]\nseeds: 1\nbudget: 60\n");
+  const auto out = scratch() / "labelled";
+  const auto r = run("compare " + file.string() + " --out " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string table = slurp(out / "evaluations.md");
+  EXPECT_THAT(table, ::testing::HasSubstr("| llama | 7nm | de |"));
+  EXPECT_THAT(table, ::testing::HasSubstr("| llama | 7nm | de-tuned |"));
+  EXPECT_THAT(slurp(out / "evaluations/llama/7nm/de-tuned/seed1/report.json"), ::testing::HasSubstr("\"agent-param\": \"cr=0.3;f=0.2\""));
+  EXPECT_THAT(slurp(out / "evaluations/llama/7nm/de/seed1/report.json"), ::testing::HasSubstr("\"agent-param\": \"\""));
+  EXPECT_NE(slurp(out / "evaluations/llama/7nm/de/seed1/progress.csv"), slurp(out / "evaluations/llama/7nm/de-tuned/seed1/progress.csv"));
+}
+
 // A SIGTERM sent to compare alone (a batch scheduler's stop) reaches its runs: they save their
 // checkpoints (the same command continues them) and compare exits 143 (it was killed outright).
 TEST(CompareCli, ASigtermReachesEveryRunWhichSavesAndCompareExits143) {
@@ -112,6 +129,12 @@ TEST(CompareCli, BadFilesAreOneLineErrorsBeforeAnyRun) {
       {"agent_in_regime.yaml", "regimes:\n  llama: {model: llama-3.1-8b, agent: de}\nagents: [sac]\nbudget: 10\n", "regimes.llama.agent"},
       {"bad_node.yaml", "nodes: [9nm]\n" + base.substr(base.find("regimes")) + "agents: [sac]\nbudget: 10\n", "9nm"},
       {"malformed.yaml", "agents: [sac\n", "malformed"},
+      {"bad_param.yaml", base + "agents: [{agent: de, label: de-x, params: {f: 3}}]\nbudget: 10\n", "agents[0].params"},
+      {"unknown_param.yaml", base + "agents: [{agent: de, params: {nope: 1}}]\nbudget: 10\n", "nope"},
+      {"bad_label.yaml", base + "agents: [{agent: de, label: ../x}]\nbudget: 10\n", "agents[0].label"},
+      {"same_label.yaml", base + "agents: [de, {agent: de, params: {f: 0.5}}]\nbudget: 10\n", "listed twice"},
+      {"agent_entry_field.yaml", base + "agents: [{agent: de, colour: red}]\nbudget: 10\n", "agents[0].colour"},
+      {"param_in_regime.yaml", "regimes:\n  llama: {model: llama-3.1-8b, agent-param: f=1}\nagents: [de]\nbudget: 10\n", "regimes.llama.agent-param"},
   };
   for (const auto& c : cases) {
     const auto file = write(c.name, c.text);
