@@ -2,6 +2,7 @@
 // wrong types and node-independent range violations are InputErrors naming the file, the field
 // path ("tile_classes[1].vlen_bits") and the line.
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -26,6 +27,19 @@
 namespace meshforge::arch {
 
 namespace {
+
+// Counts documents without building nodes (parse_design_yaml).
+struct NullEventHandler final : YAML::EventHandler {
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
 
 constexpr const char* kSizeHelp =
     "expected a byte count: an integer or a number with a unit B, KB, MB, GB, TB (powers of "
@@ -390,21 +404,32 @@ TileClass read_tile_class(Reader& r, const YAML::Node& n, const std::string& pat
 }  // namespace
 
 Design parse_design_yaml(const std::string& text, const std::string& source_name) {
-  std::vector<YAML::Node> docs;
+  // Not YAML::LoadAll: yaml-cpp 0.7's document loop never ends on some inputs (a file holding only
+  // ",": an endless run of empty documents, memory without bound). Load reads the first document;
+  // a parser then counts documents, stopping at the second.
+  std::vector<YAML::Node> docs(1);
   try {
-    docs = YAML::LoadAll(text);
+    docs.front() = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw InputError(source_name, "",
                      fmt::format("malformed YAML at line {}, column {}: {}", e.mark.line + 1,
                                  e.mark.column + 1, e.msg));
   }
-  if (docs.size() > 1) {
-    throw InputError(source_name, "",
-                     fmt::format("expected one YAML document, got {}", docs.size()));
-  }
-  if (docs.empty() || docs.front().IsNull()) {
+  if (docs.front().IsNull()) {
     throw InputError(source_name, "", "empty file: expected a design (a map with keys name, "
                                       "mesh, tile_classes, ...)");
+  }
+  try {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    NullEventHandler ignore;
+    int documents = 0;
+    while (documents < 2 && parser.HandleNextDocument(ignore)) ++documents;
+    if (documents > 1) throw InputError(source_name, "", "expected one YAML document, got more (a '---' separator?)");
+  } catch (const YAML::Exception& e) {
+    throw InputError(source_name, "",
+                     fmt::format("malformed YAML at line {}, column {}: {}", e.mark.line + 1,
+                                 e.mark.column + 1, e.msg));
   }
 
   Reader r(source_name);

@@ -90,6 +90,15 @@ class FieldReader {
   std::string prefix_;
 };
 
+// The graph holds ~20 operators per layer, so layers get a bound of their own, still far beyond
+// any real model (the deepest shipped decoders have ~130 layers).
+constexpr std::int64_t kMaxLayers = 4096;
+std::int64_t check_layers(const FieldReader& r, std::int64_t layers) {
+  if (layers > kMaxLayers)
+    throw r.error("num_hidden_layers", fmt::format("{} layers is beyond any real model (at most {})", layers, kMaxLayers));
+  return layers;
+}
+
 // Reference defaults per model_type (transformers configuration classes).
 struct DecoderDefaults {
   std::int64_t intermediate, vocab, kv_heads_or_zero, head_dim_or_zero, sliding_window;
@@ -138,7 +147,7 @@ DecoderSpec parse_decoder(const FieldReader& r, const std::string& model_type,
   DecoderSpec s;
   s.model_type = model_type;
   s.hidden = r.required_int("hidden_size");
-  s.layers = r.required_int("num_hidden_layers");
+  s.layers = check_layers(r, r.required_int("num_hidden_layers"));
   s.heads = r.required_int("num_attention_heads");
   s.intermediate = r.int_or("intermediate_size", d.intermediate);
   s.vocab = r.int_or("vocab_size", outer_vocab > 0 ? outer_vocab : d.vocab);
@@ -184,7 +193,7 @@ VisionSpec parse_vision(const FieldReader& r) {
   v.hidden = r.required_int("hidden_size");
   v.patch_size = r.required_int("patch_size");
   v.image_size = r.required_int("image_size");
-  v.layers = r.int_or("num_hidden_layers", 12);
+  v.layers = check_layers(r, r.int_or("num_hidden_layers", 12));
   v.intermediate = r.int_or("intermediate_size", 3072);
   v.heads = r.int_or("num_attention_heads", 16);
   v.channels = r.int_or("num_channels", 3);

@@ -376,6 +376,12 @@ TEST(DesignYaml, MalformedYamlNamesTheLine) {
   EXPECT_THAT(e.reason(), HasSubstr("empty"));
   e = parse_error("name: a\n---\nname: b\n");
   EXPECT_THAT(e.reason(), HasSubstr("one YAML document"));
+  // Issue 10 item 3: yaml-cpp's LoadAll never returned on these (memory without bound); each is
+  // now an error at once.
+  for (const char* text : {",", ",,", ", ,\n", "- ,\n,"}) {
+    e = parse_error(text);
+    EXPECT_FALSE(e.reason().empty()) << text;
+  }
 }
 
 TEST(DesignYaml, OutOfRangeValuesAreRejectedAtLoadWithFieldAndLine) {

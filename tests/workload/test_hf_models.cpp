@@ -298,6 +298,11 @@ TEST(BadInput, SizesBeyondAnyRealModelAreRefusedNotWrapped) {
   expect_input_error(
       [] { from_text(R"({"model_type":"llama","hidden_size":64,"num_hidden_layers":1000000000,"num_attention_heads":2})"); },
       "inline.json", "num_hidden_layers", "beyond any real model");
+  // Below the integer bound but ~20 operators per layer: 10^8 layers would build 2 G operators.
+  expect_input_error(
+      [] { from_text(R"({"model_type":"llama","hidden_size":64,"num_hidden_layers":100000000,"num_attention_heads":2})"); },
+      "inline.json", "num_hidden_layers", "at most 4096");
+  EXPECT_NO_THROW(from_text(R"({"model_type":"llama","hidden_size":64,"num_hidden_layers":4096,"num_attention_heads":2})"));
 }
 
 // Issue 10 item 12: a number beyond a double was an "internal error" without the file; a
