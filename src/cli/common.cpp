@@ -37,12 +37,12 @@ void ScenarioOptions::add_to(CLI::App& c) {
       ->check(CLI::IsMember({"prefill", "decode"}))
       ->capture_default_str();
   c.add_option("--seq", seq, "Prompt length S in text tokens per sequence (prefill)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::Range(std::int64_t{1}, kMaxTokens))->capture_default_str();
   c.add_option("--ctx", ctx,
                "Context length C per sequence for decode; 0 = the prompt length (S plus image tokens)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(CLI::Range(std::int64_t{0}, kMaxTokens))->capture_default_str();
   c.add_option("--batch", batch, "Sequences processed together (B)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::Range(std::int64_t{1}, kMaxBatch))->capture_default_str();
   c.add_option("--precision", precision,
                "Precision of weights, activations and KV cache: fp32 fp16 bf16 fp8 int8 int4")
       ->check(CLI::IsMember({"fp32", "fp16", "bf16", "fp8", "int8", "int4"}))->capture_default_str();
@@ -53,11 +53,11 @@ void ScenarioOptions::add_to(CLI::App& c) {
   c.add_option("--kv-precision", kv_precision, "Override the KV-cache precision")
       ->check(CLI::IsMember({"fp32", "fp16", "bf16", "fp8", "int8", "int4"}));
   c.add_option("--images", images, "Images per sequence (vision-language models; 0 = text only)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, kMaxImages))->capture_default_str()
       ->each([this](const std::string&) { images_given = true; });
   c.add_option("--image-split", image_split,
                "Split each image into N x N tiles plus a global tile; 0 = the model's default")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+      ->check(CLI::Range(std::int64_t{0}, kMaxImageSplit))->capture_default_str();
   c.add_option("--dim", dims, "Value of an ONNX symbolic dimension, NAME=VALUE (repeatable)");
   c.add_option("--token-dim", token_dim,
                "ONNX: the symbolic dimension that counts tokens (its --dim value, else --seq, is the "

@@ -19,6 +19,12 @@ const CLI::Validator& finite_non_negative();
 const CLI::Validator& no_minus_sign();
 // Generous bound on evaluation budgets (far beyond any run; larger would overflow the counters).
 inline constexpr std::int64_t kMaxBudget = 1'000'000'000'000;
+// Generous bounds on a scenario (larger than any model's context or any serving batch), so that
+// products such as batch x context x layers x hidden stay far inside 64 bits.
+inline constexpr std::int64_t kMaxTokens = std::int64_t{1} << 24;  // 16.8 M tokens of prompt or context
+inline constexpr std::int64_t kMaxBatch = std::int64_t{1} << 20;   // 1 M sequences
+inline constexpr std::int64_t kMaxImages = 1024;                   // images per sequence
+inline constexpr std::int64_t kMaxImageSplit = 64;                 // 64 x 64 tiles per image
 
 // Where shipped data lives: --data-dir, else $MESHFORGE_DATA_DIR, else <binary>/../data or the
 // source tree's data/ recorded at build time.

@@ -94,6 +94,14 @@ TEST(Cli, BadOptionValuesAreRefused) {
                                 "--checkpoint-seconds 0"})
     expect_one_line_error(run(explore + bad + " --out " + (temp_dir() / "never").string()), {bad.substr(0, bad.find(' '))});
   EXPECT_FALSE(std::filesystem::exists(temp_dir() / "never"));
+  // Scenario sizes beyond any model or serving batch (issue 10 items 6 and 12: they wrapped 64-bit
+  // products into negative throughputs, and the range message printed a 310-digit maximum).
+  for (const std::string bad : {"--seq 1000000000000", "--ctx 9000000000000000000", "--batch 1000000000000",
+                                "--images 1000000000000", "--image-split 5000000000", "--seq 0"}) {
+    const auto r = run(eval + bad);
+    expect_one_line_error(r, {bad.substr(0, bad.find(' '))});
+    EXPECT_LT(r.err.size(), 160u) << r.err;
+  }
   // 0 stays meaningful where documented: any clock, no time-to-first-token budget.
   EXPECT_EQ(run(eval + "--fixed-clock-mhz 0 --max-ttft-s 0").status, 0);
 }
