@@ -541,6 +541,10 @@ class Importer {
         throw InputError(file_, field, op + " needs an input of rank >= 3 (batch, channels, spatial...), got rank " + std::to_string(x));
       if (conv && x >= 0 && w >= 0 && x != w)
         throw InputError(file_, field, op + ": input rank " + std::to_string(x) + " and weight rank " + std::to_string(w) + " differ");
+      // group = 0 divides by zero in shape inference and cost; it was read as 1 (issue 10 item 12).
+      for (const auto& a : n.attribute())
+        if (conv && a.name() == "group" && a.i() < 1)
+          throw InputError(file_, field + ".group", op + ": group must be >= 1, got " + std::to_string(a.i()));
     }
   }
 
@@ -741,7 +745,9 @@ class Importer {
     if (w.size() < 3 || x.size() != w.size() || y.size() != w.size())
       fail(op, "unexpected convolution shapes: X " + describe(x) + ", W " + describe(w) +
                    ", Y " + describe(y));
-    const std::int64_t group = std::max<std::int64_t>(1, int_attribute(node, "group", 1));
+    const std::int64_t group = int_attribute(node, "group", 1);  // >= 1: checked before inference
+    if (group < 1 || w[0] % group != 0)  // W[0] is Cout (Conv) or Cin (ConvTranspose): both split into groups
+      fail(op, "group " + std::to_string(group) + " does not divide the weight's first dimension " + std::to_string(w[0]));
     const std::int64_t kernel = product(w.begin() + 2, w.end());
     const std::int64_t out = element_count(y);
     op.kind = OpKind::conv;

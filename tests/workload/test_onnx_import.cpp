@@ -338,6 +338,15 @@ TEST_F(OnnxImport, ConvolutionsOfTheWrongRankAreRefusedBeforeShapeInference) {
   const auto mismatch = write("conv_ranks_differ", k);
   expect_input_error([&] { mw::import_onnx(mismatch, mw::Scenario{}, {}); }, mismatch, "node 'conv'",
                      {"input rank 4", "weight rank 3"});
+
+  // group = 0 was read as 1 (issue 10 item 12).
+  ModelBuilder g;
+  g.input("x", {1, 8, 16, 16});
+  g.weight("W", {4, 8, 3, 3});
+  set_int(g.node("Conv", {"x", "W"}, {"y"}, "conv"), "group", 0);
+  g.output("y");
+  const auto zero = write("conv_group0", g);
+  expect_input_error([&] { mw::import_onnx(zero, mw::Scenario{}, {}); }, zero, "node 'conv'.group", {"group must be >= 1, got 0"});
 }
 
 TEST_F(OnnxImport, AGraphWithoutNodesWarns) {
