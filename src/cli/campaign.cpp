@@ -27,6 +27,7 @@
 #include "cli/explore_common.h"
 #include "cli/regimes.h"
 #include "search/agents.h"
+#include "search/checkpoint_file.h"
 #include "search/nn/serialize.h"
 #include "common/atomic_file.h"
 #include "common/input_error.h"
@@ -82,12 +83,6 @@ struct CampaignCheckpoint {
   std::string agent;
 };
 
-void put(std::string& out, std::string_view section) {
-  const std::uint64_t n = section.size();
-  out.append(reinterpret_cast<const char*>(&n), 8);
-  out.append(section);
-}
-
 std::string file_hash(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   std::stringstream s;
@@ -96,38 +91,21 @@ std::string file_hash(const std::string& file) {
 }
 
 CampaignCheckpoint read_campaign_checkpoint(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), "", "no campaign checkpoint here: nothing to resume");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string bytes = ss.str();
-  if (bytes.size() < kCampaignMagic.size() + 16 || std::string_view(bytes).substr(0, kCampaignMagic.size()) != kCampaignMagic)
-    throw InputError(path.string(), "", "not a meshforge campaign checkpoint");
-  std::uint64_t size = 0, sum = 0;
-  std::memcpy(&size, bytes.data() + kCampaignMagic.size(), 8);
-  std::memcpy(&sum, bytes.data() + kCampaignMagic.size() + 8, 8);
-  const std::string_view body = std::string_view(bytes).substr(kCampaignMagic.size() + 16);
-  if (body.size() != size || search::nn::io::fnv1a(body) != sum)
-    throw InputError(path.string(), "", "corrupt campaign checkpoint (truncated or checksum mismatch)");
-  std::size_t pos = 0;
-  auto take = [&]() {
-    std::uint64_t n = 0;
-    if (body.size() - pos < 8) throw InputError(path.string(), "", "corrupt campaign checkpoint");
-    std::memcpy(&n, body.data() + pos, 8);
-    pos += 8;
-    if (body.size() - pos < n) throw InputError(path.string(), "", "corrupt campaign checkpoint");
-    std::string s(body.substr(pos, n));
-    pos += n;
-    return s;
-  };
+  if (!std::filesystem::exists(path)) throw InputError(path.string(), "", "no campaign checkpoint here: nothing to resume");
+  const std::string body = search::checkpoint::unframe(path, search::checkpoint::read_file(path), kCampaignMagic, "campaign checkpoint");
+  search::checkpoint::Reader r{body};
   CampaignCheckpoint c;
   try {
-    c.header = nlohmann::json::parse(take());
+    c.header = nlohmann::json::parse(r.str());
     const auto runs = c.header.at("runs").size();
-    for (std::size_t i = 0; i < runs; ++i) c.explorers.push_back(take());
-    c.agent = take();
+    r.field = "runs";
+    for (std::size_t i = 0; i < runs; ++i) c.explorers.push_back(r.str());
+    r.field = "agent";
+    c.agent = r.str();
   } catch (const nlohmann::json::exception& e) {
     throw InputError(path.string(), "header", std::string("corrupt campaign checkpoint: ") + e.what());
+  } catch (const std::runtime_error& e) {
+    throw InputError(path.string(), r.field, std::string("corrupt campaign checkpoint: ") + e.what());
   }
   return c;
 }
@@ -310,18 +288,13 @@ void add_campaign_command(CLI::App& app, const GlobalOptions& global) {
       h["next_run"] = next_run;
       h["runs"] = nlohmann::json::array();
       for (const Run& run : runs) h["runs"].push_back(run.regime + "/" + run.node);
-      std::string body;
-      put(body, h.dump());
-      for (Run& run : runs) put(body, run.explorer->checkpoint_bytes(false));  // each flushes its progress.csv and runs.db
+      search::checkpoint::Writer body;
+      body.str(h.dump());
+      for (Run& run : runs) body.str(run.explorer->checkpoint_bytes(false));  // each flushes its progress.csv and runs.db
       std::ostringstream a;
       agent->save(a);
-      put(body, a.str());
-      std::string bytes(kCampaignMagic);
-      const std::uint64_t size = body.size(), sum = search::nn::io::fnv1a(body);
-      bytes.append(reinterpret_cast<const char*>(&size), 8);
-      bytes.append(reinterpret_cast<const char*>(&sum), 8);
-      bytes += body;
-      write_file_atomically(out / kCampaignCheckpoint, bytes, "--out");
+      body.str(a.str());
+      write_file_atomically(out / kCampaignCheckpoint, search::checkpoint::frame(kCampaignMagic, body.buf), "--out");
     };
 
     // Episodes in turn, one per run, until every budget is spent.

@@ -16,6 +16,7 @@
 #include "common/input_error.h"
 #include "report/report_json.h"
 #include "report/run_record.h"
+#include "search/checkpoint_file.h"
 
 namespace meshforge::search {
 namespace {
@@ -26,75 +27,9 @@ constexpr std::string_view kMagic{"MFXCKPT\x03", 8};
 constexpr std::string_view kMagicFormat1{"MFXCKPT\x01", 8};
 constexpr std::string_view kMagicFormat2{"MFXCKPT\x02", 8};
 
-// ---- binary checkpoint helpers (native byte order: checkpoints are for --resume on one machine) ----
-
-std::uint64_t fnv1a(std::string_view bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
-struct Writer {
-  std::string buf;
-  void raw(const void* p, std::size_t n) { buf.append(static_cast<const char*>(p), n); }
-  void u64(std::uint64_t v) { raw(&v, sizeof v); }
-  void i64(std::int64_t v) { raw(&v, sizeof v); }
-  void f64(double v) { raw(&v, sizeof v); }
-  void str(std::string_view s) {
-    u64(s.size());
-    buf.append(s);
-  }
-  void vec(const Eigen::VectorXd& v) {
-    u64(static_cast<std::uint64_t>(v.size()));
-    raw(v.data(), sizeof(double) * static_cast<std::size_t>(v.size()));
-  }
-};
-
-// Reads a payload; every failure names the section being read (the "field" of the error).
-struct Reader {
-  std::string_view data;
-  std::size_t pos = 0;
-  std::string field = "header";
-  void need(std::size_t n) {
-    if (data.size() - pos < n) throw std::runtime_error("truncated");
-  }
-  void raw(void* p, std::size_t n) {
-    need(n);
-    std::memcpy(p, data.data() + pos, n);
-    pos += n;
-  }
-  std::uint64_t u64() { std::uint64_t v; raw(&v, sizeof v); return v; }
-  std::int64_t i64() { std::int64_t v; raw(&v, sizeof v); return v; }
-  double f64() { double v; raw(&v, sizeof v); return v; }
-  std::string str(std::size_t max = std::size_t{1} << 34) {
-    const auto n = u64();
-    if (n > max) throw std::runtime_error("implausible string length");
-    need(n);
-    std::string s(data.substr(pos, n));
-    pos += n;
-    return s;
-  }
-  Eigen::VectorXd vec(std::int64_t expected) {
-    const auto n = u64();
-    if (expected >= 0 && n != static_cast<std::uint64_t>(expected))
-      throw std::runtime_error(fmt::format("vector of {} values, expected {}", n, expected));
-    if (n > (std::uint64_t{1} << 24)) throw std::runtime_error("implausible vector length");
-    Eigen::VectorXd v(static_cast<Eigen::Index>(n));
-    raw(v.data(), sizeof(double) * n);
-    return v;
-  }
-};
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), "", "cannot read: " + std::string(std::strerror(errno)));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using checkpoint::Reader;
+using checkpoint::Writer;
+using checkpoint::read_file;
 
 // The payload of a checkpoint after checking magic, size and checksum.
 std::string checked_payload(const std::filesystem::path& file, const std::string& bytes) {
@@ -102,16 +37,7 @@ std::string checked_payload(const std::filesystem::path& file, const std::string
     throw InputError(file.string(), "", "a checkpoint of an older meshforge (format 1, no Pareto front): start a fresh run");
   if (std::string_view(bytes).substr(0, kMagicFormat2.size()) == kMagicFormat2)
     throw InputError(file.string(), "", "a checkpoint of an older meshforge (format 2, no lanes): start a fresh run");
-  if (bytes.size() < kMagic.size() + 16 || std::string_view(bytes).substr(0, kMagic.size()) != kMagic)
-    throw InputError(file.string(), "", "not a meshforge explore checkpoint");
-  std::uint64_t size = 0, sum = 0;
-  std::memcpy(&size, bytes.data() + kMagic.size(), 8);
-  std::memcpy(&sum, bytes.data() + kMagic.size() + 8, 8);
-  const std::string_view payload = std::string_view(bytes).substr(kMagic.size() + 16);
-  if (payload.size() != size)
-    throw InputError(file.string(), "", fmt::format("corrupt checkpoint: {} payload bytes, the header says {} (truncated?)", payload.size(), size));
-  if (fnv1a(payload) != sum) throw InputError(file.string(), "", "corrupt checkpoint: checksum mismatch");
-  return std::string(payload);
+  return checkpoint::unframe(file, bytes, kMagic, "explore checkpoint");
 }
 
 struct Header {
@@ -406,12 +332,7 @@ void Explorer::flush_outputs() {
 std::string Explorer::checkpoint_bytes(bool with_agent) {
   flush_outputs();
   const std::string payload = serialize(with_agent);
-  std::string bytes(kMagic);
-  const std::uint64_t size = payload.size(), sum = fnv1a(payload);
-  bytes.append(reinterpret_cast<const char*>(&size), 8);
-  bytes.append(reinterpret_cast<const char*>(&sum), 8);
-  bytes += payload;
-  return bytes;
+  return checkpoint::frame(kMagic, payload);
 }
 
 void Explorer::save_checkpoint() {
