@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer harness of fuzz/ for SECONDS each (default 60), from seed corpora built out
+# of the shipped data, and fails when any finds a crash, a sanitizer report, a leak, a timeout
+# (10 s per input) or runaway memory (2 GB). Builds the clang + ASan + UBSan tree first if needed.
+#   bash scripts/fuzz.sh [SECONDS] [BUILD_DIR]          (default build-fuzz)
+# Findings are kept as OUT/<harness>-crash-* (OUT = BUILD_DIR/fuzz-findings); each becomes a
+# regression input under tests/ once understood. Prints executions per harness (docs/reliability.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+build=${2:-build-fuzz}
+harnesses=(hf_config onnx design node checkpoint)
+
+if [ ! -x "$build/fuzz/fuzz_checkpoint" ] || [ ! -x "$build/meshforge" ]; then
+  CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESHFORGE_SANITIZE=ON \
+    -DMESHFORGE_FUZZ=ON -DMESHFORGE_NATIVE=OFF -DMESHFORGE_BUILD_BENCH=OFF -DMESHFORGE_WERROR=OFF > /dev/null
+  cmake --build "$build" -j"$(nproc)"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+out="$build/fuzz-findings"
+mkdir -p "$out"
+export MESHFORGE_DATA_DIR="$PWD/data"
+for h in "${harnesses[@]}"; do mkdir -p "$work/$h"; done
+cp data/models/*.json "$work/hf_config/"
+cp data/designs/*.yaml data/designs/chips/*.yaml "$work/design/"
+cp data/nodes/*.yaml "$work/node/"
+/usr/bin/python3 fuzz/onnx_seeds.py "$work/onnx"
+# A real checkpoint of this build's format: a three-evaluation run.
+MESHFORGE_REPORT=0 "$build/meshforge" explore --model llama-3.1-8b --node 7nm --agent random --budget 3 \
+  --seq 16 --out "$work/run" > /dev/null 2>&1
+cp "$work/run/checkpoint.bin" "$work/checkpoint/"
+
+status=0
+printf '| harness | seconds | executions | result |\n|---|---|---|---|\n'
+for h in "${harnesses[@]}"; do
+  log="$work/$h.log"
+  if "$build/fuzz/fuzz_$h" "$work/$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+       -print_final_stats=1 -artifact_prefix="$out/$h-" > "$log" 2>&1; then
+    result=clean
+  else
+    result="FINDING (see $out/$h-*, log below)"
+    status=1
+  fi
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+  printf '| %s | %s | %s | %s |\n' "$h" "$seconds" "$runs" "$result"
+  if [ "$result" != clean ]; then tail -40 "$log"; fi
+done
+exit $status
