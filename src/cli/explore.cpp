@@ -207,6 +207,24 @@ std::map<std::string, double> ExploreSettings::agent_param_map() const {
   return out;
 }
 
+void check_explore_values(const ExploreSettings& s) {
+  auto within = [](const char* option, std::int64_t v, std::int64_t lo, std::int64_t hi) {
+    if (v < lo || v > hi) throw InputError("", option, fmt::format("{} is outside [{}, {}]", v, lo, hi));
+  };
+  within("--seq", s.scenario.seq, 1, kMaxTokens);
+  within("--ctx", s.scenario.ctx, 0, kMaxTokens);
+  within("--batch", s.scenario.batch, 1, kMaxBatch);
+  within("--images", s.scenario.images, 0, kMaxImages);
+  within("--image-split", s.scenario.image_split, 0, kMaxImageSplit);
+  within("--budget", s.budget, 0, kMaxBudget);
+  within("--experts", s.experts, 1, 16);
+  within("--episode-steps", s.episode_steps, 1, 1000);
+  within("--lanes", s.lanes, 0, 4096);
+  (void)make_ppa_scenario(s.mode, *workload::parse_phase(s.scenario.phase), s.power_budget_w, s.area_budget_mm2,
+                          s.min_tokens_per_second, s.fixed_clock_mhz, s.max_ttft_s);
+  check_agent_params(s);
+}
+
 ExploreSettings ExploreSettings::from_run_info(const std::map<std::string, std::string>& info, const std::string& file) {
   auto get = [&](const std::string& key) -> const std::string& {
     const auto it = info.find(key);

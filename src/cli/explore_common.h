@@ -84,6 +84,9 @@ int resolve_lanes(const ExploreSettings& settings);
 void check_warm_start(const ExploreSettings& settings);
 // InputError naming --agent-param when the agent does not take one of them or a value is out of range.
 void check_agent_params(const ExploreSettings& settings);
+// The checks the command line applies to explore's options, for settings read from a campaign or
+// compare file's regime: InputError naming the option ("--seq", "--power-budget", ...).
+void check_explore_values(const ExploreSettings& settings);
 // --threads as the run uses it: all cores when not given.
 int resolve_threads(const ExploreSettings& settings);
 // --resume of an explore run or a sweep (`what`, as the message says it): the saved settings, the

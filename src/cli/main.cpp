@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <utility>
 
 #include "cli/commands.h"
 #include "cli/explore_common.h"
@@ -41,6 +42,26 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // A word where the command belongs: name it (CLI11 says only that a subcommand is required).
+    for (int i = 1; i < argc; ++i) {
+      const std::string arg = argv[i];
+      if (arg == "--data-dir") {
+        ++i;
+        continue;
+      }
+      if (arg.rfind("-", 0) == 0) break;
+      bool known = false;
+      std::string commands;
+      for (const CLI::App* c : std::as_const(app).get_subcommands([](const CLI::App*) { return true; })) {
+        known = known || c->get_name() == arg;
+        commands += (commands.empty() ? "" : ", ") + c->get_name();
+      }
+      if (app.get_subcommands().empty() && !known) {
+        std::cerr << "meshforge: error: unknown command '" << arg << "' (commands: " << commands << ")\n";
+        return 2;
+      }
+      break;
+    }
     // A bad option is bad input like any other: one line naming it, status 2.
     std::cerr << "meshforge: error: " << e.what() << " (--help lists the options)\n";
     return 2;

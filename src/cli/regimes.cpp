@@ -47,7 +47,13 @@ std::vector<std::string> parse_nodes(const YAML::Node& nodes, const std::string&
       out.push_back(n);
     }
   }
-  for (const auto& n : out) tech::load_node(n, data);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    try {
+      tech::load_node(out[i], data);
+    } catch (const InputError& e) {
+      throw InputError(file, nodes ? fmt::format("nodes[{}]", i) : "nodes", e.reason());
+    }
+  }
   return out;
 }
 
@@ -79,8 +85,23 @@ std::vector<Regime> parse_regimes(const YAML::Node& regimes, const std::string& 
       throw InputError(file, where + "." + e.field(), e.reason());
     }
     r.settings.scenario.images_given = static_cast<bool>(kv.second["images"]);
-    workload::resolve_model(r.settings.model, data);
-    if (!r.settings.from.empty()) resolve_design(r.settings.from, data);
+    // Named as the file's field, not as a command-line option or as the model's own file.
+    try {
+      check_explore_values(r.settings);
+    } catch (const InputError& e) {
+      const std::string key = e.field().rfind("--", 0) == 0 ? e.field().substr(2) : e.field();
+      throw InputError(file, where + "." + key, e.reason());
+    }
+    try {
+      workload::resolve_model(r.settings.model, data);
+    } catch (const InputError& e) {
+      throw InputError(file, where + ".model", e.file() + ": " + e.reason());
+    }
+    try {
+      if (!r.settings.from.empty()) resolve_design(r.settings.from, data);
+    } catch (const InputError& e) {
+      throw InputError(file, where + ".from", e.file() + ": " + e.reason());
+    }
     out.push_back(std::move(r));
   }
   return out;
