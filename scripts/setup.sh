@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-onnx python3-numpy python3-yaml python3-matplotlib chromium
   yosys iverilog verilator gcc-riscv64-unknown-elf
+  clang libclang-rt-14-dev libomp-14-dev
 )
 
 missing=()
