@@ -449,11 +449,10 @@ std::unique_ptr<ExplorationSetup> make_exploration_setup(const ExploreSettings& 
 std::unique_ptr<search::Agent> make_agent(const ExploreSettings& s, const search::Environment& env) {
   const auto* entry = search::find_agent(s.agent);
   if (!entry) throw InputError("", "--agent", "unknown agent '" + s.agent + "'");
-  const auto params = s.agent_param_map();
+  check_agent_params(s);
   try {
-    search::check_agent_params(*entry, params);
-    return entry->make(env, {s.seed, s.experts, params});
-  } catch (const std::invalid_argument& e) {
+    return entry->make(env, {s.seed, s.experts, s.agent_param_map()});
+  } catch (const std::invalid_argument& e) {  // a combination the agent's own config check refuses
     throw InputError("", "--agent-param", e.what());
   }
 }

@@ -71,11 +71,6 @@ bool better(double score, bool feasible, const BestDesign& best) {
 
 double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 
-std::string csv_header() { return report::progress_csv_header(); }
-
-}  // namespace
-
-namespace {
 // Stride of progress.csv's sample at evaluation e: 1 up to kProgressFullRows, then 10^(digits(e) - 4).
 std::int64_t progress_stride(std::int64_t e) {
   if (e <= kProgressFullRows) return 1;
@@ -209,7 +204,7 @@ void Explorer::open_fresh() {
   if (ec) throw InputError(config_.out_dir.string(), "--out", "cannot create the output directory: " + ec.message());
   progress_.open(file(kProgressFile), std::ios::binary | std::ios::trunc);
   if (!progress_) throw InputError(file(kProgressFile).string(), "--out", "cannot write: " + std::string(std::strerror(errno)));
-  progress_ << csv_header();
+  progress_ << report::progress_csv_header();
   progress_.flush();
   if (!progress_) throw InputError(file(kProgressFile).string(), "--out", "cannot write");
   timeline_.open(file(kTimelineFile), std::ios::binary | std::ios::trunc);
@@ -369,7 +364,7 @@ void Explorer::resume_from(const std::string& bytes, const std::filesystem::path
     while (std::getline(in, line)) {
       if (in.eof()) break;  // a last line without newline was cut off by a crash
       if (header) {
-        if (line + "\n" != csv_header())
+        if (line + "\n" != report::progress_csv_header())
           throw InputError(csv_path.string(), "header", "not the progress file of an explore run");
         header = false;
         kept += line + "\n";
