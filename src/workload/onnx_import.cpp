@@ -122,6 +122,7 @@
 
 #include "common/input_error.h"
 #include "onnx/onnx_pb.h"
+#include "workload/onnx_checks.h"
 #include "onnx/shape_inference/implementation.h"
 
 namespace meshforge::workload {
@@ -488,7 +489,7 @@ class Importer {
     warn_about_new_opsets(model, graph.warnings);
     if (g.node_size() == 0)
       graph.warnings.push_back("the ONNX graph has no nodes: there is nothing to compute, every figure is zero");
-    check_ranks_before_inference(g);
+    onnx_checks::check_before_inference(model, file_);
     infer_shapes(model);
     collect_shapes(g);
     // Ops newer than the installed ONNX (e.g. Gelu, opset 20) have no schema, so inference
@@ -502,8 +503,10 @@ class Importer {
     for (int i = 0; i < g.node_size(); ++i)
       import_node(g.node(i), original_index[static_cast<std::size_t>(i)], graph);
 
+    // Each initializer is below 2^44 elements (checked before inference), but there may be many.
     for (const auto& [name, info] : initializers_)
-      if (weights_.count(name)) graph.parameters += element_count(info.shape);
+      if (weights_.count(name) && __builtin_add_overflow(graph.parameters, element_count(info.shape), &graph.parameters))
+        throw InputError(file_, "initializer " + in_quotes(name), "the model's parameters overflow a 64-bit count");
     for (const auto& name : embedding_tables_)
       graph.input_embedding_parameters += element_count(initializers_.at(name).shape);
   }
@@ -513,40 +516,6 @@ class Importer {
     Shape shape;
     int type = 0;
   };
-
-  // libonnx's shape inference dereferences null on some rank mismatches (a Conv of a rank-2 input
-  // with a 4-D weight crashed the process: issue 10). Convolutions and pools whose operand ranks are
-  // known before inference (graph inputs, initializers) are checked here first.
-  void check_ranks_before_inference(const onnx::GraphProto& g) const {
-    std::unordered_map<std::string, int> rank;
-    for (const auto& [name, init] : initializers_) rank[name] = static_cast<int>(init.shape.size());
-    for (const auto& input : g.input())
-      if (input.type().has_tensor_type() && input.type().tensor_type().has_shape())
-        rank[input.name()] = input.type().tensor_type().shape().dim_size();
-    auto known = [&](const onnx::NodeProto& n, int i) {
-      if (i >= n.input_size()) return -1;
-      const auto it = rank.find(n.input(i));
-      return it == rank.end() ? -1 : it->second;
-    };
-    for (int i = 0; i < g.node_size(); ++i) {
-      const auto& n = g.node(i);
-      const std::string& op = n.op_type();
-      const bool conv = op == "Conv" || op == "ConvTranspose" || op == "ConvInteger";
-      const bool pool = op == "MaxPool" || op == "AveragePool" || op == "LpPool" || op == "GlobalAveragePool" ||
-                        op == "GlobalMaxPool";
-      if (!conv && !pool) continue;
-      const int x = known(n, 0), w = conv ? known(n, 1) : -1;
-      const std::string field = "node " + in_quotes(node_name(n, i));
-      if (x >= 0 && x < 3)
-        throw InputError(file_, field, op + " needs an input of rank >= 3 (batch, channels, spatial...), got rank " + std::to_string(x));
-      if (conv && x >= 0 && w >= 0 && x != w)
-        throw InputError(file_, field, op + ": input rank " + std::to_string(x) + " and weight rank " + std::to_string(w) + " differ");
-      // group = 0 divides by zero in shape inference and cost; it was read as 1 (issue 10 item 12).
-      for (const auto& a : n.attribute())
-        if (conv && a.name() == "group" && a.i() < 1)
-          throw InputError(file_, field + ".group", op + ": group must be >= 1, got " + std::to_string(a.i()));
-    }
-  }
 
   void infer_shapes(onnx::ModelProto& model) const {
     try {
@@ -619,6 +588,8 @@ class Importer {
       if (info.type().has_tensor_type() && info.type().tensor_type().elem_type() != 0)
         elem_types_[info.name()] = info.type().tensor_type().elem_type();
       auto shape = shape_of(info.type());
+      // Inference multiplies and adds dimensions unchecked: a wrapped or huge result stops here.
+      if (shape) onnx_checks::checked_element_count(*shape, file_, "tensor " + in_quotes(info.name()));
       auto& slot = shapes_[info.name()];
       if (shape) slot = std::move(shape);
     };

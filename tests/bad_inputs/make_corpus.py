@@ -180,6 +180,19 @@ try:
     put("onnx", "dangling-input.onnx", model([helper.make_node("MatMul", ["x", "nowhere"], ["y"], name="mm")], [x], [y], [w2]), "nowhere")
     put("onnx", "cycle.onnx", model([helper.make_node("Add", ["x", "b"], ["a"], name="n1"), helper.make_node("Add", ["a", "x"], ["b"], name="n2")],
                                     [x], [helper.make_tensor_value_info("b", TensorProto.FLOAT, None)], []), "cycle")
+    # The CI fuzzer's SIGSEGV: the input's rank is known only after inference (behind an Identity)
+    # and the 4-D weight outranks the rank-3 input.
+    x3 = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 16])
+    put("onnx", "conv-inferred-rank.onnx", model([helper.make_node("Identity", ["x"], ["xi"], name="id"),
+                                                 helper.make_node("Conv", ["xi", "W"], ["y"], name="conv")], [x3], [y], [w4]), "conv")
+    put("onnx", "conv-stride0.onnx", model([helper.make_node("Conv", ["x", "W"], ["y"], name="conv", strides=[0, 1])], [x4], [y], [w4]), "strides")
+    put("onnx", "conv-pads-short.onnx", model([helper.make_node("Conv", ["x", "W"], ["y"], name="conv", pads=[1, 1])], [x4], [y], [w4]), "pads")
+    put("onnx", "pool-stride0.onnx", model([helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2], strides=[1, 0])], [x4], [y], []), "strides")
+    put("onnx", "conv-no-weight.onnx", model([helper.make_node("Conv", ["x"], ["y"], name="conv")], [x4], [y], []), "conv")
+    wide = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1 << 41, 8])
+    put("onnx", "dimension-2p41.onnx", model([helper.make_node("Relu", ["x"], ["y"], name="relu")], [wide], [y], []), "tensor 'x'")
+    huge = TensorProto(name="W", data_type=TensorProto.FLOAT, dims=[1 << 33, 1 << 33])  # dims only
+    put("onnx", "initializer-2p66.onnx", model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")], [x], [y], [huge]), "initializer 'W'")
     good = model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")], [x], [y], [w2])
     put("onnx", "truncated.onnx", good[: len(good) // 2])
 except ImportError:

@@ -349,6 +349,100 @@ TEST_F(OnnxImport, ConvolutionsOfTheWrongRankAreRefusedBeforeShapeInference) {
   expect_input_error([&] { mw::import_onnx(zero, mw::Scenario{}, {}); }, zero, "node 'conv'.group", {"group must be >= 1, got 0"});
 }
 
+// The fuzzer's finding (CI, issue 10): a Conv whose input's rank is known only after inference
+// (here behind an Identity) and whose 4-D weight has more dimensions than its rank-3 input:
+// libonnx read past the input's shape (SIGSEGV). Its kernel_shape now comes from the weight,
+// libonnx refuses the mismatch (non-strict inference drops its reason) and the Conv is named as
+// having no output shape.
+TEST_F(OnnxImport, AConvWhoseInputRankIsInferredGetsItsKernelShapeFromTheWeight) {
+  ModelBuilder m;
+  m.input("x", {1, 8, 16});
+  m.weight("W", {4, 8, 3, 3});
+  m.node("Identity", {"x"}, {"xi"}, "id");
+  m.node("Conv", {"xi", "W"}, {"y"}, "conv");
+  m.output("y");
+  const auto file = write("conv_inferred_rank", m);
+  expect_input_error([&] { mw::import_onnx(file, mw::Scenario{}, {}); }, file, "node 'conv'", {"tensor 'y' is unknown after ONNX shape inference"});
+
+  // The same chain with matching ranks imports, with the kernel read from W.
+  ModelBuilder ok;
+  ok.input("x", {1, 8, 16, 16});
+  ok.weight("W", {4, 8, 3, 3});
+  ok.node("Identity", {"x"}, {"xi"}, "id");
+  ok.node("Conv", {"xi", "W"}, {"y"}, "conv");
+  ok.output("y");
+  const auto g = mw::import_onnx(write("conv_inferred_rank_ok", ok), mw::Scenario{}, {});
+  EXPECT_DOUBLE_EQ(find_op(g, "conv").flops, 2.0 * (4 * 14 * 14) * 8 * 9);
+}
+
+TEST_F(OnnxImport, ConvolutionAttributesAreCheckedBeforeShapeInference) {
+  const auto conv_with = [&](const std::string& name, const std::vector<std::int64_t>& values) {
+    ModelBuilder m;
+    m.input("x", {1, 8, 16, 16});
+    m.weight("W", {4, 8, 3, 3});
+    set_ints(m.node("Conv", {"x", "W"}, {"y"}, "conv"), name, values);
+    m.output("y");
+    return write("conv_" + name, m);
+  };
+  const auto zero_stride = conv_with("strides", {0, 1});  // divided by: SIGFPE in libonnx
+  expect_input_error([&] { mw::import_onnx(zero_stride, mw::Scenario{}, {}); }, zero_stride, "node 'conv'.strides",
+                     {"[1, 1048576]", "got 0"});
+  const auto short_pads = conv_with("pads", {1, 1});
+  expect_input_error([&] { mw::import_onnx(short_pads, mw::Scenario{}, {}); }, short_pads, "node 'conv'.pads",
+                     {"2 values for 2 spatial dimensions"});
+  const auto huge = conv_with("dilations", {1, std::int64_t{1} << 40});
+  expect_input_error([&] { mw::import_onnx(huge, mw::Scenario{}, {}); }, huge, "node 'conv'.dilations", {"got 1099511627776"});
+
+  // A computed weight and no kernel_shape: nothing to check the kernel's rank against.
+  ModelBuilder c;
+  c.input("x", {1, 8, 16, 16});
+  c.input("w", {4, 8, 3, 3});
+  c.node("Relu", {"w"}, {"wr"}, "relu");
+  c.node("Conv", {"x", "wr"}, {"y"}, "conv");
+  c.output("y");
+  const auto computed = write("conv_computed_weight", c);
+  expect_input_error([&] { mw::import_onnx(computed, mw::Scenario{}, {}); }, computed, "node 'conv'",
+                     {"no kernel_shape", "give the node a kernel_shape attribute"});
+
+  // A node that does not match its schema (Conv without W) is named before inference.
+  ModelBuilder s;
+  s.input("x", {1, 8, 16, 16});
+  s.node("Conv", {"x"}, {"y"}, "conv");
+  s.output("y");
+  const auto one_input = write("conv_one_input", s);
+  expect_input_error([&] { mw::import_onnx(one_input, mw::Scenario{}, {}); }, one_input, "node 'conv'", {"Conv: "});
+}
+
+// Item 6: ONNX dimensions of 2^40 gave 0 FLOPs, initializers of 2^33 x 2^33 gave 0 parameters.
+TEST_F(OnnxImport, TensorSizesAreBoundedSoNoCountWraps) {
+  ModelBuilder m;
+  m.input("x", {1, 8});
+  auto* w = m.graph()->add_initializer();  // dims only: the data would be 2^66 elements
+  w->set_name("W");
+  w->set_data_type(onnx::TensorProto::FLOAT);
+  w->add_dims(std::int64_t{1} << 33);
+  w->add_dims(std::int64_t{1} << 33);
+  m.node("MatMul", {"x", "W"}, {"y"}, "mm");
+  m.output("y");
+  const auto file = write("huge_initializer", m);
+  expect_input_error([&] { mw::import_onnx(file, mw::Scenario{}, {}); }, file, "initializer 'W'", {"more than 2^44 elements"});
+
+  ModelBuilder d;
+  d.input("x", {std::int64_t{1} << 41, 8});
+  d.node("Relu", {"x"}, {"y"}, "relu");
+  d.output("y");
+  const auto wide = write("huge_dimension", d);
+  expect_input_error([&] { mw::import_onnx(wide, mw::Scenario{}, {}); }, wide, "tensor 'x'", {"outside [0, 2^40]"});
+
+  // Within bounds per dimension, but inference's product wraps or exceeds the bound: refused.
+  ModelBuilder e;
+  e.input("a", {std::int64_t{1} << 30, std::int64_t{1} << 30});
+  e.node("Relu", {"a"}, {"y"}, "relu");
+  e.output("y");
+  const auto many = write("huge_elements", e);
+  expect_input_error([&] { mw::import_onnx(many, mw::Scenario{}, {}); }, many, "tensor 'a'", {"more than 2^44 elements"});
+}
+
 TEST_F(OnnxImport, AGraphWithoutNodesWarns) {
   ModelBuilder m;
   m.input("x", {1, 8});
