@@ -10,11 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 build=${2:-build-fuzz}
-read -r -a harnesses <<< "${FUZZ_HARNESSES:-hf_config onnx design node checkpoint}"
+read -r -a harnesses <<< "${FUZZ_HARNESSES:-hf_config onnx design node checkpoint campaign resume}"
 # A fixed seed: the same build fuzzing for the same time on the same machine mostly repeats itself.
 fuzz_seed=${FUZZ_SEED:-1}
 
-if [ ! -x "$build/fuzz/fuzz_checkpoint" ] || [ ! -x "$build/meshforge" ]; then
+if [ ! -x "$build/fuzz/fuzz_campaign" ] || [ ! -x "$build/meshforge" ]; then
   CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESHFORGE_SANITIZE=ON \
     -DMESHFORGE_FUZZ=ON -DMESHFORGE_NATIVE=OFF -DMESHFORGE_BUILD_BENCH=OFF -DMESHFORGE_WERROR=OFF > /dev/null
   cmake --build "$build" -j"$(nproc)"
@@ -26,15 +26,28 @@ out="$build/fuzz-findings"
 mkdir -p "$out"
 export MESHFORGE_DATA_DIR="$PWD/data"
 # Seed corpora for every harness (cheap), fuzzing only for the chosen ones.
-for h in hf_config onnx design node checkpoint; do mkdir -p "$work/$h"; done
+for h in hf_config onnx design node checkpoint campaign resume; do mkdir -p "$work/$h"; done
 cp data/models/*.json "$work/hf_config/"
 cp data/designs/*.yaml data/designs/chips/*.yaml "$work/design/"
 cp data/nodes/*.yaml "$work/node/"
+cp data/campaigns/*.yaml data/compare/*.yaml "$work/campaign/"
 /usr/bin/python3 fuzz/onnx_seeds.py "$work/onnx"
 # A real checkpoint of this build's format: a three-evaluation run.
 MESHFORGE_REPORT=0 "$build/meshforge" explore --model llama-3.1-8b --node 7nm --agent random --budget 3 \
   --seq 16 --out "$work/run" > /dev/null 2>&1
-cp "$work/run/checkpoint.bin" "$work/checkpoint/"
+# Checkpoint seeds as the harnesses read them (fuzz_common.h): a 0 byte, then the payload without its
+# 24 bytes of framing (the harness frames it again), or a 1 byte and the file as it is.
+seed_checkpoint() {  # FILE DIR NAME
+  { printf '\0'; tail -c +25 "$1"; } > "$2/$3.payload"
+  { printf '\1'; cat "$1"; } > "$2/$3.framed"
+}
+seed_checkpoint "$work/run/checkpoint.bin" "$work/checkpoint" random3
+# The resume harness's settings (Llama 3.1 8B, 7 nm, defaults): one checkpoint per agent kind.
+for agent in random de sac; do
+  MESHFORGE_REPORT=0 "$build/meshforge" explore --model llama-3.1-8b --node 7nm --agent "$agent" --budget 24 \
+    --threads 1 --out "$work/run-$agent" > /dev/null 2>&1
+  seed_checkpoint "$work/run-$agent/checkpoint.bin" "$work/resume" "$agent"
+done
 
 status=0
 printf '| harness | seconds | executions | result |\n|---|---|---|---|\n'

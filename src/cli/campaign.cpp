@@ -25,6 +25,7 @@
 
 #include "cli/commands.h"
 #include "cli/explore_common.h"
+#include "cli/campaign_file.h"
 #include "cli/regimes.h"
 #include "search/agents.h"
 #include "search/checkpoint_file.h"
@@ -36,23 +37,6 @@
 
 namespace meshforge::cli {
 namespace {
-
-// Options of a regime that belong to the agent (shared) or to the node list.
-const std::set<std::string> kAgentKeys{"agent", "agent-param", "budget", "seed", "experts", "episode-steps", "node"};
-
-struct Campaign {
-  std::vector<std::string> nodes;
-  std::vector<Regime> regimes;
-};
-
-Campaign load_campaign(const std::string& file, const ExploreSettings& agent_settings, const std::filesystem::path& data) {
-  const YAML::Node root = load_yaml_map(file, {"nodes", "regimes"}, "campaign");
-  Campaign c;
-  c.nodes = parse_nodes(root["nodes"], file, data);
-  c.regimes = parse_regimes(root["regimes"], file, agent_settings, kAgentKeys,
-                            "is an option of the shared agent: give it on the command line", data);
-  return c;
-}
 
 struct Run {
   std::string regime, node;

@@ -21,9 +21,6 @@
 namespace meshforge::search {
 namespace {
 
-// Format 2 added the Pareto front after the best design; format 3 the lanes (one environment
-// state per episode running side by side) in place of the one environment state.
-constexpr std::string_view kMagic{"MFXCKPT\x03", 8};
 constexpr std::string_view kMagicFormat1{"MFXCKPT\x01", 8};
 constexpr std::string_view kMagicFormat2{"MFXCKPT\x02", 8};
 
@@ -37,7 +34,7 @@ std::string checked_payload(const std::filesystem::path& file, const std::string
     throw InputError(file.string(), "", "a checkpoint of an older meshforge (format 1, no Pareto front): start a fresh run");
   if (std::string_view(bytes).substr(0, kMagicFormat2.size()) == kMagicFormat2)
     throw InputError(file.string(), "", "a checkpoint of an older meshforge (format 2, no lanes): start a fresh run");
-  return checkpoint::unframe(file, bytes, kMagic, "explore checkpoint");
+  return checkpoint::unframe(file, bytes, kCheckpointMagic, "explore checkpoint");
 }
 
 struct Header {
@@ -327,7 +324,7 @@ void Explorer::flush_outputs() {
 std::string Explorer::checkpoint_bytes(bool with_agent) {
   flush_outputs();
   const std::string payload = serialize(with_agent);
-  return checkpoint::frame(kMagic, payload);
+  return checkpoint::frame(kCheckpointMagic, payload);
 }
 
 void Explorer::save_checkpoint() {

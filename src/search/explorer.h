@@ -40,6 +40,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -136,6 +137,10 @@ std::string read_checkpoint_agent_state(const std::filesystem::path& file, const
                                         const Environment& env);
 
 inline constexpr const char* kCheckpointFile = "checkpoint.bin";
+// checkpoint.bin's magic (search/checkpoint_file.h frames the payload). Format 2 added the Pareto
+// front after the best design; format 3 the lanes (one environment state per episode running side
+// by side) in place of the one environment state.
+inline constexpr std::string_view kCheckpointMagic{"MFXCKPT\x03", 8};
 inline constexpr const char* kProgressFile = "progress.csv";
 // progress.csv keeps every evaluation up to here; beyond, evaluation e is kept when it improves the
 // best or is a multiple of 10^(digits(e) - 4): every 10th of 10^4 .. 10^5, every 100th to 10^6, ...

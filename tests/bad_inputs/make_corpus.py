@@ -155,6 +155,8 @@ for name, text, field in (
         ("agent-param-out-of-range.yaml", compare.replace("[sac, random-walk, de, bo]", "[{agent: de, params: {f: 7}}]"), "agents[0].params"),
         ("agent-param-unknown.yaml", compare.replace("[sac, random-walk, de, bo]", "[{agent: bo, params: {temperature: 1}}]"), "temperature"),
         ("agent-label-path.yaml", compare.replace("[sac, random-walk, de, bo]", "[{agent: de, label: a/b}]"), "agents[0].label"),
+        ("agent-param-key-list.yaml", compare.replace("[sac, random-walk, de, bo]", "[{agent: de, params: {[f]: 1}}]"), "agents[0].params.<key>"),
+        ("agent-key-list.yaml", compare.replace("[sac, random-walk, de, bo]", "[{[agent]: de}]"), "agents[0].<key>"),
         ("unknown-key.yaml", compare + "colour: red\n", "colour")):
     put("compare", name, text, field)
 
