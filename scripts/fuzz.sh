@@ -30,7 +30,8 @@ for h in hf_config onnx design node checkpoint campaign resume; do mkdir -p "$wo
 cp data/models/*.json "$work/hf_config/"
 cp data/designs/*.yaml data/designs/chips/*.yaml "$work/design/"
 cp data/nodes/*.yaml "$work/node/"
-cp data/campaigns/*.yaml data/compare/*.yaml "$work/campaign/"
+cp data/campaigns/*.yaml "$work/campaign/"
+for f in data/compare/*.yaml; do cp "$f" "$work/campaign/compare-$(basename "$f")"; done  # names repeat
 /usr/bin/python3 fuzz/onnx_seeds.py "$work/onnx"
 # A real checkpoint of this build's format: a three-evaluation run.
 MESHFORGE_REPORT=0 "$build/meshforge" explore --model llama-3.1-8b --node 7nm --agent random --budget 3 \

@@ -616,9 +616,9 @@ DELAY_ABC = ("+strash;&get,-n;&fraig,-x;&put;scorr;dc2;strash;&get,-n;&st;&syn2;
              "upsize,-D,{D};dnsize,-D,{D};stime,-p")
 
 
-def timed_script(top, params, out, period, flow="abcD"):
+def timed_script(top, params, out, period, flow="abcD", rtl_files=None):
     chp = "".join(f"chparam -set {k} {v} {top}\n" for k, v in params.items())
-    files = " ".join(RTL_FILES)
+    files = " ".join(rtl_files or RTL_FILES)
     constr = os.path.join(WORK, "timed.constr")
     if period is None:
         abc = f"abc -script {UNTIMED_ABC} -constr {constr} -liberty {LIB}"
@@ -666,9 +666,44 @@ def run_timed():
     return res
 
 
+# ---- the generated vector unit's integer lanes, one stage against two (`synth.py stages`) ----
+# mf_vector_unit as meshforge rtl emits it (src/rtl/verilog), int8 and int4, with INT_STAGES 1 and
+# 2, mapped with the delay flow at a 500 ps period (2 GHz): is the two-stage lane's critical path
+# what the cost model's lane_stages assumes (one synthesised path cut in two)?
+STAGE_RUNS = [(16, "int8"), (32, "int4")]     # FORMATS bit mask, name
+VU_FILES = [os.path.join(SRC_RTL, f) for f in ("mf_vector_unit.v", "mf_vu_format.v", "mf_vu_lane_int.v",
+                                                 "mf_vu_lane_fp.v", "mf_fma.v", "mf_vu_acc_int.v")]
+
+
+def run_stages(vlen=64, rows=4, period=500):
+    with open(os.path.join(WORK, "timed.constr"), "w") as f:
+        f.write(CONSTR)
+    res = []
+    for mask, fmt in STAGE_RUNS:
+        for stages in (1, 2):
+            name = f"stages_{fmt}_v{vlen}_r{rows}_s{stages}"
+            out = os.path.join(WORK, name)
+            params = {"VLEN": vlen, "ROWS": rows, "FORMATS": mask, "INT_STAGES": stages}
+            with open(out + ".ys", "w") as f:
+                f.write(timed_script("mf_vector_unit", params, out, period, "delay", VU_FILES))
+            t0 = time.time()
+            sh(f"yosys -q -l {out}.log {out}.ys > /dev/null 2> {out}.err")
+            st = open(out + ".stat").read()
+            area = float(re.search(r"Chip area for module .*?: ([\d.]+)", st).group(1))
+            flops = sum(int(n) for n in re.findall(r"DFFHQNx\d_ASAP7_75t_R\s+(\d+)", st))
+            d = max(float(x) for x in re.findall(r"Delay =\s+([\d.]+) ps", open(out + ".log").read()))
+            r = {"fmt": fmt, "vlen": vlen, "rows": rows, "int_stages": stages, "period_ps": period,
+                 "area_um2": area, "flops": flops, "comb_delay_ps": d, "cycle_ps": round(d + REG_OVERHEAD_PS, 1),
+                 "met": d + REG_OVERHEAD_PS <= period + 0.5, "synth_s": round(time.time() - t0, 1)}
+            res.append(r)
+            print(json.dumps(r), flush=True)
+    json.dump(res, open(os.path.join(WORK, "stages.json"), "w"), indent=1)
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("step", choices=["lib", "area", "verify", "energy", "timed", "all"])
+    ap.add_argument("step", choices=["lib", "area", "verify", "energy", "timed", "stages", "all"])
     ap.add_argument("--quick", action="store_true")
     a = ap.parse_args()
     ensure_lib()
@@ -683,6 +718,8 @@ def main():
         run_energy()
     if a.step == "timed":          # not part of "all"; results go to results.md/json via report.py
         run_timed()
+    if a.step == "stages":         # not part of "all"; docs/rtl.md quotes its output
+        run_stages()
 
 
 if __name__ == "__main__":

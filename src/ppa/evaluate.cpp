@@ -48,6 +48,7 @@ struct ClassModel {
   double vector_cells_mm2 = 0; // of which the MAC datapath and vector registers
   double control_mm2 = 0;      // DMA, sequencer, special-function lanes, scratchpad crossbars
   double register_bits_per_mac = 0;  // written per MAC step besides the register file: lane pipeline, systolic cell
+  std::array<double, 6> lane_stages{};  // pipeline stages of each declared format's lane (0: not declared)
 
 };
 
@@ -276,6 +277,7 @@ struct Evaluator::Impl {
         gates_sum += per_bit;
       }
       const double gates_per_vlen_bit = gates_max + micro.mac_format_sharing * (gates_sum - gates_max);
+      m.lane_stages = stages;
       m.lanes = std::max(1.0, t.vlen_bits / m.exec_bits);
       m.rows = t.mac_rows;
       m.fetch = t.fetch_width;
@@ -1079,8 +1081,10 @@ std::vector<TileArea> tile_areas(const arch::Design& design, const tech::Node& n
   std::vector<TileArea> out;
   for (std::size_t c = 0; c < design.tile_classes.size() && c < impl.classes.size(); ++c) {
     const ClassModel& m = impl.classes[c];
-    out.push_back({m.core_mm2, m.control_mm2, m.vector_mm2, m.imem_mm2, m.wmem_mm2, m.amem_mm2, m.router_mm2,
-                   microarch.floorplan_utilisation});
+    TileArea a{m.core_mm2, m.control_mm2, m.vector_mm2, m.imem_mm2, m.wmem_mm2, m.amem_mm2, m.router_mm2,
+               microarch.floorplan_utilisation, {}};
+    for (std::size_t f = 0; f < a.mac_lane_stages.size(); ++f) a.mac_lane_stages[f] = static_cast<int>(m.lane_stages[f]);
+    out.push_back(a);
   }
   return out;
 }

@@ -2,6 +2,8 @@
 // Pure: no I/O, no globals, no randomness. Prepare once per (model, node), evaluate many designs.
 #pragma once
 
+#include <array>
+
 #include <memory>
 #include <vector>
 
@@ -32,10 +34,13 @@ struct Workload {
 };
 
 // One tile of each design class as the area model sees it (mm^2 at the node, the floorplan
-// utilisation included): what the RTL floorplan sizes its tiles by. Independent of the workload.
+// utilisation included): what the RTL floorplan sizes its tiles by, and the pipeline depth of each
+// declared format's MAC lane at the design's clock that the area prices (what the RTL generates).
+// Independent of the workload.
 struct TileArea {
   double core_mm2 = 0, control_mm2 = 0, vector_mm2 = 0, imem_mm2 = 0, wmem_mm2 = 0, amem_mm2 = 0, router_mm2 = 0;
   double floorplan_utilisation = 1;  // each block above is its cells' area / this (synthesis compares cells)
+  std::array<int, 6> mac_lane_stages{};  // by tech::MacFormat index; 0 = format not declared
   double total_mm2() const { return core_mm2 + control_mm2 + vector_mm2 + imem_mm2 + wmem_mm2 + amem_mm2 + router_mm2; }
 };
 std::vector<TileArea> tile_areas(const arch::Design& design, const tech::Node& node, const Microarch& microarch);

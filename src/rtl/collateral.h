@@ -20,10 +20,11 @@ std::string class_block_name(const arch::Design& d, std::size_t c);
 // The mf_tile parameters of tile class c, as the mesh top passes them.
 struct TileParameters {
   int vlen = 0, rows = 0, formats = 0, fetch_width = 0, weight_rom = 0;
+  int int_stages = 1;  // the integer MAC lanes' pipeline stages (1 or 2), as the area model prices them
   std::int64_t imem_words = 0, wmem_words = 0, amem_words = 0;
   std::string imem_init, wmem_init;  // paths relative to the output directory ("" = none)
 };
-TileParameters tile_parameters(const arch::Design& d, std::size_t c);
+TileParameters tile_parameters(const Inputs& in, std::size_t c);
 
 // Appends lint.sh and lint/: a hierarchical Verilator lint (lint.cpp).
 void add_lint_plan(const Inputs& in, std::vector<File>& files);

@@ -52,7 +52,8 @@ std::string top_module_name(const arch::Design& d) {
   return name + "_top";
 }
 
-TileParameters tile_parameters(const arch::Design& d, std::size_t c) {
+TileParameters tile_parameters(const Inputs& in, std::size_t c) {
+  const arch::Design& d = in.design;
   const auto& t = d.tile_classes[c];
   const std::int64_t word_bits = static_cast<std::int64_t>(t.mac_rows) * t.vlen_bits;
   TileParameters p;
@@ -60,6 +61,15 @@ TileParameters tile_parameters(const arch::Design& d, std::size_t c) {
   p.rows = t.mac_rows;
   p.formats = static_cast<int>(t.mac_formats);
   p.fetch_width = t.fetch_width;
+  // The integer lanes are cut as the model prices them; at a clock the node reaches that is at most
+  // 2 stages (ppa lane_stages: int8's path is ~1.5 cycles of fmax). Floating-point lanes stay one
+  // stage (docs/rtl.md).
+  if (c < in.tile_areas.size()) {
+    const auto& stages = in.tile_areas[c].mac_lane_stages;
+    p.int_stages = std::clamp(std::max(stages[static_cast<std::size_t>(tech::MacFormat::int8)],
+                                       stages[static_cast<std::size_t>(tech::MacFormat::int4)]),
+                              1, 2);
+  }
   p.imem_words = t.imem_bytes / 4;
   p.wmem_words = t.wmem_bytes > 0 ? (t.wmem_bytes * 8 + word_bits - 1) / word_bits : 0;
   p.amem_words = t.amem_bytes * 8 / t.vlen_bits;
@@ -70,6 +80,25 @@ TileParameters tile_parameters(const arch::Design& d, std::size_t c) {
 }
 
 namespace {
+
+// "model int8 2, fp16 4; generated integer 2, floating point 1": what the area model prices per
+// declared format at the design's clock, and what this RTL builds (fp lanes are not cut).
+std::string lane_stage_note(const Inputs& in, std::size_t c, const TileParameters& p) {
+  if (c >= in.tile_areas.size()) return "not modelled";
+  std::string model, generated;
+  bool has_fp = false, has_int = false;
+  for (std::size_t f = 0; f < in.tile_areas[c].mac_lane_stages.size(); ++f) {
+    const int st = in.tile_areas[c].mac_lane_stages[f];
+    if (st <= 0) continue;
+    const auto format = static_cast<tech::MacFormat>(f);
+    (format == tech::MacFormat::int8 || format == tech::MacFormat::int4 ? has_int : has_fp) = true;
+    if (!model.empty()) model += ", ";
+    model += fmt::format("{} {}", tech::to_string(format), st);
+  }
+  if (has_int) generated += fmt::format("integer {}", p.int_stages);
+  if (has_fp) generated += std::string(has_int ? ", " : "") + "floating point 1";
+  return "model " + model + "; generated " + generated;
+}
 
 // Where each DRAM channel attaches: east edge rows first (spread evenly), then south edge columns.
 struct DramPort {
@@ -192,18 +221,18 @@ std::string mesh_top(const Inputs& in) {
         end
 )";
   for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
-    const TileParameters p = tile_parameters(d, c);
+    const TileParameters p = tile_parameters(in, c);
     v += fmt::format(
-        "        {} (CLASS == {}) begin : {}  // tile class {} \"{}\"\n"
-        "          mf_tile #(.VLEN({}), .ROWS({}), .FORMATS(6'b{:06b}), .FETCH_WIDTH({}),  // formats: {}\n"
+        "        {} (CLASS == {}) begin : {}  // tile class {} \"{}\"; MAC lane stages {}\n"
+        "          mf_tile #(.VLEN({}), .ROWS({}), .FORMATS(6'b{:06b}), .INT_STAGES({}), .FETCH_WIDTH({}),  // formats: {}\n"
         "                    .IMEM_WORDS({}), .WMEM_WORDS({}), .AMEM_WORDS({}), .WEIGHT_ROM({}),\n"
         "                    .IMEM_INIT(\"{}\"), .WMEM_INIT(\"{}\"),\n"
         "                    .LINK_BITS(LINK_BITS), .VCS(VCS), .DEPTH(DEPTH)) tile (\n"
         "            .clk(clk), .rst(rst), .my_x(X8), .my_y(Y8),\n"
         "            `MF_TILE_PORTS(T));\n"
         "        end\n",
-        c == 0 ? "if" : "else if", c, class_block_name(d, c), c, d.tile_classes[c].name, p.vlen, p.rows, p.formats,
-        p.fetch_width, arch::format_mac_formats(d.tile_classes[c].mac_formats), p.imem_words, p.wmem_words,
+        c == 0 ? "if" : "else if", c, class_block_name(d, c), c, d.tile_classes[c].name, lane_stage_note(in, c, p),
+        p.vlen, p.rows, p.formats, p.int_stages, p.fetch_width, arch::format_mac_formats(d.tile_classes[c].mac_formats), p.imem_words, p.wmem_words,
         p.amem_words, p.weight_rom, p.imem_init, p.wmem_init);
   }
   v += "      end\n    end\n  endgenerate\n";

@@ -84,8 +84,10 @@ TEST(Generate, TopCarriesTheParametersThatProducedIt) {
   // Tile (0, 0) is class 1 (the control tile), every other tile class 0: the lowest nibble is 1.
   EXPECT_THAT(top, HasSubstr("CLASS_MAP = 64'h0000000000000001;"));
   // One instantiation per class, with the class's own parameters.
-  EXPECT_THAT(top, HasSubstr("mf_tile #(.VLEN(512), .ROWS(1), .FORMATS(6'b010010), .FETCH_WIDTH(2)"));
-  EXPECT_THAT(top, HasSubstr("mf_tile #(.VLEN(256), .ROWS(1), .FORMATS(6'b010010), .FETCH_WIDTH(4)"));
+  EXPECT_THAT(top, HasSubstr("mf_tile #(.VLEN(512), .ROWS(1), .FORMATS(6'b010010), .INT_STAGES(1), .FETCH_WIDTH(2)"));
+  EXPECT_THAT(top, HasSubstr("mf_tile #(.VLEN(256), .ROWS(1), .FORMATS(6'b010010), .INT_STAGES(1), .FETCH_WIDTH(4)"));
+  // At 800 MHz the model prices int8 lanes of one stage and fp16 lanes of three (not generated).
+  EXPECT_THAT(top, HasSubstr("MAC lane stages model fp16 3, int8 1; generated integer 1, floating point 1"));
   EXPECT_THAT(top, HasSubstr(".IMEM_WORDS(4096), .WMEM_WORDS(16384), .AMEM_WORDS(4096)"));
   // One LPDDR5 channel: a DRAM port on the east edge, beyond column 3, halfway down.
   EXPECT_THAT(top, HasSubstr("DRAM channel 0: network coordinates (4, 2)"));
@@ -106,10 +108,35 @@ TEST(Generate, LintPlanShellsEveryModuleTheTopInstantiatesAndLintsEachClass) {
   EXPECT_THAT(sh, HasSubstr("lint -f lint/top.f --top-module small_4x4_top\n"));
   EXPECT_THAT(sh, HasSubstr("--top-module mf_router -GLINK_BITS=128 -GVCS=2 -GDEPTH=4 -GROUTING=0\n"));
   // One unit lint per tile class with the parameters the top passes it, and the DRAM port.
-  EXPECT_THAT(sh, HasSubstr("--top-module mf_tile -GVLEN=512 -GROWS=1 -GFORMATS=\"6'b010010\" -GFETCH_WIDTH=2 "
+  EXPECT_THAT(sh, HasSubstr("--top-module mf_tile -GVLEN=512 -GROWS=1 -GFORMATS=\"6'b010010\" -GINT_STAGES=1 -GFETCH_WIDTH=2 "
                             "-GIMEM_WORDS=4096 -GWMEM_WORDS=16384 -GAMEM_WORDS=4096"));
   EXPECT_THAT(sh, HasSubstr("-GIMEM_INIT='\"programs/c1_ctrl.hex\"'"));
   EXPECT_THAT(sh, HasSubstr("--top-module mf_dram_port -GLINK_BITS=128"));
+}
+
+TEST(Generate, IntegerLanesArePipelinedWhereTheAreaModelPricesTwoStages) {
+  // The same design clocked at its node's limit: the model cuts the int8 lane in two (its
+  // synthesised one-stage path is ~1.5 cycles of fmax), so the generated tile registers the
+  // product sums; a low clock keeps one stage. The model and the RTL agree either way.
+  const auto node = tech::load_node("7nm", kData);
+  const auto micro = ppa::load_microarch(kData);
+  for (const double clock_hz : {2.0e9, 2.0e8}) {
+    arch::Design d = arch::load_design(kData / "designs/small-4x4.yaml");
+    d.clock_hz = clock_hz;
+    const auto areas = ppa::tile_areas(d, node, micro);
+    const int int8 = areas[0].mac_lane_stages[static_cast<std::size_t>(tech::MacFormat::int8)];
+    EXPECT_EQ(areas[0].mac_lane_stages[static_cast<std::size_t>(tech::MacFormat::int4)], 0);  // not declared
+    const auto files = generate(d);
+    const auto& top = files.at("rtl/small_4x4_top.v");
+    if (clock_hz > 1e9) {
+      EXPECT_EQ(int8, 2);
+      EXPECT_THAT(top, HasSubstr(".FORMATS(6'b010010), .INT_STAGES(2),"));
+      EXPECT_THAT(files.at("lint.sh"), HasSubstr("-GINT_STAGES=2"));
+    } else {
+      EXPECT_EQ(int8, 1);
+      EXPECT_THAT(top, HasSubstr(".FORMATS(6'b010010), .INT_STAGES(1),"));
+    }
+  }
 }
 
 TEST(Generate, MacroListCountsEveryMemoryOfEveryTile) {

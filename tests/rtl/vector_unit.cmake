@@ -16,24 +16,25 @@ set(VU_BIN ${CMAKE_CURRENT_BINARY_DIR}/vector_unit)
 file(MAKE_DIRECTORY ${VU_BIN} ${VU_BIN}/fma)
 set(VU_RTL ${MESHFORGE_RTL_DIR}/mf_vector_unit.v ${MESHFORGE_RTL_DIR}/mf_vu_format.v
            ${MESHFORGE_RTL_DIR}/mf_vu_lane_int.v ${MESHFORGE_RTL_DIR}/mf_vu_lane_fp.v
-           ${MESHFORGE_RTL_DIR}/mf_fma.v)
+           ${MESHFORGE_RTL_DIR}/mf_fma.v ${MESHFORGE_RTL_DIR}/mf_vu_acc_int.v)
 find_program(MESHFORGE_YOSYS yosys)
 find_package(Python3 COMPONENTS Interpreter QUIET)
 
-# the latency the testbench checks is the RTL's documented localparam
-file(STRINGS ${MESHFORGE_RTL_DIR}/mf_vector_unit.v _vu_lat REGEX "localparam LATENCY *= *[0-9]+")
+# the latency the testbench checks is the RTL's documented localparam, N + INT_STAGES
+file(STRINGS ${MESHFORGE_RTL_DIR}/mf_vector_unit.v _vu_lat REGEX "localparam LATENCY *= *[0-9]+ *\\+ *INT_STAGES")
 string(REGEX MATCH "= *([0-9]+)" _vu_lat "${_vu_lat}")
-set(VU_LATENCY ${CMAKE_MATCH_1})
-if(NOT VU_LATENCY)
-  message(FATAL_ERROR "vector_unit.cmake: no 'localparam LATENCY = N' in mf_vector_unit.v")
+set(VU_LATENCY_BASE ${CMAKE_MATCH_1})
+if(NOT VU_LATENCY_BASE)
+  message(FATAL_ERROR "vector_unit.cmake: no 'localparam LATENCY = N + INT_STAGES' in mf_vector_unit.v")
 endif()
 
-# elaboration points "VLEN:ROWS:FORMATS" (FORMATS decimal: 1 fp32, 2 fp16, 4 bf16, 8 fp8, 16 int8,
-# 32 int4)
+# elaboration points "VLEN:ROWS:FORMATS[:INT_STAGES]" (FORMATS decimal: 1 fp32, 2 fp16, 4 bf16,
+# 8 fp8, 16 int8, 32 int4; INT_STAGES 1 unless given)
 # (larger points, e.g. 1024:4:63, 512:16:4, 64:1024:16, 65536:1:32, lint clean too but take
 # 10 s to minutes: Verilator's time grows with the square of the number of lanes)
-set(VU_LINT_POINTS 64:1:16 64:4:2 512:4:18 1024:1:40 128:3:40 2048:1:18 64:16:4 256:2:63)
-set(VU_ELAB_POINTS 64:1:63 512:4:18 128:3:40 1024:2:4)
+set(VU_LINT_POINTS 64:1:16 64:4:2 512:4:18 1024:1:40 128:3:40 2048:1:18 64:16:4 256:2:63
+                   64:4:16:2 512:4:18:2 128:3:40:2 256:2:63:2 64:2:2:2)
+set(VU_ELAB_POINTS 64:1:63 512:4:18 128:3:40 1024:2:4 64:4:63:2 128:3:48:2)
 add_test(NAME rtl.vector_unit.lint
          COMMAND ${CMAKE_COMMAND} -DTOOL=verilator -DEXE=${MESHFORGE_VERILATOR}
                  "-DPOINTS=${VU_LINT_POINTS}" "-DFILES=${VU_RTL}" -P ${VU_SRC}/elaborate.cmake)
@@ -50,18 +51,23 @@ endif()
 
 set(VU_FORMAT_NAMES fp32 fp16 bf16 fp8 int8 int4)
 
-# vu_config(NAME VLEN ROWS FORMATS SEED): one Verilator model and its scenario tests
+# vu_config(NAME VLEN ROWS FORMATS SEED [INT_STAGES]): one Verilator model and its scenario tests
 function(vu_config name vlen rows formats seed)
+  set(stages 1)
+  if(ARGC GREATER 5)
+    set(stages ${ARGV5})
+  endif()
+  math(EXPR latency "${VU_LATENCY_BASE} + ${stages}")
   set(mdir ${VU_BIN}/${name})
   file(MAKE_DIRECTORY ${mdir})
   # small, fast-compiling models: -O0 for the generated code (the simulations take < 1 s),
   # loops left as loops (--unroll-count), modules not inlined
   add_test(NAME rtl.vector_unit.${name}.build
            COMMAND ${MESHFORGE_VERILATOR} --cc --exe --build -Wall --top-module mf_vector_unit
-                   -GVLEN=${vlen} -GROWS=${rows} -GFORMATS=${formats}
+                   -GVLEN=${vlen} -GROWS=${rows} -GFORMATS=${formats} -GINT_STAGES=${stages}
                    --inline-mult 1 --unroll-count 4
                    -MAKEFLAGS "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0"
-                   -CFLAGS "-I${VU_SRC} -DVU_VLEN=${vlen} -DVU_ROWS=${rows} -DVU_FORMATS=${formats} -DVU_LATENCY=${VU_LATENCY}"
+                   -CFLAGS "-I${VU_SRC} -DVU_VLEN=${vlen} -DVU_ROWS=${rows} -DVU_FORMATS=${formats} -DVU_LATENCY=${latency}"
                    --Mdir ${mdir} -o vu_tb ${VU_RTL} ${VU_SRC}/vu_tb.cpp ${VU_SRC}/vu_ref.cpp)
   set_tests_properties(rtl.vector_unit.${name}.build PROPERTIES LABELS rtl FIXTURES_SETUP vu_${name})
   set(scenarios ops)
@@ -88,6 +94,8 @@ vu_config(v64_r1_all 64 1 63 11)            # all six formats, one row
 vu_config(v64_r4_all 64 4 63 12)            # all six formats, a 4-row chain
 vu_config(v128_r3_fp16_int8 128 3 18 13)    # two formats, odd ROWS (int adder tree padding)
 vu_config(v64_r2_bf16 64 2 4 14)            # one format
+vu_config(v64_r4_all_s2 64 4 63 15 2)       # integer lanes pipelined: product sums registered
+vu_config(v128_r3_int_s2 128 3 48 16 2)     # int8 + int4 only, pipelined (no fp operand stage)
 
 # mf_fma alone in the four floating-point format pairs, any accumulator bit pattern
 add_test(NAME rtl.vector_unit.fma.build

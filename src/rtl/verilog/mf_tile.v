@@ -22,6 +22,7 @@ module mf_tile #(
   parameter VLEN = 512,
   parameter ROWS = 1,
   parameter [5:0] FORMATS = 6'b000010,  // bit i = tech::MacFormat i: fp32 fp16 bf16 fp8 int8 int4
+  parameter INT_STAGES = 1,             // pipeline stages of the integer MAC lanes (1 or 2)
   /* verilator lint_off UNUSEDPARAM */
   parameter FETCH_WIDTH = 1,            // recorded for the cost model: the core issues one per cycle
   /* verilator lint_on UNUSEDPARAM */
@@ -146,7 +147,7 @@ module mf_tile #(
   reg [ROWS*32-1:0] x_reg;
   wire [ACC_LANES*32-1:0] acc_out;
   wire vu_out_valid;
-  mf_vector_unit #(.VLEN(VLEN), .ROWS(ROWS), .FORMATS(FORMATS)) vu (
+  mf_vector_unit #(.VLEN(VLEN), .ROWS(ROWS), .FORMATS(FORMATS), .INT_STAGES(INT_STAGES)) vu (
     .clk(clk), .rst(rst), .in_valid(vu_valid), .in_op(vu_op), .in_fmt(vu_fmt), .in_w(wmem_rdata),
     .in_x(x_reg), .acc_out(acc_out), .out_valid(vu_out_valid));
   // Ops issued whose results are not yet in acc_out (vst waits for zero).

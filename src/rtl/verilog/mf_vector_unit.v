@@ -11,9 +11,20 @@
 // chain p = acc[l]; for r = 0 .. ROWS-1: p = fma(w[r][l], x[r], p) with one RNE rounding per
 // step, FTZ/DAZ, overflow to the Inf encoding, no NaN/Inf semantics (mf_fma).
 //
+// INT_STAGES (1 or 2): pipeline stages of the integer lanes after the input register, as the cost
+// model prices them at the design's clock (ppa: a lane clocked faster than its one-stage path is
+// cut). 2 registers each integer lane's product sum (the ROWS products added, without the
+// accumulator) and adds the accumulator in the next cycle: the accumulator loop is one adder, so
+// ops still issue back to back. Floating-point lanes are not cut (their chain starts at the
+// accumulator, a loop no register can split without changing the rounding order): at 2 their
+// operands wait one cycle and they compute in the last stage, so every format has one latency.
+//
 // Structure:
 //   * stage 1 (input register): in_valid / in_op / in_fmt / in_w / in_x are registered (the data
 //     only when in_valid);
+//   * with INT_STAGES = 2, a product-sum stage: each integer format's lanes with a zero
+//     accumulator (mf_vu_format), registered, and op / fmt / valid (and the floating-point
+//     operands) carried along;
 //   * stage 2 (accumulate): one datapath per declared format (mf_vu_format: lanes(f) lanes, each
 //     an mf_vu_lane_int adder tree over the ROWS products or an mf_vu_lane_fp chain of ROWS
 //     mf_fma), all reading the registered operands and the shared accumulator register; the
@@ -36,6 +47,7 @@ module mf_vector_unit (clk, rst, in_valid, in_op, in_fmt, in_w, in_x, out_valid,
   parameter VLEN = 64;
   parameter ROWS = 1;
   parameter FORMATS = 6'b010000;
+  parameter INT_STAGES = 1;
   localparam ACC_LANES = FORMATS[5] ? VLEN / 4 :
                          (FORMATS[4] | FORMATS[3]) ? VLEN / 8 :
                          (FORMATS[2] | FORMATS[1]) ? VLEN / 16 : VLEN / 32;
@@ -51,8 +63,9 @@ module mf_vector_unit (clk, rst, in_valid, in_op, in_fmt, in_w, in_x, out_valid,
   output [ACC_LANES*32-1:0]   acc_out;
 
   /* verilator lint_off UNUSEDPARAM */
-  localparam LATENCY = 2;      // cycles from in_valid to out_valid (input register + accumulate)
+  localparam LATENCY = 1 + INT_STAGES;  // cycles from in_valid to out_valid (input register + lanes)
   /* verilator lint_on UNUSEDPARAM */
+  localparam HAS_FP = (FORMATS[3:0] != 4'b0000);
   localparam AW = ACC_LANES * 32;
 
   // stage 1: operand register
@@ -72,24 +85,81 @@ module mf_vector_unit (clk, rst, in_valid, in_op, in_fmt, in_w, in_x, out_valid,
     end
   end
 
-  // stage 2: per-format datapaths on the shared accumulators
+  // accumulate stage: per-format datapaths on the shared accumulators. With INT_STAGES = 2 it
+  // reads the product-sum stage's registers (op_a, fmt_a, ...); with 1 the input register's.
   reg  [AW-1:0] acc;
-  wire [AW-1:0] acc_in = (op_r == 2'd1) ? 0 : acc;   // MAC from zero
+  wire          v_a;
+  wire [1:0]    op_a;
+  wire [2:0]    fmt_a;
+  wire [AW-1:0] acc_in = (op_a == 2'd1) ? 0 : acc;   // MAC from zero
   wire [AW-1:0] cand [0:5];
   genvar f;
   generate
-    for (f = 0; f < 6; f = f + 1) begin : fmt
-      if (FORMATS[f]) begin : on
-        wire [AW-1:0] nxt;
-        mf_vu_format #(.FMT(f), .VLEN(VLEN), .ROWS(ROWS), .ACC_LANES(ACC_LANES)) u (
-          .w(w_r), .x(x_r), .acc(acc_in), .nxt(nxt));
-        assign cand[f] = nxt & {AW{fmt_r == f}};
-      end else begin : off
-        assign cand[f] = 0;
+    if (INT_STAGES == 1) begin : one
+      assign v_a = v_r;
+      assign op_a = op_r;
+      assign fmt_a = fmt_r;
+      for (f = 0; f < 6; f = f + 1) begin : fmt
+        if (FORMATS[f]) begin : on
+          wire [AW-1:0] nxt;
+          mf_vu_format #(.FMT(f), .VLEN(VLEN), .ROWS(ROWS), .ACC_LANES(ACC_LANES)) u (
+            .w(w_r), .x(x_r), .acc(acc_in), .nxt(nxt));
+          assign cand[f] = nxt & {AW{fmt_a == f}};
+        end else begin : off
+          assign cand[f] = 0;
+        end
+      end
+    end else begin : two
+      // product-sum stage
+      reg       v_p;
+      reg [1:0] op_p;
+      reg [2:0] fmt_p;
+      always @(posedge clk) begin
+        if (rst) v_p <= 1'b0;
+        else     v_p <= v_r;
+        if (v_r) begin
+          op_p  <= op_r;
+          fmt_p <= fmt_r;
+        end
+      end
+      assign v_a = v_p;
+      assign op_a = op_p;
+      assign fmt_a = fmt_p;
+      reg [ROWS*VLEN-1:0] w_p;   // floating-point operands, one cycle later (constant 0 without fp)
+      reg [ROWS*32-1:0]   x_p;
+      always @(posedge clk) if (v_r) begin
+        w_p <= HAS_FP ? w_r : 0;
+        x_p <= HAS_FP ? x_r : 0;
+      end
+      if (!HAS_FP) begin : nofp
+        wire unused_fp = ^{w_p, x_p};
+      end
+      for (f = 0; f < 6; f = f + 1) begin : fmt
+        if (FORMATS[f] && f >= 4) begin : on
+          wire [AW-1:0] sum;     // the ROWS products of each lane, without the accumulator
+          reg  [AW-1:0] sum_p;
+          mf_vu_format #(.FMT(f), .VLEN(VLEN), .ROWS(ROWS), .ACC_LANES(ACC_LANES)) u (
+            .w(w_r), .x(x_r), .acc({AW{1'b0}}), .nxt(sum));
+          always @(posedge clk) if (v_r && fmt_r == f) sum_p <= sum;
+          wire [AW-1:0] nxt;
+          mf_vu_acc_int #(.ACCW(f == 5 ? 16 : 32), .LANES(VLEN / (f == 5 ? 4 : 8)), .ACC_LANES(ACC_LANES)) a (
+            .acc(acc_in), .sum(sum_p), .nxt(nxt));
+          assign cand[f] = nxt & {AW{fmt_a == f}};
+        end else if (FORMATS[f]) begin : on
+          wire [AW-1:0] nxt;
+          mf_vu_format #(.FMT(f), .VLEN(VLEN), .ROWS(ROWS), .ACC_LANES(ACC_LANES)) u (
+            .w(w_p), .x(x_p), .acc(acc_in), .nxt(nxt));
+          assign cand[f] = nxt & {AW{fmt_a == f}};
+        end else begin : off
+          assign cand[f] = 0;
+        end
       end
     end
+    if (INT_STAGES != 1 && INT_STAGES != 2) begin : bad
+      mf_vector_unit_INT_STAGES_must_be_1_or_2 stop ();   // elaboration fails here
+    end
   endgenerate
-  wire [AW-1:0] acc_nxt = (op_r == 2'd2) ? 0 :
+  wire [AW-1:0] acc_nxt = (op_a == 2'd2) ? 0 :
                           (cand[0] | cand[1] | cand[2] | cand[3] | cand[4] | cand[5]);
 
   always @(posedge clk) begin
@@ -97,8 +167,8 @@ module mf_vector_unit (clk, rst, in_valid, in_op, in_fmt, in_w, in_x, out_valid,
       acc       <= 0;
       out_valid <= 1'b0;
     end else begin
-      out_valid <= v_r;
-      if (v_r && op_r != 2'd3) acc <= acc_nxt;
+      out_valid <= v_a;
+      if (v_a && op_a != 2'd3) acc <= acc_nxt;
     end
   end
   assign acc_out = acc;
