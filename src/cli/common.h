@@ -26,8 +26,9 @@ inline constexpr std::int64_t kMaxBatch = std::int64_t{1} << 20;   // 1 M sequen
 inline constexpr std::int64_t kMaxImages = 1024;                   // images per sequence
 inline constexpr std::int64_t kMaxImageSplit = 64;                 // 64 x 64 tiles per image
 
-// Where shipped data lives: --data-dir, else $MESHFORGE_DATA_DIR, else <binary>/../data or the
-// source tree's data/ recorded at build time.
+// Where shipped data lives: --data-dir, else $MESHFORGE_DATA_DIR, else <binary>/data,
+// <binary>/../data or <binary>/../share/meshforge (an install), else the source tree's data/
+// recorded at build time.
 struct GlobalOptions {
   std::string data_dir;
   std::filesystem::path resolved_data_dir() const;

@@ -17,8 +17,16 @@ namespace meshforge::cli {
 
 namespace {
 
+// $MESHFORGE_REPORT_SCRIPT, else the installed copy beside the shipped data (<prefix>/share/meshforge),
+// else the source tree's, recorded at build time.
 std::string report_script() {
   if (const char* env = std::getenv("MESHFORGE_REPORT_SCRIPT")) return env;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = exe.parent_path().parent_path() / "share" / "meshforge" / "meshforge_report.py";
+    if (std::filesystem::exists(installed)) return installed.string();
+  }
   return MESHFORGE_REPORT_SCRIPT;
 }
 
