@@ -21,10 +21,10 @@ const CLI::Validator& no_minus_sign();
 inline constexpr std::int64_t kMaxBudget = 1'000'000'000'000;
 // Generous bounds on a scenario (larger than any model's context or any serving batch), so that
 // products such as batch x context x layers x hidden stay far inside 64 bits.
-inline constexpr std::int64_t kMaxTokens = std::int64_t{1} << 24;  // 16.8 M tokens of prompt or context
+inline constexpr std::int64_t kMaxTokens = workload::kMaxScenarioTokens;  // 16.8 M tokens of prompt or context
 inline constexpr std::int64_t kMaxBatch = std::int64_t{1} << 20;   // 1 M sequences
-inline constexpr std::int64_t kMaxImages = 1024;                   // images per sequence
-inline constexpr std::int64_t kMaxImageSplit = 64;                 // 64 x 64 tiles per image
+inline constexpr std::int64_t kMaxImages = workload::kMaxImagesPerSequence;
+inline constexpr std::int64_t kMaxImageSplit = workload::kMaxImageTilesPerSide;  // 64 x 64 tiles per image
 
 // Where shipped data lives: --data-dir, else $MESHFORGE_DATA_DIR, else <binary>/data,
 // <binary>/../data or <binary>/../share/meshforge (an install), else the source tree's data/

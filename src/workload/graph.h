@@ -21,6 +21,12 @@ enum class Phase { prefill, decode };
 std::string_view to_string(Phase p);
 std::optional<Phase> parse_phase(std::string_view name);
 
+// Bounds on a scenario, far beyond any real model's (the command line and regimes check them
+// first): every count the graph builder multiplies stays well inside 64 bits.
+inline constexpr std::int64_t kMaxScenarioTokens = std::int64_t{1} << 24;  // prompt (text + image) or context per sequence
+inline constexpr std::int64_t kMaxImageTilesPerSide = 64;                // image split: 64 x 64 tiles
+inline constexpr std::int64_t kMaxImagesPerSequence = 1024;
+
 // What the graph computes: one forward step of the model.
 //  prefill: batch sequences of prompt_tokens tokens each (text tokens plus image tokens).
 //  decode:  one new token for each of batch sequences, attending to context_tokens earlier ones.

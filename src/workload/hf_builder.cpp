@@ -257,6 +257,14 @@ void check_scenario(const Scenario& s) {
   if (s.images < 0) throw InputError("", "--images", fmt::format("must be 0 or more, got {}", s.images));
   if (s.image_tiles_per_side < 0)
     throw InputError("", "--image-split", fmt::format("must be 0 or more, got {}", s.image_tiles_per_side));
+  if (s.image_tiles_per_side > kMaxImageTilesPerSide)
+    throw InputError("", "--image-split", fmt::format("must be at most {}, got {}", kMaxImageTilesPerSide, s.image_tiles_per_side));
+  if (s.images > kMaxImagesPerSequence)
+    throw InputError("", "--images", fmt::format("must be at most {}, got {}", kMaxImagesPerSequence, s.images));
+  if (s.seq_tokens > kMaxScenarioTokens)
+    throw InputError("", "--seq", fmt::format("must be at most {}, got {}", kMaxScenarioTokens, s.seq_tokens));
+  if (s.context_tokens > kMaxScenarioTokens)
+    throw InputError("", "--ctx", fmt::format("must be at most {}, got {}", kMaxScenarioTokens, s.context_tokens));
 }
 
 // Positions beyond max_position_embeddings: the model was not trained for them (the cost model
@@ -295,8 +303,14 @@ Graph build_hf_graph(const HfModelSpec& spec, const Scenario& scenario) {
   const std::int64_t split = scenario.image_tiles_per_side > 0 ? scenario.image_tiles_per_side
                                                                 : spec.image_tiles_per_side;
   const std::int64_t images = spec.vision ? scenario.images : 0;
+  // Bounded factors (images, split, patches per tile) keep this product in 64 bits; the prompt
+  // then must stay within the scenario bound, or the attention pair counts below would wrap.
   const std::int64_t image_tokens = images * spec.image_tokens_per_image(split);
   const std::int64_t prompt = scenario.seq_tokens + image_tokens;
+  if (prompt > kMaxScenarioTokens)
+    throw InputError("", image_tokens > 0 ? "--images" : "--seq",
+                     fmt::format("a prompt of {} tokens per sequence ({} text + {} image tokens) is more than {}",
+                                 prompt, scenario.seq_tokens, image_tokens, kMaxScenarioTokens));
   warn_beyond_positions(spec, scenario, image_tokens, graph.warnings);
   if (graph.scenario.context_tokens == 0) graph.scenario.context_tokens = prompt;
 

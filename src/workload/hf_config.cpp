@@ -277,6 +277,11 @@ HfModelSpec parse_hf_config_text(const std::string& json_text, const std::string
   spec.vision = parse_vision(vision);
   spec.scale_factor = top.int_or("scale_factor", 2);
   const std::int64_t patches_side = spec.vision->image_size / spec.vision->patch_size;
+  constexpr std::int64_t kMaxPatchesPerSide = 4096;  // real vision towers: 16-73
+  if (patches_side > kMaxPatchesPerSide)
+    throw vision.error("image_size", fmt::format("{} / patch_size {} = {} patches per side, more than {} (beyond any "
+                                                 "vision tower)", spec.vision->image_size, spec.vision->patch_size,
+                                                 patches_side, kMaxPatchesPerSide));
   if (patches_side % spec.scale_factor != 0)
     throw top.error("scale_factor", fmt::format("{} patches per side are not divisible by the "
                                                 "scale factor {}", patches_side, spec.scale_factor));
@@ -287,6 +292,12 @@ HfModelSpec parse_hf_config_text(const std::string& json_text, const std::string
   if (vision.has("size")) {
     const FieldReader size = vision.child("size");
     longest_edge = size.int_or("longest_edge", longest_edge);
+    spec.image_tiles_per_side = (longest_edge + spec.vision->image_size - 1) / spec.vision->image_size;
+    if (spec.image_tiles_per_side > kMaxImageTilesPerSide)
+      throw size.error("longest_edge", fmt::format("{} cuts each image into {} x {} tiles of {} pixels, more than "
+                                                   "{} per side", longest_edge, spec.image_tiles_per_side,
+                                                   spec.image_tiles_per_side, spec.vision->image_size,
+                                                   kMaxImageTilesPerSide));
   }
   spec.image_tiles_per_side = (longest_edge + spec.vision->image_size - 1) / spec.vision->image_size;
   return spec;

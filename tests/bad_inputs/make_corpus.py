@@ -67,6 +67,14 @@ for tag, v in (("zero", 0), ("huge", 4294967296), ("text", "x")):
     c = json.loads(json.dumps(smol))
     c["scale_factor"] = v
     put("config", f"smolvlm-scale_factor-{tag}.json", json.dumps(c), "scale_factor")
+# fuzz_hf_config finding (2026-12-02): 40,004 x 40,004 image tiles wrapped the attention pair count
+c = json.loads(json.dumps(smol))
+c["vision_config"]["size"] = {"longest_edge": 20482048}
+put("config", "smolvlm-longest_edge-huge.json", json.dumps(c), "vision_config.size.longest_edge")
+c = json.loads(json.dumps(smol))
+c["vision_config"]["image_size"] = 134217728
+c["vision_config"]["patch_size"] = 1
+put("config", "smolvlm-patches-per-side-huge.json", json.dumps(c), "vision_config.image_size")
 
 # ---- design YAML: one bad value per field ----
 design = open(os.path.join(data, "designs", "small-4x4.yaml")).read()

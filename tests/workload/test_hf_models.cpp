@@ -4,7 +4,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
+
+#include <nlohmann/json.hpp>
 
 #include "common/input_error.h"
 #include "workload/hf_config.h"
@@ -303,6 +306,36 @@ TEST(BadInput, SizesBeyondAnyRealModelAreRefusedNotWrapped) {
       [] { from_text(R"({"model_type":"llama","hidden_size":64,"num_hidden_layers":100000000,"num_attention_heads":2})"); },
       "inline.json", "num_hidden_layers", "at most 4096");
   EXPECT_NO_THROW(from_text(R"({"model_type":"llama","hidden_size":64,"num_hidden_layers":4096,"num_attention_heads":2})"));
+}
+
+// fuzz_hf_config (2026-12-02): size.longest_edge 20482048 cut each image into 40,004 x 40,004
+// tiles and the prefill's attention pair count wrapped (signed overflow). The split, the patches
+// per tile and the prompt they make are bounded, naming the field or the option.
+TEST(BadInput, ImageTokensAreBoundedSoThePromptCannotWrap) {
+  std::ifstream in(kData / "models" / "smolvlm-256m-instruct.json");
+  const nlohmann::json smol = nlohmann::json::parse(in);
+  auto with = [&](const std::function<void(nlohmann::json&)>& edit) {
+    nlohmann::json c = smol;
+    edit(c);
+    return c.dump();
+  };
+  expect_input_error([&] { from_text(with([](nlohmann::json& c) { c["vision_config"]["size"] = {{"longest_edge", 20482048}}; })); },
+                     "inline.json", "vision_config.size.longest_edge", "more than 64 per side");
+  expect_input_error([&] {
+    from_text(with([](nlohmann::json& c) {
+      c["vision_config"]["image_size"] = 134217728;
+      c["vision_config"]["patch_size"] = 1;
+    }));
+  }, "inline.json", "vision_config.image_size", "patches per side");
+  // Within every per-field bound, the product is not: 1,024 images of 64 x 64 tiles.
+  const HfModelSpec spec = from_text(smol.dump());
+  Scenario s = prefill_of(1, 1024);
+  s.image_tiles_per_side = 64;
+  expect_input_error([&] { build_hf_graph(spec, s); }, "", "--images", "is more than 16777216");
+  s.image_tiles_per_side = 65;
+  expect_input_error([&] { build_hf_graph(spec, s); }, "", "--image-split", "at most 64");
+  s.image_tiles_per_side = 4;
+  EXPECT_NO_THROW(build_hf_graph(spec, s));
 }
 
 // Issue 10 item 12: a number beyond a double was an "internal error" without the file; a
