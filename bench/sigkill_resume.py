@@ -5,7 +5,11 @@ the last checkpoint.
 
 Run from the repository root after building:
     /usr/bin/python3 bench/sigkill_resume.py [--binary build/meshforge] [--kills 5] [--budget 40000]
-        [--agent de] [--seed 1] [--checkpoint-seconds 1] [--out out/sigkill]
+        [--agent de] [--seed 1] [--checkpoint-seconds 1] [--lanes L --checkpoint-every L] [--out out/sigkill]
+
+With --checkpoint-every equal to --lanes the run checkpoints after every batch, and the script also
+fails if any kill redid more than one batch (the evaluations runs.db had committed beyond the
+checkpoint, a lower bound of the work redone, must not exceed it).
 
 The reference is the same command run without interruption. After every kill the script records
 the evaluations the run had committed to runs.db (a lower bound of what it had done) and the
@@ -47,12 +51,19 @@ def main():
     ap.add_argument("--agent", default="de")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--checkpoint-seconds", default="1")
+    ap.add_argument("--checkpoint-every", type=int, default=0, help="explore --checkpoint-every (0: by time only)")
+    ap.add_argument("--lanes", type=int, default=0, help="explore --lanes (0: the agent's default)")
     ap.add_argument("--out", default="out/sigkill")
     ap.add_argument("--rng", type=int, default=2026, help="seed of the kill moments")
     a = ap.parse_args()
     env = dict(os.environ, MESHFORGE_REPORT="0")
     base = [a.binary, "explore", "--model", "llama-3.1-8b", "--node", "7nm", "--agent", a.agent, "--seed", str(a.seed),
             "--budget", str(a.budget), "--threads", "1", "--checkpoint-seconds", a.checkpoint_seconds]
+    if a.lanes > 0:
+        base += ["--lanes", str(a.lanes)]
+    every = ["--checkpoint-every", str(a.checkpoint_every)] if a.checkpoint_every > 0 else []
+    base += every
+    redone = []
     ref, run = os.path.join(a.out, "uninterrupted"), os.path.join(a.out, "killed")
     shutil.rmtree(a.out, ignore_errors=True)
     os.makedirs(a.out)
@@ -77,7 +88,8 @@ def main():
         committed = len(db_rows(os.path.join(run, "runs.db"))) if os.path.exists(os.path.join(run, "runs.db")) else 0
         at = checkpoint_evaluations(ck) if os.path.exists(ck) else 0
         print(f"| {k} | {wait:.2f} | {committed} | {at} | {max(0, committed - at)} (at least) |", flush=True)
-        cmd = [a.binary, "explore", "--resume", run, "--threads", "1", "--checkpoint-seconds", a.checkpoint_seconds]
+        redone.append(max(0, committed - at))
+        cmd = [a.binary, "explore", "--resume", run, "--threads", "1", "--checkpoint-seconds", a.checkpoint_seconds] + every
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     def body(path):  # without comment lines (best_design.yaml's header names its directory)
         with open(path) as f:
@@ -87,7 +99,13 @@ def main():
     same["best_design.yaml"] = body(os.path.join(ref, "best_design.yaml")) == body(os.path.join(run, "best_design.yaml"))
     same["runs.db rows"] = db_rows(os.path.join(ref, "runs.db")) == db_rows(os.path.join(run, "runs.db"))
     print("\n" + ", ".join(f"{f}: {'identical' if v else 'DIFFERENT'}" for f, v in same.items()))
-    sys.exit(0 if all(same.values()) else 1)
+    ok = all(same.values())
+    if a.checkpoint_every > 0:
+        worst = max(redone, default=0)
+        print(f"most work redone by one kill: {worst} evaluations (at least), checkpoint every {a.checkpoint_every}: "
+              f"{'within' if worst <= a.checkpoint_every else 'MORE THAN'} one checkpoint interval")
+        ok = ok and worst <= a.checkpoint_every
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":

@@ -363,6 +363,11 @@ void add_explore_options(CLI::App& c, ExploreSettings& s) {
                "killed outright loses at most this much work")
       ->check(finite_positive())
       ->capture_default_str();
+  c.add_option("--checkpoint-every", s.checkpoint_every,
+               "Also checkpoint once N evaluations have passed since the last one, at the end of a batch (0 = by "
+               "wall-clock only); with N = --lanes a kill loses at most one batch")
+      ->check(CLI::Range(std::int64_t{0}, kMaxBudget))
+      ->capture_default_str();
   c.add_option("--threads", s.threads,
                "Cores evaluating a batch of --lanes designs (default: all cores); one seed gives the same results "
                "at any thread count")
@@ -516,6 +521,7 @@ ExploreSettings resumed_settings(const CLI::App& command, const ExploreSettings&
   s.pick = given.pick;
   s.time_budget_s = given.time_budget_s;
   s.checkpoint_seconds = given.checkpoint_seconds;
+  s.checkpoint_every = given.checkpoint_every;
   s.threads = given.threads;
   return s;
 }
@@ -544,6 +550,7 @@ search::ExplorerConfig make_explorer_config(const ExploreSettings& s, const Expl
   if (!s.pick.empty()) xc.pick = parse_pick(s.pick);
   xc.time_budget_seconds = s.time_budget_s;
   xc.checkpoint_seconds = s.checkpoint_seconds;
+  xc.checkpoint_every = s.checkpoint_every;
   // Every evaluation also goes to OUT/runs.db (store/runs_db.h; `meshforge top` reads it).
   if (!out_dir.empty()) xc.log = store::open_run_log(out_dir / store::kRunsDbFile, xc.evaluate_command, MESHFORGE_VERSION);
   return xc;

@@ -33,6 +33,7 @@ struct ExploreSettings {
   int lanes = 0;                     // --lanes: episodes side by side (0 = the agent's default)
   int threads = 0;                   // --threads: cores evaluating a batch (0 = all); not a run setting
   double checkpoint_seconds = 30;    // --checkpoint-seconds: between periodic checkpoints; not a run setting
+  std::int64_t checkpoint_every = 0; // --checkpoint-every: also after N evaluations (0 = by time only); not a run setting
   std::string from;                  // seed design (shipped name or file); empty = none
   std::string warm_start;            // --warm-start: a previous run's directory whose agent this run continues
   ScenarioOptions scenario;
