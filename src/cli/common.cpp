@@ -17,14 +17,24 @@
 
 namespace meshforge::cli {
 
+namespace {
+std::filesystem::path executable_path() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path{} : exe;
+}
+}  // namespace
+
+std::filesystem::path installed_share_dir() {
+  const auto exe = executable_path();
+  return exe.empty() ? exe : exe.parent_path().parent_path() / "share" / "meshforge";
+}
+
 std::filesystem::path GlobalOptions::resolved_data_dir() const {
   if (!data_dir.empty()) return data_dir;
   if (const char* env = std::getenv("MESHFORGE_DATA_DIR"); env && *env) return env;
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (const auto& candidate : {exe.parent_path() / "data", exe.parent_path().parent_path() / "data",
-                                  exe.parent_path().parent_path() / "share" / "meshforge"})
+  if (const auto exe = executable_path(); !exe.empty()) {
+    for (const auto& candidate : {exe.parent_path() / "data", exe.parent_path().parent_path() / "data", installed_share_dir()})
       if (std::filesystem::exists(candidate / "models")) return candidate;
   }
   return MESHFORGE_DEFAULT_DATA_DIR;

@@ -29,6 +29,10 @@ inline constexpr std::int64_t kMaxImageSplit = workload::kMaxImageTilesPerSide; 
 // Where shipped data lives: --data-dir, else $MESHFORGE_DATA_DIR, else <binary>/data,
 // <binary>/../data or <binary>/../share/meshforge (an install), else the source tree's data/
 // recorded at build time.
+// <binary>/../share/meshforge, where `cmake --install` puts the data and the report script ("" if the
+// binary's path is unknown).
+std::filesystem::path installed_share_dir();
+
 struct GlobalOptions {
   std::string data_dir;
   std::filesystem::path resolved_data_dir() const;

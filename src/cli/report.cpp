@@ -21,12 +21,8 @@ namespace {
 // else the source tree's, recorded at build time.
 std::string report_script() {
   if (const char* env = std::getenv("MESHFORGE_REPORT_SCRIPT")) return env;
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const auto installed = exe.parent_path().parent_path() / "share" / "meshforge" / "meshforge_report.py";
-    if (std::filesystem::exists(installed)) return installed.string();
-  }
+  if (const auto share = installed_share_dir(); !share.empty() && std::filesystem::exists(share / "meshforge_report.py"))
+    return (share / "meshforge_report.py").string();
   return MESHFORGE_REPORT_SCRIPT;
 }
 

@@ -48,7 +48,6 @@ struct ClassModel {
   double vector_cells_mm2 = 0; // of which the MAC datapath and vector registers
   double control_mm2 = 0;      // DMA, sequencer, special-function lanes, scratchpad crossbars
   double register_bits_per_mac = 0;  // written per MAC step besides the register file: lane pipeline, systolic cell
-  std::array<double, 6> lane_stages{};  // pipeline stages of each declared format's lane (0: not declared)
 
 };
 
@@ -277,7 +276,6 @@ struct Evaluator::Impl {
         gates_sum += per_bit;
       }
       const double gates_per_vlen_bit = gates_max + micro.mac_format_sharing * (gates_sum - gates_max);
-      m.lane_stages = stages;
       m.lanes = std::max(1.0, t.vlen_bits / m.exec_bits);
       m.rows = t.mac_rows;
       m.fetch = t.fetch_width;
@@ -1083,7 +1081,10 @@ std::vector<TileArea> tile_areas(const arch::Design& design, const tech::Node& n
     const ClassModel& m = impl.classes[c];
     TileArea a{m.core_mm2, m.control_mm2, m.vector_mm2, m.imem_mm2, m.wmem_mm2, m.amem_mm2, m.router_mm2,
                microarch.floorplan_utilisation, {}};
-    for (std::size_t f = 0; f < a.mac_lane_stages.size(); ++f) a.mac_lane_stages[f] = static_cast<int>(m.lane_stages[f]);
+    // What build_classes priced (recomputed here, off the evaluator's hot path).
+    for (std::size_t f = 0; f < a.mac_lane_stages.size(); ++f)
+      if (design.tile_classes[c].mac_formats & arch::mac_format_bit(static_cast<tech::MacFormat>(f)))
+        a.mac_lane_stages[f] = static_cast<int>(impl.lane_stages(f, op.clock_hz, op.fmax_hz));
     out.push_back(a);
   }
   return out;

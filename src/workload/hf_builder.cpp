@@ -303,12 +303,13 @@ Graph build_hf_graph(const HfModelSpec& spec, const Scenario& scenario) {
   const std::int64_t split = scenario.image_tiles_per_side > 0 ? scenario.image_tiles_per_side
                                                                 : spec.image_tiles_per_side;
   const std::int64_t images = spec.vision ? scenario.images : 0;
-  // Bounded factors (images, split, patches per tile) keep this product in 64 bits; the prompt
-  // then must stay within the scenario bound, or the attention pair counts below would wrap.
+  // Bounded factors (images, split, patches per tile) keep this product in 64 bits; with the image
+  // tokens the prompt must still stay within the scenario bound (check_scenario bounds --seq
+  // alone), or the attention pair counts below would wrap.
   const std::int64_t image_tokens = images * spec.image_tokens_per_image(split);
   const std::int64_t prompt = scenario.seq_tokens + image_tokens;
   if (prompt > kMaxScenarioTokens)
-    throw InputError("", image_tokens > 0 ? "--images" : "--seq",
+    throw InputError("", "--images",
                      fmt::format("a prompt of {} tokens per sequence ({} text + {} image tokens) is more than {}",
                                  prompt, scenario.seq_tokens, image_tokens, kMaxScenarioTokens));
   warn_beyond_positions(spec, scenario, image_tokens, graph.warnings);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -289,17 +290,17 @@ HfModelSpec parse_hf_config_text(const std::string& json_text, const std::string
   // of image_size. Without a size field, SmolVLM processors use 4 x image_size (assumption,
   // matching the published 256M/500M/2.2B processor configs).
   std::int64_t longest_edge = 4 * spec.vision->image_size;
+  std::optional<FieldReader> size;
   if (vision.has("size")) {
-    const FieldReader size = vision.child("size");
-    longest_edge = size.int_or("longest_edge", longest_edge);
-    spec.image_tiles_per_side = (longest_edge + spec.vision->image_size - 1) / spec.vision->image_size;
-    if (spec.image_tiles_per_side > kMaxImageTilesPerSide)
-      throw size.error("longest_edge", fmt::format("{} cuts each image into {} x {} tiles of {} pixels, more than "
-                                                   "{} per side", longest_edge, spec.image_tiles_per_side,
-                                                   spec.image_tiles_per_side, spec.vision->image_size,
-                                                   kMaxImageTilesPerSide));
+    size.emplace(vision.child("size"));
+    longest_edge = size->int_or("longest_edge", longest_edge);
   }
   spec.image_tiles_per_side = (longest_edge + spec.vision->image_size - 1) / spec.vision->image_size;
+  if (size && spec.image_tiles_per_side > kMaxImageTilesPerSide)  // the default split is 4
+    throw size->error("longest_edge", fmt::format("{} cuts each image into {} x {} tiles of {} pixels, more than "
+                                                  "{} per side", longest_edge, spec.image_tiles_per_side,
+                                                  spec.image_tiles_per_side, spec.vision->image_size,
+                                                  kMaxImageTilesPerSide));
   return spec;
 }
 
