@@ -93,22 +93,16 @@ module mf_vector_unit (clk, rst, in_valid, in_op, in_fmt, in_w, in_x, out_valid,
   wire [2:0]    fmt_a;
   wire [AW-1:0] acc_in = (op_a == 2'd1) ? 0 : acc;   // MAC from zero
   wire [AW-1:0] cand [0:5];
+  wire [ROWS*VLEN-1:0] w_a;   // the operands the accumulate stage's floating-point lanes read
+  wire [ROWS*32-1:0]   x_a;
   genvar f;
   generate
     if (INT_STAGES == 1) begin : one
       assign v_a = v_r;
       assign op_a = op_r;
       assign fmt_a = fmt_r;
-      for (f = 0; f < 6; f = f + 1) begin : fmt
-        if (FORMATS[f]) begin : on
-          wire [AW-1:0] nxt;
-          mf_vu_format #(.FMT(f), .VLEN(VLEN), .ROWS(ROWS), .ACC_LANES(ACC_LANES)) u (
-            .w(w_r), .x(x_r), .acc(acc_in), .nxt(nxt));
-          assign cand[f] = nxt & {AW{fmt_a == f}};
-        end else begin : off
-          assign cand[f] = 0;
-        end
-      end
+      assign w_a = w_r;
+      assign x_a = x_r;
     end else begin : two
       // product-sum stage
       reg       v_p;
@@ -131,28 +125,30 @@ module mf_vector_unit (clk, rst, in_valid, in_op, in_fmt, in_w, in_x, out_valid,
         w_p <= HAS_FP ? w_r : 0;
         x_p <= HAS_FP ? x_r : 0;
       end
-      if (!HAS_FP) begin : nofp
-        wire unused_fp = ^{w_p, x_p};
-      end
-      for (f = 0; f < 6; f = f + 1) begin : fmt
-        if (FORMATS[f] && f >= 4) begin : on
-          wire [AW-1:0] sum;     // the ROWS products of each lane, without the accumulator
-          reg  [AW-1:0] sum_p;
-          mf_vu_format #(.FMT(f), .VLEN(VLEN), .ROWS(ROWS), .ACC_LANES(ACC_LANES)) u (
-            .w(w_r), .x(x_r), .acc({AW{1'b0}}), .nxt(sum));
-          always @(posedge clk) if (v_r && fmt_r == f) sum_p <= sum;
-          wire [AW-1:0] nxt;
-          mf_vu_acc_int #(.ACCW(f == 5 ? 16 : 32), .LANES(VLEN / (f == 5 ? 4 : 8)), .ACC_LANES(ACC_LANES)) a (
-            .acc(acc_in), .sum(sum_p), .nxt(nxt));
-          assign cand[f] = nxt & {AW{fmt_a == f}};
-        end else if (FORMATS[f]) begin : on
-          wire [AW-1:0] nxt;
-          mf_vu_format #(.FMT(f), .VLEN(VLEN), .ROWS(ROWS), .ACC_LANES(ACC_LANES)) u (
-            .w(w_p), .x(x_p), .acc(acc_in), .nxt(nxt));
-          assign cand[f] = nxt & {AW{fmt_a == f}};
-        end else begin : off
-          assign cand[f] = 0;
-        end
+      assign w_a = w_p;
+      assign x_a = x_p;
+    end
+    if (!HAS_FP) begin : nofp
+      wire unused_fp = ^{w_a, x_a};
+    end
+    for (f = 0; f < 6; f = f + 1) begin : fmt
+      if (FORMATS[f] && f >= 4 && INT_STAGES == 2) begin : piped
+        wire [AW-1:0] sum;     // the ROWS products of each lane, without the accumulator
+        reg  [AW-1:0] sum_p;
+        mf_vu_format #(.FMT(f), .VLEN(VLEN), .ROWS(ROWS), .ACC_LANES(ACC_LANES)) u (
+          .w(w_r), .x(x_r), .acc({AW{1'b0}}), .nxt(sum));
+        always @(posedge clk) if (v_r && fmt_r == f) sum_p <= sum;
+        wire [AW-1:0] nxt;
+        mf_vu_acc_int #(.ACCW(f == 5 ? 16 : 32), .LANES(VLEN / (f == 5 ? 4 : 8)), .ACC_LANES(ACC_LANES)) a (
+          .acc(acc_in), .sum(sum_p), .nxt(nxt));
+        assign cand[f] = nxt & {AW{fmt_a == f}};
+      end else if (FORMATS[f]) begin : on
+        wire [AW-1:0] nxt;
+        mf_vu_format #(.FMT(f), .VLEN(VLEN), .ROWS(ROWS), .ACC_LANES(ACC_LANES)) u (
+          .w(w_a), .x(x_a), .acc(acc_in), .nxt(nxt));
+        assign cand[f] = nxt & {AW{fmt_a == f}};
+      end else begin : off
+        assign cand[f] = 0;
       end
     end
     if (INT_STAGES != 1 && INT_STAGES != 2) begin : bad
