@@ -76,6 +76,11 @@ void print_table(const workload::Graph& detail, const workload::Graph& prefill,
   fmt::print("model        {} ({})\n", detail.model_name, detail.model_type);
   fmt::print("parameters   {} ({} of them input embeddings)\n", with_commas(detail.parameters),
              with_commas(detail.input_embedding_parameters));
+  if (detail.decode_parameters > 0 && detail.decode_parameters < detail.parameters)
+    fmt::print("per token    {} parameters used by the decoder for each generated token{}\n",
+               with_commas(detail.decode_parameters),
+               detail.model_type.find("moe") != std::string::npos || detail.model_type == "mixtral"
+                   ? " (routed experts: the chosen ones only)" : "");
   fmt::print("weights      {} at {}\n", bytes(detail.total_weight_bytes()),
              workload::to_string(sc.weight_precision));
   if (detail.kv_cache_bytes_per_token > 0 || detail.unit == workload::WorkUnit::token)
@@ -109,6 +114,7 @@ void print_table(const workload::Graph& detail, const workload::Graph& prefill,
   print_breakdown("\nop kind", s.by_kind, s.total);
   print_breakdown("layer type", s.by_block, s.total);
   for (const auto& w : detail.warnings) fmt::print("warning: {}\n", w);
+  for (const auto& n : detail.notes) fmt::print("note: {}\n", n);
 }
 
 void run_analyze(const AnalyzeOptions& o, const GlobalOptions& global) {
@@ -147,6 +153,7 @@ void run_analyze(const AnalyzeOptions& o, const GlobalOptions& global) {
       {"decode", phase_json(decode, ds)},
       {"phase", std::string(workload::to_string(sc.phase))},
       {"warnings", detail.warnings},
+      {"notes", detail.notes},
   };
   ordered_json ops = ordered_json::array();
   for (const auto& op : detail.ops) ops.push_back(op_json(op));

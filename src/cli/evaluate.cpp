@@ -67,6 +67,8 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global) {
     const auto model_file = workload::resolve_model(o->model, data);
     const auto work = build_workload(model_file, o->scenario);
     for (const auto& w : work.decode.warnings) std::cerr << "meshforge: warning: " << w << "\n";
+    for (const auto* g : {&work.prefill, &work.decode})
+      for (const auto& n : g->notes) std::cerr << "meshforge: note: " << n << "\n";
     const auto scenario = make_ppa_scenario(o->mode, *workload::parse_phase(o->scenario.phase), o->power_budget_w,
                                             o->area_budget_mm2, o->min_tokens_per_second, o->fixed_clock_mhz, o->max_ttft_s);
     ppa::Evaluator evaluator(work, node, micro);

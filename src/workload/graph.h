@@ -107,6 +107,7 @@ struct Graph {
   std::int64_t kv_cache_bytes_per_token = 0;  // KV cache one token of context occupies
   std::vector<Op> ops;              // topological order: producers come first
   std::vector<std::string> warnings;  // e.g. ONNX ops that could not be costed
+  std::vector<std::string> notes;     // what an importer recognised (e.g. an ONNX model's KV cache)
 
   double total_flops() const;
   double total_weight_read_bytes() const;

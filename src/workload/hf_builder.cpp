@@ -10,10 +10,16 @@
 //    inference engine does), decode for the one new token;
 //  - the vision tower runs in prefill only; decode runs the text decoder alone;
 //  - a step reads every weight it uses once, whatever the batch; an embedding lookup reads only
-//    the rows it gathers.
+//    the rows it gathers;
+//  - a mixture-of-experts layer: the router is a linear (hidden -> experts) and a top-k softmax;
+//    each token runs experts_per_token routed experts (their FLOPs are exact), and a step reads
+//    the routed experts its tokens chose, expected_distinct_experts() of them (all are stored);
+//    the k expert outputs are combined with their router weights (2k FLOPs per element); a shared
+//    expert (qwen2_moe) is a dense gated MLP on every token, scaled by a sigmoid gate.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/input_error.h"
 #include "workload/hf_config.h"
@@ -44,6 +50,25 @@ class GraphBuilder {
     set_parameters(op, in * out + (bias ? out : 0));
     op.input_bytes = act(tokens * in);
     op.output_bytes = act(tokens * out);
+    return add(std::move(op));
+  }
+
+  // The routed experts' share of one MoE projection: `tokens` tokens each run through k of
+  // `experts` (in x out) weights, `distinct` of which the step reads. All experts are stored. Each
+  // expert is sharded over the whole stage like a dense weight, so every tile works on every
+  // chosen expert (the GEMM shape: `distinct` products of the tokens routed to each).
+  int experts_linear(const std::string& name, std::int64_t tokens, std::int64_t k, std::int64_t experts,
+                     double distinct, std::int64_t in, std::int64_t out, std::vector<int> producers) {
+    Op op = make(name, OpKind::matmul, std::move(producers));
+    const std::int64_t routed = tokens * k;
+    const std::int64_t products = std::clamp<std::int64_t>(std::llround(distinct), 1, experts);
+    op.gemm = {(routed + products - 1) / products, in, out, products};
+    op.flops = 2.0 * static_cast<double>(routed) * static_cast<double>(in) * static_cast<double>(out);
+    op.parameters = experts * in * out;
+    op.weight_bytes = weight(op.parameters);
+    op.weight_read_bytes = weight(in * out) * distinct;
+    op.input_bytes = act(routed * in);
+    op.output_bytes = act(routed * out);
     return add(std::move(op));
   }
 
@@ -137,6 +162,33 @@ struct StepShape {
   bool prefill;
 };
 
+// The feed-forward block of a mixture-of-experts layer on `tokens` tokens; returns its output op.
+int add_moe_mlp(GraphBuilder& b, const DecoderSpec& t, std::int64_t tokens, int input, double act_flops) {
+  const std::int64_t e = t.experts, k = t.experts_per_token, w = t.expert_intermediate;
+  const double distinct = expected_distinct_experts(e, k, tokens);
+  const int router = b.linear("mlp.router", tokens, t.hidden, e, false, {input});
+  const int topk = b.pointwise("mlp.router_topk", OpKind::softmax, tokens * e, 5, 1, 0, {router});
+  const int gate = b.experts_linear("mlp.experts.gate_proj", tokens, k, e, distinct, t.hidden, w, {input, topk});
+  const int up = b.experts_linear("mlp.experts.up_proj", tokens, k, e, distinct, t.hidden, w, {input, topk});
+  const int mul = b.pointwise("mlp.experts.act_mul", OpKind::elementwise, tokens * k * w, act_flops, 2, 0, {gate, up});
+  const int down = b.experts_linear("mlp.experts.down_proj", tokens, k, e, distinct, w, t.hidden, {mul});
+  const int combined = b.pointwise("mlp.experts.combine", OpKind::elementwise, tokens * t.hidden, 2.0 * k,
+                                   static_cast<int>(k), 0, {down, topk});
+  if (t.shared_expert_intermediate == 0) return combined;
+  const std::int64_t sw = t.shared_expert_intermediate;
+  const int s_gate = b.linear("mlp.shared_expert.gate_proj", tokens, t.hidden, sw, false, {input});
+  const int s_up = b.linear("mlp.shared_expert.up_proj", tokens, t.hidden, sw, false, {input});
+  const int s_mul = b.pointwise("mlp.shared_expert.act_mul", OpKind::elementwise, tokens * sw, act_flops, 2, 0, {s_gate, s_up});
+  int shared = b.linear("mlp.shared_expert.down_proj", tokens, sw, t.hidden, false, {s_mul});
+  if (t.shared_expert_gate) {
+    const int g = b.linear("mlp.shared_expert_gate", tokens, t.hidden, 1, false, {input});
+    // sigmoid of one value per token (4 FLOPs), then a multiply per element
+    shared = b.pointwise("mlp.shared_expert_scale", OpKind::elementwise, tokens * t.hidden, 1, 1, 0, {shared, g});
+    b.op(shared).flops += 4.0 * static_cast<double>(tokens);
+  }
+  return b.pointwise("mlp.moe_sum", OpKind::elementwise, tokens * t.hidden, 1, 2, 0, {combined, shared});
+}
+
 // Appends the text decoder stack; `hidden_in` is the op producing its input embeddings.
 int add_decoder(GraphBuilder& b, const DecoderSpec& t, const StepShape& step, int hidden_in) {
   const std::int64_t tokens = step.sequences * step.q_len;
@@ -155,7 +207,12 @@ int add_decoder(GraphBuilder& b, const DecoderSpec& t, const StepShape& step, in
     const int v = b.linear("attn.v_proj", tokens, t.hidden, kv_width, t.qkv_bias, {norm1});
     b.op(k).kv_write_bytes = b.kv(tokens * kv_width);
     b.op(v).kv_write_bytes = b.kv(tokens * kv_width);
-    const int rope = b.pointwise("attn.rope", OpKind::elementwise, tokens * (q_width + kv_width), 3, 1, 0, {q, k});
+    int q_in = q, k_in = k;
+    if (t.qk_norm) {  // qwen3: RMSNorm over each head's queries and keys, one head_dim weight each
+      q_in = b.pointwise("attn.q_norm", OpKind::norm, tokens * q_width, 4, 1, t.head_dim, {q});
+      k_in = b.pointwise("attn.k_norm", OpKind::norm, tokens * kv_width, 4, 1, t.head_dim, {k});
+    }
+    const int rope = b.pointwise("attn.rope", OpKind::elementwise, tokens * (q_width + kv_width), 3, 1, 0, {q_in, k_in});
 
     std::int64_t pairs = 0, cached = 0;
     if (step.prefill) {
@@ -174,10 +231,15 @@ int add_decoder(GraphBuilder& b, const DecoderSpec& t, const StepShape& step, in
 
     const int norm2 = b.pointwise(gemma ? "pre_feedforward_layernorm" : "post_attention_layernorm",
                                   OpKind::norm, tokens * t.hidden, 4, 1, t.hidden, {res1});
-    const int gate = b.linear("mlp.gate_proj", tokens, t.hidden, t.intermediate, t.mlp_bias, {norm2});
-    const int up = b.linear("mlp.up_proj", tokens, t.hidden, t.intermediate, t.mlp_bias, {norm2});
-    const int mul = b.pointwise("mlp.act_mul", OpKind::elementwise, tokens * t.intermediate, act_flops, 2, 0, {gate, up});
-    int mlp_out = b.linear("mlp.down_proj", tokens, t.intermediate, t.hidden, t.mlp_bias, {mul});
+    int mlp_out = -1;
+    if (t.is_moe_layer(l)) {
+      mlp_out = add_moe_mlp(b, t, tokens, norm2, act_flops);
+    } else {
+      const int gate = b.linear("mlp.gate_proj", tokens, t.hidden, t.intermediate, t.mlp_bias, {norm2});
+      const int up = b.linear("mlp.up_proj", tokens, t.hidden, t.intermediate, t.mlp_bias, {norm2});
+      const int mul = b.pointwise("mlp.act_mul", OpKind::elementwise, tokens * t.intermediate, act_flops, 2, 0, {gate, up});
+      mlp_out = b.linear("mlp.down_proj", tokens, t.intermediate, t.hidden, t.mlp_bias, {mul});
+    }
     if (gemma)
       mlp_out = b.pointwise("post_feedforward_layernorm", OpKind::norm, tokens * t.hidden, 4, 1, t.hidden, {mlp_out});
     residual = b.pointwise("mlp.residual", OpKind::elementwise, tokens * t.hidden, 1, 2, 0, {mlp_out, res1});
@@ -295,7 +357,7 @@ Graph build_hf_graph(const HfModelSpec& spec, const Scenario& scenario) {
   graph.max_positions = spec.text.max_positions;
   graph.parameters = count_parameters(spec);
   graph.input_embedding_parameters = spec.text.vocab * spec.text.hidden;
-  graph.decode_parameters = count_decoder_parameters(spec.text);
+  graph.decode_parameters = count_active_decoder_parameters(spec.text);
   const DecoderSpec& t = spec.text;
   graph.kv_cache_bytes_per_token = static_cast<std::int64_t>(
       2.0 * t.layers * t.kv_heads * t.head_dim * bytes_per_element(scenario.kv_precision));

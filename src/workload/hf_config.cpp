@@ -1,9 +1,10 @@
 // Parsing of Hugging Face config.json files. Defaults are those of the transformers reference
-// configuration class of each model_type (LlamaConfig, MistralConfig, Qwen2Config, Phi3Config,
-// Gemma2Config, Idefics3Config / Idefics3VisionConfig), so a sparse config costs what the reference
-// implementation would build.
+// configuration class of each model_type (LlamaConfig, MistralConfig, Qwen2Config, Qwen3Config,
+// Phi3Config, Gemma2Config, MixtralConfig, Qwen2MoeConfig, Qwen3MoeConfig, Idefics3Config /
+// Idefics3VisionConfig), so a sparse config costs what the reference implementation would build.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <optional>
@@ -42,6 +43,20 @@ class FieldReader {
     const json& v = object_.at(key);
     if (!v.is_boolean()) throw error(key, fmt::format("expected true or false, got {}", v.dump()));
     return v.get<bool>();
+  }
+
+  // A list of layer indices (mlp_only_layers): each an integer in [0, limit).
+  std::vector<std::int64_t> index_list_or_empty(const char* key, std::int64_t limit) const {
+    std::vector<std::int64_t> out;
+    if (!has(key)) return out;
+    const json& v = object_.at(key);
+    if (!v.is_array()) throw error(key, fmt::format("expected a list of layer indices, got {}", v.dump()));
+    for (const json& item : v) {
+      if (!item.is_number_integer() || item.get<std::int64_t>() < 0 || item.get<std::int64_t>() >= limit)
+        throw error(key, fmt::format("{} is not a layer index (0 to {})", item.dump(), limit - 1));
+      out.push_back(item.get<std::int64_t>());
+    }
+    return out;
   }
 
   std::string string_or(const char* key, const std::string& fallback) const {
@@ -112,14 +127,86 @@ DecoderDefaults defaults_for(const std::string& model_type) {
   if (model_type == "llama") return {11008, 32000, 0, 0, 0, false, false, false, false, 2, MlpActivation::silu};
   if (model_type == "mistral") return {14336, 32000, 8, 0, 4096, false, false, false, false, 2, MlpActivation::silu};
   if (model_type == "qwen2") return {22016, 151936, 32, 0, 0, false, true, false, false, 2, MlpActivation::silu};
+  if (model_type == "qwen3") return {22016, 151936, 32, 128, 0, false, false, false, false, 2, MlpActivation::silu};
   if (model_type == "phi3") return {8192, 32064, 0, 0, 0, false, false, false, false, 2, MlpActivation::silu};
+  // MixtralConfig's sliding_window defaults to None (full attention), unlike MistralConfig's.
+  if (model_type == "mixtral") return {14336, 32000, 8, 0, 0, false, false, false, false, 2, MlpActivation::silu};
+  if (model_type == "qwen2_moe") return {5632, 151936, 16, 0, 0, false, true, false, false, 2, MlpActivation::silu};
+  if (model_type == "qwen3_moe") return {6144, 151936, 4, 0, 0, false, false, false, false, 2, MlpActivation::silu};
   // gemma2
   return {9216, 256000, 4, 256, 4096, true, false, true, true, 4, MlpActivation::gelu_tanh};
 }
 
 const std::vector<std::string>& decoder_types() {
-  static const std::vector<std::string> types{"llama", "mistral", "qwen2", "phi3", "gemma2"};
+  static const std::vector<std::string> types{"llama", "mistral", "qwen2", "qwen3", "phi3", "gemma2",
+                                              "mixtral", "qwen2_moe", "qwen3_moe"};
   return types;
+}
+
+bool is_moe_type(const std::string& t) { return t == "mixtral" || t == "qwen2_moe" || t == "qwen3_moe"; }
+
+// Mixture-of-experts model types of transformers that meshforge does not build: named in their
+// own refusal, so the user learns that MoE is supported and which variants are.
+bool is_unsupported_moe_type(const std::string& t) {
+  static const std::vector<std::string> types{
+      "dbrx", "deepseek_v2", "deepseek_v3", "ernie4_5_moe", "glm4_moe", "gpt_oss", "granitemoe",
+      "granitemoeshared", "hunyuan_v1_moe", "jamba", "jetmoe", "llama4", "minimax", "nllb_moe",
+      "olmoe", "phimoe", "qwen3_next", "switch_transformers"};
+  return std::find(types.begin(), types.end(), t) != types.end();
+}
+
+constexpr const char* kSupportedMoeTypes = "mixtral, qwen2_moe, qwen3_moe";
+
+// The count fields transformers' MoE configs use for their experts.
+constexpr const char* kExpertCountFields[] = {"num_local_experts", "num_experts", "n_routed_experts", "moe_num_experts"};
+
+// A dense model_type whose config declares experts is a MoE variant meshforge does not know: it
+// would otherwise be costed as a dense model, silently wrong.
+void refuse_experts_in_dense_type(const FieldReader& r, const json& object, const std::string& model_type) {
+  for (const char* key : kExpertCountFields) {
+    if (!object.contains(key)) continue;
+    const json& v = object.at(key);
+    if (v.is_number() && v.get<double>() > 1)
+      throw r.error(key, fmt::format("a {} config with {} experts is a mixture-of-experts variant meshforge does "
+                                     "not support (supported MoE types: {})", model_type, v.dump(), kSupportedMoeTypes));
+  }
+}
+
+void parse_experts(const FieldReader& r, const std::string& model_type, DecoderSpec& s) {
+  const bool mixtral = model_type == "mixtral";
+  const bool qwen2 = model_type == "qwen2_moe";
+  s.experts = r.int_or(mixtral ? "num_local_experts" : "num_experts", mixtral ? 8 : qwen2 ? 60 : 128);
+  s.experts_per_token = r.int_or("num_experts_per_tok", mixtral ? 2 : qwen2 ? 4 : 8);
+  if (s.experts_per_token > s.experts)
+    throw r.error("num_experts_per_tok", fmt::format("{} experts per token of only {} experts", s.experts_per_token,
+                                                     s.experts));
+  // Mixtral's experts are intermediate_size wide; the Qwen MoE models give the experts their own width
+  // and keep intermediate_size for the dense layers.
+  s.expert_intermediate = mixtral ? s.intermediate : r.int_or("moe_intermediate_size", qwen2 ? 1408 : 768);
+  if (qwen2) {
+    s.shared_expert_intermediate = r.int_or("shared_expert_intermediate_size", 5632);
+    s.shared_expert_gate = true;
+  }
+  if (!mixtral) {
+    s.sparse_step = r.int_or("decoder_sparse_step", 1);
+    s.dense_layers = r.index_list_or_empty("mlp_only_layers", s.layers);
+  }
+}
+
+// Parameters of one layer in floating point, before any 64-bit count: every field is bounded, but a
+// product of several bounded fields need not be.
+constexpr double kMaxParameters = 1e15;  // ~500x the largest published models
+void check_parameter_bound(const FieldReader& r, const DecoderSpec& s) {
+  const double h = static_cast<double>(s.hidden);
+  const double attn = h * static_cast<double>(s.head_dim) * static_cast<double>(2 * s.heads + 2 * s.kv_heads);
+  const double dense = 3.0 * h * static_cast<double>(s.intermediate);
+  const double moe = static_cast<double>(s.experts) * 3.0 * h * static_cast<double>(s.expert_intermediate) +
+                     3.0 * h * static_cast<double>(s.shared_expert_intermediate);
+  const double total = static_cast<double>(s.layers) * (attn + std::max(dense, moe)) +
+                       2.0 * static_cast<double>(s.vocab) * h;
+  if (total > kMaxParameters)
+    throw r.error("num_hidden_layers", fmt::format("these shapes give {:.3g} parameters, beyond any real model (at most "
+                                                   "{:.0e})", total, kMaxParameters));
 }
 
 bool is_decoder_type(const std::string& t) {
@@ -169,9 +256,11 @@ DecoderSpec parse_decoder(const FieldReader& r, const std::string& model_type,
                   fmt::format("{} attention heads are not a multiple of {} key/value heads", s.heads,
                               s.kv_heads));
   s.tie_embeddings = r.bool_or("tie_word_embeddings", outer_tie ? true : d.tie);
-  // Qwen2 always has q/k/v biases (no config field); others follow attention_bias.
+  // Qwen2 and Qwen2-MoE always have q/k/v biases and no o_proj bias (no config field); others
+  // follow attention_bias.
   s.qkv_bias = d.qkv_bias || r.bool_or("attention_bias", false);
-  s.o_bias = model_type != "qwen2" && r.bool_or("attention_bias", false);
+  s.o_bias = model_type != "qwen2" && model_type != "qwen2_moe" && r.bool_or("attention_bias", false);
+  s.qk_norm = model_type == "qwen3" || model_type == "qwen3_moe";
   s.mlp_bias = r.bool_or("mlp_bias", false);
   s.norms_per_layer = d.norms;
   s.activation = parse_activation(r, model_type == "gemma2" ? "hidden_activation" : "hidden_act",
@@ -180,11 +269,13 @@ DecoderSpec parse_decoder(const FieldReader& r, const std::string& model_type,
   s.final_logit_softcap = d.softcap && !r.is_null("final_logit_softcapping");
   // No reference default: a config without the field states no limit (nothing to warn about).
   s.max_positions = r.int_or("max_position_embeddings", 0);
-  if (model_type == "qwen2") {
+  if (model_type.rfind("qwen", 0) == 0) {
     s.sliding_window = r.bool_or("use_sliding_window", false) ? r.int_or("sliding_window", 4096) : 0;
-  } else if (model_type == "mistral" || model_type == "gemma2") {
+  } else if (model_type == "mistral" || model_type == "mixtral" || model_type == "gemma2") {
     s.sliding_window = r.is_null("sliding_window") ? 0 : r.int_or("sliding_window", d.sliding_window);
   }
+  if (is_moe_type(model_type)) parse_experts(r, model_type, s);
+  check_parameter_bound(r, s);
   return s;
 }
 
@@ -227,8 +318,20 @@ json read_json(const std::string& text, const std::string& source) {
 }  // namespace
 
 const std::vector<std::string>& supported_hf_model_types() {
-  static const std::vector<std::string> types{"llama", "mistral", "qwen2", "phi3", "gemma2", "idefics3"};
+  static const std::vector<std::string> types{"llama",   "mistral",   "qwen2",     "qwen3",    "phi3",
+                                              "gemma2",  "mixtral",   "qwen2_moe", "qwen3_moe", "idefics3"};
   return types;
+}
+
+bool DecoderSpec::is_moe_layer(std::int64_t layer) const {
+  if (experts == 0 || (layer + 1) % sparse_step != 0) return false;
+  return std::find(dense_layers.begin(), dense_layers.end(), layer) == dense_layers.end();
+}
+
+double expected_distinct_experts(std::int64_t experts, std::int64_t experts_per_token, std::int64_t tokens) {
+  if (experts <= 0 || tokens <= 0) return 0.0;
+  const double miss = 1.0 - static_cast<double>(experts_per_token) / static_cast<double>(experts);
+  return static_cast<double>(experts) * (1.0 - std::pow(miss, static_cast<double>(tokens)));
 }
 
 std::int64_t HfModelSpec::patches_per_tile() const {
@@ -260,18 +363,22 @@ HfModelSpec parse_hf_config_text(const std::string& json_text, const std::string
   spec.model_type = top.string_or("model_type", "");
 
   if (is_decoder_type(spec.model_type)) {
+    if (!is_moe_type(spec.model_type)) refuse_experts_in_dense_type(top, root, spec.model_type);
     spec.text = parse_decoder(top, spec.model_type, 0, false);
     return spec;
   }
+  if (is_unsupported_moe_type(spec.model_type))
+    throw top.error("model_type", fmt::format("mixture-of-experts type '{}' is not supported (supported MoE types: {}; "
+                                              "all supported: {})", spec.model_type, kSupportedMoeTypes, joined_supported()));
   if (spec.model_type != "idefics3")
     throw top.error("model_type", fmt::format("unknown model_type '{}' (supported: {})",
                                               spec.model_type, joined_supported()));
 
   const FieldReader text = top.child("text_config");
   const std::string text_type = text.string_or("model_type", "llama");
-  if (!is_decoder_type(text_type))
+  if (!is_decoder_type(text_type) || is_moe_type(text_type))
     throw text.error("model_type", fmt::format("unknown text model_type '{}' (supported: llama, "
-                                               "mistral, qwen2, phi3, gemma2)", text_type));
+                                               "mistral, qwen2, qwen3, phi3, gemma2)", text_type));
   spec.text = parse_decoder(text, text_type, top.int_or("vocab_size", 0),
                             top.bool_or("tie_word_embeddings", false));
   const FieldReader vision = top.child("vision_config");
@@ -317,18 +424,31 @@ HfModelSpec parse_hf_config(const std::filesystem::path& path) {
   return spec;
 }
 
-std::int64_t count_decoder_parameters(const DecoderSpec& t) {
+namespace {
+
+// Parameters of the decoder, with `routed` of each MoE layer's routed experts.
+std::int64_t decoder_parameters(const DecoderSpec& t, bool active_only) {
   const std::int64_t q = t.heads * t.head_dim, kv = t.kv_heads * t.head_dim;
   std::int64_t attn = t.hidden * q + 2 * t.hidden * kv + q * t.hidden;
   if (t.qkv_bias) attn += q + 2 * kv;
   if (t.o_bias) attn += t.hidden;
-  std::int64_t mlp = 3 * t.hidden * t.intermediate;
-  if (t.mlp_bias) mlp += 2 * t.intermediate + t.hidden;
+  if (t.qk_norm) attn += 2 * t.head_dim;
+  std::int64_t dense = 3 * t.hidden * t.intermediate;
+  if (t.mlp_bias) dense += 2 * t.intermediate + t.hidden;
+  const std::int64_t routed = active_only ? t.experts_per_token : t.experts;
+  const std::int64_t moe = routed * 3 * t.hidden * t.expert_intermediate + t.hidden * t.experts /* router */ +
+                           3 * t.hidden * t.shared_expert_intermediate + (t.shared_expert_gate ? t.hidden : 0);
   const std::int64_t norms = t.norms_per_layer * t.hidden;
+  std::int64_t layers = 0;
+  for (std::int64_t l = 0; l < t.layers; ++l) layers += attn + norms + (t.is_moe_layer(l) ? moe : dense);
   const std::int64_t embed = t.vocab * t.hidden;
-  return t.layers * (attn + mlp + norms) + t.hidden /* final norm */ + embed +
-         (t.tie_embeddings ? 0 : embed);
+  return layers + t.hidden /* final norm */ + embed + (t.tie_embeddings ? 0 : embed);
 }
+
+}  // namespace
+
+std::int64_t count_decoder_parameters(const DecoderSpec& t) { return decoder_parameters(t, false); }
+std::int64_t count_active_decoder_parameters(const DecoderSpec& t) { return decoder_parameters(t, true); }
 
 std::int64_t count_vision_parameters(const VisionSpec& v) {
   const std::int64_t side = v.image_size / v.patch_size;

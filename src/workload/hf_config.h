@@ -1,5 +1,6 @@
 // Hugging Face config.json -> a validated model description (no ops yet).
-// Supported model_type: llama, mistral, qwen2, phi3, gemma2 (decoder-only) and idefics3 (SmolVLM).
+// Supported model_type: llama, mistral, qwen2, qwen3, phi3, gemma2 (dense decoders), mixtral,
+// qwen2_moe, qwen3_moe (mixture-of-experts decoders) and idefics3 (SmolVLM).
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,18 @@ struct DecoderSpec {
   bool sliding_on_even_layers_only = false;  // gemma2 alternates local and global layers
   bool final_logit_softcap = false;   // gemma2
   std::int64_t max_positions = 0;     // max_position_embeddings; 0 = the config does not say
+  bool qk_norm = false;               // qwen3, qwen3_moe: RMSNorm over each head's q and k
+
+  // Mixture of experts (mixtral, qwen2_moe, qwen3_moe). experts == 0: every layer is dense.
+  std::int64_t experts = 0;                     // routed experts per MoE layer
+  std::int64_t experts_per_token = 0;           // top-k
+  std::int64_t expert_intermediate = 0;         // each routed expert's gated-MLP width
+  std::int64_t shared_expert_intermediate = 0;  // qwen2_moe: one always-on expert (0 = none)
+  bool shared_expert_gate = false;              // qwen2_moe: sigmoid gate (hidden -> 1) on the shared expert
+  std::int64_t sparse_step = 1;                 // layer l is MoE when (l + 1) % sparse_step == 0 ...
+  std::vector<std::int64_t> dense_layers;       // ... and l is not listed here (mlp_only_layers)
+
+  bool is_moe_layer(std::int64_t layer) const;
 };
 
 // A SigLIP vision transformer (pre-norm LayerNorm, GELU MLP, biases everywhere).
@@ -73,6 +86,16 @@ HfModelSpec parse_hf_config_text(const std::string& json_text, const std::string
 // Parameter counts straight from the spec (the graph builder must agree with these).
 std::int64_t count_parameters(const HfModelSpec& spec);
 std::int64_t count_decoder_parameters(const DecoderSpec& text);
+// What the decoder uses for one token: a MoE layer counts its router, its shared expert and
+// experts_per_token of its routed experts; a dense decoder is count_decoder_parameters.
+std::int64_t count_active_decoder_parameters(const DecoderSpec& text);
+
+// Routed experts a step of `tokens` tokens reads in one MoE layer: with each token choosing
+// experts_per_token of `experts` uniformly and independently, an expert is missed by all of them
+// with probability (1 - k/E)^tokens, so E (1 - (1 - k/E)^tokens) are read on average (k at one
+// token, all E for a long prefill). Uniform routing is an assumption: the models are trained with
+// a load-balancing loss that pushes towards it (docs/models.md).
+double expected_distinct_experts(std::int64_t experts, std::int64_t experts_per_token, std::int64_t tokens);
 std::int64_t count_vision_parameters(const VisionSpec& vision);
 
 // The operator graph of one step of the scenario.

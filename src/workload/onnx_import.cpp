@@ -37,7 +37,22 @@
 // weight_precision, every other tensor an op reads as data (activations, Gather/Scatter
 // indices, non-weight constants) or writes at activation_precision. Shape, axes and other
 // non-data operands are not counted, nor is the input of Shape/Size (metadata only). Each
-// distinct tensor counts once per op. No KV cache: kv bytes are 0.
+// distinct tensor counts once per op.
+//
+// KV cache (LLM exports with past_key_values inputs, as Hugging Face optimum and ONNX Runtime
+// GenAI write them): graph inputs named past_key_values* / past.* / past_key* / past_value*, each
+// [batch, kv_heads, past_length, head_dim], and outputs named present* are the cache. When the
+// model has them, its unit is the token (the token dimension defaults to input_ids' second
+// dimension) and the two phases bind the dimensions as a Hugging Face decoder runs:
+//  prefill: past_length 0, tokens = --seq (the cache starts empty);
+//  decode:  past_length = --ctx (default --seq), tokens 1;
+// a dimension given with --dim keeps its value; an input dimension counting past + new tokens
+// (attention_mask's, total_sequence_length) is bound to their sum. Bytes: an op reading a past or
+// present tensor reads it as KV cache (kv_read_bytes at the KV precision), except the append that
+// writes a present tensor from its past (an engine appends in place: it reads only the new
+// tokens); a present output is written as KV cache for its new positions only (kv_write_bytes).
+// Graph.kv_cache_bytes_per_token is the past inputs' kv_heads x head_dim at the KV precision, and
+// Graph.notes says what was recognised. Without such inputs kv bytes are 0.
 //
 // Op costs (FLOPs, a multiply-accumulate counts 2; "per element" = per output element unless
 // noted)
@@ -104,6 +119,8 @@
 // and writes; when one stays unknown, the import fails with an InputError naming the node and
 // the tensor (and the uncosted node it comes from, if any).
 #include "workload/onnx_import.h"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -330,13 +347,78 @@ onnx::ModelProto load_model(const std::filesystem::path& path, const std::string
   return model;
 }
 
+// ---- KV cache ------------------------------------------------------------------------------
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+bool is_past_name(std::string_view name) {
+  return starts_with(name, "past_key_values") || starts_with(name, "past.") || starts_with(name, "past_key") ||
+         starts_with(name, "past_value");
+}
+
+bool is_present_name(std::string_view name) { return starts_with(name, "present"); }
+
+struct KvCache {
+  std::vector<std::string> past;        // graph inputs: the cache of earlier tokens
+  std::set<std::string> present;        // graph outputs: the cache after this step
+  std::string past_dim;                 // their symbolic past length; empty when fixed
+  std::int64_t fixed_past = 0;          // the fixed past length otherwise
+  std::string token_dim;                // input_ids' (or inputs_embeds') token dimension, if symbolic
+  std::vector<std::string> total_dims;  // input dimensions counting past + new tokens
+  bool found() const { return !past.empty(); }
+};
+
+// Finds the cache inputs and outputs and checks their layout before anything is bound.
+KvCache find_kv_cache(const onnx::GraphProto& graph, const std::string& file) {
+  std::unordered_set<std::string> initializers;
+  for (const auto& t : graph.initializer()) initializers.insert(t.name());
+  KvCache kv;
+  const auto dim_param = [](const onnx::ValueInfoProto& info, int d) -> std::string {
+    if (!info.type().has_tensor_type() || !info.type().tensor_type().has_shape()) return "";
+    const auto& shape = info.type().tensor_type().shape();
+    return d < shape.dim_size() && shape.dim(d).has_dim_param() ? shape.dim(d).dim_param() : "";
+  };
+  for (const auto& input : graph.input()) {
+    if (initializers.count(input.name()) || !is_past_name(input.name())) continue;
+    const std::string field = "input " + in_quotes(input.name());
+    const auto& type = input.type();
+    const int rank = type.has_tensor_type() && type.tensor_type().has_shape() ? type.tensor_type().shape().dim_size() : -1;
+    if (rank != 4)
+      throw InputError(file, field, "a KV-cache input must be [batch, kv_heads, past_length, head_dim], got " +
+                                        (rank < 0 ? std::string("no shape") : "rank " + std::to_string(rank)));
+    const auto& past = type.tensor_type().shape().dim(2);
+    const std::string name = past.has_dim_param() ? past.dim_param() : "";
+    if (kv.past.empty()) {
+      kv.past_dim = name;
+      kv.fixed_past = past.has_dim_value() ? past.dim_value() : 0;
+    } else if (name != kv.past_dim) {
+      throw InputError(file, field, "its past length " + in_quotes(name.empty() ? std::to_string(past.dim_value()) : name) +
+                                        " differs from " + in_quotes(kv.past.front()) + "'s " +
+                                        in_quotes(kv.past_dim.empty() ? std::to_string(kv.fixed_past) : kv.past_dim));
+    }
+    kv.past.push_back(input.name());
+  }
+  if (!kv.found()) return kv;
+  for (const auto& output : graph.output())
+    if (is_present_name(output.name())) kv.present.insert(output.name());
+  for (const auto& input : graph.input()) {
+    if (input.name() == "input_ids" || input.name() == "inputs_embeds") kv.token_dim = dim_param(input, 1);
+    const std::string mask = input.name() == "attention_mask" ? dim_param(input, 1) : "";
+    if (!mask.empty() && mask != kv.past_dim) kv.total_dims.push_back(mask);
+    for (int d = 0; d < 8; ++d)
+      if (dim_param(input, d) == "total_sequence_length") kv.total_dims.push_back("total_sequence_length");
+  }
+  return kv;
+}
+
 // Replaces the symbolic dimensions of the graph inputs by the values given with --dim; the
 // same names in declared outputs and value_info are bound too so inference merges cleanly.
-// Returns the symbolic dimension names of the inputs (all of which got a value).
+// Returns the symbolic dimension names of the inputs (all of which got a value). Only the names
+// in `may_be_zero` (a KV cache's past length in prefill) may be bound to 0.
 std::set<std::string> bind_symbolic_dims(onnx::GraphProto& graph,
                                          const std::unordered_set<std::string>& constants,
-                                         const SymbolicDims& values, const std::string& file,
-                                         std::vector<std::string>& warnings) {
+                                         const SymbolicDims& values, const std::set<std::string>& may_be_zero,
+                                         const std::string& file, std::vector<std::string>& warnings) {
   std::set<std::string> used;
   for (auto& input : *graph.mutable_input()) {
     if (constants.count(input.name())) continue;  // IR < 4: initializers listed as inputs
@@ -364,7 +446,7 @@ std::set<std::string> bind_symbolic_dims(onnx::GraphProto& graph,
         throw InputError(file, "dimension " + in_quotes(name),
                          "symbolic dimension of input " + in_quotes(input.name()) +
                              " has no value: pass --dim " + name + "=VALUE");
-      if (it->second < 1)
+      if (it->second < (may_be_zero.count(name) ? 0 : 1))
         throw InputError(file, "dimension " + in_quotes(name),
                          "value must be a positive integer, got " + std::to_string(it->second));
       used.insert(name);
@@ -376,7 +458,7 @@ std::set<std::string> bind_symbolic_dims(onnx::GraphProto& graph,
     for (auto& dim : *info.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim()) {
       if (!dim.has_dim_param()) continue;
       const auto it = values.find(dim.dim_param());
-      if (it != values.end() && it->second >= 1) dim.set_dim_value(it->second);
+      if (it != values.end() && it->second >= (may_be_zero.count(dim.dim_param()) ? 0 : 1)) dim.set_dim_value(it->second);
     }
   };
   for (auto& info : *graph.mutable_output()) bind(info);
@@ -454,14 +536,17 @@ std::vector<int> sort_nodes(onnx::GraphProto& graph, const std::unordered_set<st
 
 class Importer {
  public:
-  Importer(std::string file, const Scenario& scenario)
+  Importer(std::string file, const Scenario& scenario, const KvCache& kv)
       : file_(std::move(file)),
         weight_bpe_(bytes_per_element(scenario.weight_precision)),
-        activation_bpe_(bytes_per_element(scenario.activation_precision)) {}
+        activation_bpe_(bytes_per_element(scenario.activation_precision)),
+        kv_bpe_(bytes_per_element(scenario.kv_precision)),
+        past_(kv.past.begin(), kv.past.end()),
+        present_(kv.present) {}
 
   // token_dim: the symbolic dimension that counts tokens, or empty (see import_onnx).
-  void run(onnx::ModelProto& model, const SymbolicDims& symbolic_dims, const std::string& token_dim,
-           Graph& graph) {
+  void run(onnx::ModelProto& model, const SymbolicDims& symbolic_dims, const std::set<std::string>& may_be_zero,
+           const std::string& token_dim, Graph& graph) {
     onnx::GraphProto& g = *model.mutable_graph();
     std::unordered_set<std::string> available;  // tensors no node produces
     for (const auto& t : g.initializer()) {
@@ -477,7 +562,14 @@ class Importer {
     for (const auto& input : g.input()) available.insert(input.name());
     available.insert("");
 
-    const auto names = bind_symbolic_dims(g, constants, symbolic_dims, file_, graph.warnings);
+    const auto names = bind_symbolic_dims(g, constants, symbolic_dims, may_be_zero, file_, graph.warnings);
+    new_tokens_ = graph.tokens_per_sequence;
+    for (const auto& input : g.input()) {
+      if (!past_.count(input.name())) continue;
+      const auto& shape = input.type().tensor_type().shape();  // rank 4, checked by find_kv_cache
+      graph.kv_cache_bytes_per_token += static_cast<std::int64_t>(
+          static_cast<double>(shape.dim(1).dim_value() * shape.dim(3).dim_value()) * kv_bpe_);
+    }
     if (!token_dim.empty() && !names.count(token_dim)) {
       std::string known;
       for (const auto& n : names) known += (known.empty() ? "" : ", ") + in_quotes(n);
@@ -848,10 +940,19 @@ class Importer {
       const auto shape = costed ? std::optional<Shape>(need(op, tensor)) : known(tensor);
       return shape ? static_cast<double>(element_count(*shape)) * activation_bpe_ : 0.0;
     };
+    const auto cache_bytes = [&](const std::string& tensor) {
+      return static_cast<double>(element_count(need(op, tensor))) * kv_bpe_;
+    };
+    const bool appends = std::any_of(node.output().begin(), node.output().end(),
+                                     [&](const std::string& o) { return present_.count(o) > 0; });
     std::set<std::string> seen;
     for (int i = 0; i < node.input_size(); ++i) {
       const std::string& input = node.input(i);
       if (input.empty() || !seen.insert(input).second) continue;
+      if (past_.count(input) || present_.count(input)) {  // the KV cache (see the file comment)
+        if (!(appends && past_.count(input))) op.kv_read_bytes += cache_bytes(input);
+        continue;
+      }
       if (!is_data_input(type, i)) {
         if (is_index_input(type, i)) op.input_bytes += activation_bytes(input);
         continue;
@@ -871,8 +972,19 @@ class Importer {
       if (rule && rule->cost == Cost::metadata) continue;  // Shape/Size read no data
       op.input_bytes += activation_bytes(input);
     }
-    for (const auto& output : node.output())
-      if (!output.empty()) op.output_bytes += activation_bytes(output);
+    for (const auto& output : node.output()) {
+      if (output.empty()) continue;
+      if (present_.count(output)) {  // written for its new positions only: [batch, heads, past + new, head_dim]
+        const Shape shape = need(op, output);
+        if (shape.size() != 4)
+          fail(op, "the KV-cache output " + in_quotes(output) + " is not [batch, kv_heads, length, head_dim]: " + describe(shape));
+        if (shape[2] > 0)
+          op.kv_write_bytes += cache_bytes(output) * static_cast<double>(std::min(new_tokens_, shape[2])) /
+                               static_cast<double>(shape[2]);
+        continue;
+      }
+      op.output_bytes += activation_bytes(output);
+    }
     op.weight_bytes = static_cast<double>(op.parameters) * weight_bpe_;
 
     const int op_index = static_cast<int>(graph.ops.size());
@@ -882,7 +994,9 @@ class Importer {
   }
 
   std::string file_;
-  double weight_bpe_, activation_bpe_;
+  double weight_bpe_, activation_bpe_, kv_bpe_;
+  std::set<std::string> past_, present_;  // the KV cache's inputs and outputs
+  std::int64_t new_tokens_ = 1;           // tokens per sequence this step adds to the cache
   std::unordered_map<std::string, Initializer> initializers_;
   std::unordered_map<std::string, std::optional<Shape>> shapes_;
   std::unordered_map<std::string, int> elem_types_;
@@ -900,20 +1014,53 @@ Graph import_onnx(const std::filesystem::path& path, const Scenario& scenario,
   const std::string file = path.string();
   onnx::ModelProto model = load_model(path, file);
 
+  const KvCache kv = find_kv_cache(model.graph(), file);
   SymbolicDims dims = symbolic_dims;
-  if (!token_dim.empty()) dims.emplace(token_dim, scenario.seq_tokens);  // --seq unless --dim gives it
+  std::string tokens_dim = token_dim;
+  std::set<std::string> may_be_zero;
+  std::int64_t past = 0;
+  const bool decode = scenario.phase == Phase::decode;
+  if (kv.found()) {
+    if (tokens_dim.empty()) tokens_dim = kv.token_dim;
+    if (tokens_dim.empty())
+      throw InputError(file, "--token-dim", "the model has a KV cache (input " + in_quotes(kv.past.front()) +
+                                                "), so it counts tokens: name the dimension of the new tokens (no "
+                                                "input_ids [batch, tokens] input names it)");
+    if (kv.past_dim.empty()) {
+      past = kv.fixed_past;
+    } else {
+      const auto given = symbolic_dims.find(kv.past_dim);
+      past = given != symbolic_dims.end() ? given->second
+             : decode                     ? (scenario.context_tokens > 0 ? scenario.context_tokens : scenario.seq_tokens)
+                                          : 0;
+      dims[kv.past_dim] = past;
+      may_be_zero.insert(kv.past_dim);
+    }
+    if (decode && !symbolic_dims.count(tokens_dim)) dims[tokens_dim] = 1;  // one new token per sequence
+  }
+  if (!tokens_dim.empty()) dims.emplace(tokens_dim, scenario.seq_tokens);  // --seq unless --dim gives it
+  for (const auto& total : kv.total_dims)
+    if (!symbolic_dims.count(total)) dims[total] = past + dims.at(tokens_dim);
+
   Graph graph;
   graph.model_name = path.stem().string();
   graph.model_type = "onnx";
   graph.scenario = scenario;
-  graph.unit = token_dim.empty() ? WorkUnit::inference : WorkUnit::token;
-  graph.tokens_per_sequence = token_dim.empty() ? 1 : dims.at(token_dim);
+  graph.unit = tokens_dim.empty() ? WorkUnit::inference : WorkUnit::token;
+  graph.tokens_per_sequence = tokens_dim.empty() ? 1 : dims.at(tokens_dim);
   graph.tokens = scenario.batch * graph.tokens_per_sequence;
-  if (!token_dim.empty()) graph.scenario.seq_tokens = graph.tokens_per_sequence;
+  if (!tokens_dim.empty()) graph.scenario.seq_tokens = graph.tokens_per_sequence;
+  if (kv.found() && decode) graph.scenario.context_tokens = past;
 
-  Importer(file, scenario).run(model, dims, token_dim, graph);
+  Importer(file, scenario, kv).run(model, dims, may_be_zero, tokens_dim, graph);
   graph.decode_parameters = graph.parameters;
-  graph.kv_cache_bytes_per_token = 0;
+  if (kv.found())
+    graph.notes.push_back(fmt::format(
+        "KV cache recognised: {} past inputs ({}{}), {} present outputs; {} phase: past length {} = {}, new tokens {} = {}; "
+        "{} bytes per token of context at {}",
+        kv.past.size(), kv.past.front(), kv.past.size() > 1 ? " ... " + kv.past.back() : "", kv.present.size(),
+        to_string(scenario.phase), kv.past_dim.empty() ? "(fixed)" : in_quotes(kv.past_dim), past, in_quotes(tokens_dim),
+        graph.tokens_per_sequence, graph.kv_cache_bytes_per_token, to_string(scenario.kv_precision)));
   return graph;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <fstream>
@@ -64,7 +65,11 @@ INSTANTIATE_TEST_SUITE_P(ShippedConfigs, PublishedParameters,
                          ::testing::Values(PublishedCount{"llama-3.1-8b", 8'030'261'248},
                                            PublishedCount{"smolvlm-256m-instruct", 256'484'928},
                                            PublishedCount{"smolvlm-500m-instruct", 507'482'304},
-                                           PublishedCount{"smolvlm-instruct", 2'246'272'880}),
+                                           PublishedCount{"smolvlm-instruct", 2'246'272'880},
+                                           PublishedCount{"mixtral-8x7b", 46'702'792'704},
+                                           PublishedCount{"qwen1.5-moe-a2.7b", 14'315'784'192},
+                                           PublishedCount{"qwen3-8b", 8'190'735'360},
+                                           PublishedCount{"qwen3-30b-a3b", 30'532'122'624}),
                          [](const auto& param_info) {
                            std::string n = param_info.param.name;
                            for (auto& c : n)
@@ -92,7 +97,14 @@ TEST_P(DecodeFlops, AboutTwiceTheNonEmbeddingParametersAtShortContext) {
 
 INSTANTIATE_TEST_SUITE_P(ShippedConfigs, DecodeFlops,
                          ::testing::Values("llama-3.1-8b", "smolvlm-256m-instruct",
-                                           "smolvlm-500m-instruct", "smolvlm-instruct"));
+                                           "smolvlm-500m-instruct", "smolvlm-instruct", "mixtral-8x7b",
+                                           "qwen1.5-moe-a2.7b", "qwen3-8b", "qwen3-30b-a3b"),
+                         [](const auto& param_info) {
+                           std::string n = param_info.param;
+                           for (auto& c : n)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
 
 TEST(Llama, DecodeMatmulFlopsAreExactlyTwiceTheProjectionParameters) {
   const Graph g = build_hf_graph(shipped("llama-3.1-8b"), decode_at(128));
@@ -239,6 +251,84 @@ TEST(ModelTypes, Phi3MiniCount) {
   EXPECT_EQ(count_parameters(spec), 3'821'079'552);
 }
 
+// --- Mixture of experts and Qwen3 -----------------------------------------------------------
+
+const Op& op_named(const Graph& g, const std::string& name) {
+  const auto it = std::find_if(g.ops.begin(), g.ops.end(), [&](const Op& o) { return o.name == name; });
+  if (it == g.ops.end()) throw std::runtime_error("no op " + name);
+  return *it;
+}
+
+TEST(MixtureOfExperts, ActiveParametersArePublishedAndDecodeReadsOnlyTheChosenExperts) {
+  // Mixtral 8x7B: 12.9 B active of 46.7 B (published wording); exactly 2 of 8 experts per token.
+  const Graph g = build_hf_graph(shipped("mixtral-8x7b"), decode_at(128));
+  EXPECT_EQ(g.decode_parameters, 12'879'925'248);
+  EXPECT_NEAR(static_cast<double>(g.decode_parameters) / 1e9, 12.9, 0.05);
+  const Op& up = op_named(g, "text.layers.0.mlp.experts.up_proj");
+  EXPECT_EQ(up.parameters, 8LL * 4096 * 14336);                              // every expert is stored
+  EXPECT_DOUBLE_EQ(up.weight_read_bytes, 2.0 * 2 * 4096 * 14336);            // two are read (fp16)
+  EXPECT_DOUBLE_EQ(up.flops, 2.0 * 2 * 4096 * 14336);                        // and run
+  EXPECT_EQ(op_named(g, "text.layers.0.mlp.router").parameters, 4096 * 8);
+  // The weights a decode step reads: the active parameters (the embedding read as one row).
+  double read = 0;
+  for (const auto& op : g.ops) read += op.weight_read_bytes;
+  EXPECT_NEAR(read / 2.0, static_cast<double>(g.decode_parameters - g.input_embedding_parameters + 4096), 1.0);
+}
+
+TEST(MixtureOfExperts, ABatchReadsTheExpectedNumberOfDistinctExperts) {
+  EXPECT_DOUBLE_EQ(expected_distinct_experts(8, 2, 1), 2.0);
+  EXPECT_DOUBLE_EQ(expected_distinct_experts(8, 2, 2), 8.0 * (1 - 0.75 * 0.75));  // 3.5
+  EXPECT_NEAR(expected_distinct_experts(128, 8, 4096), 128.0, 1e-9);              // a prefill reads all
+  EXPECT_DOUBLE_EQ(expected_distinct_experts(8, 8, 3), 8.0);
+  Scenario s = decode_at(128);
+  s.batch = 4;
+  const Graph g = build_hf_graph(shipped("qwen3-30b-a3b"), s);
+  const Op& down = op_named(g, "text.layers.5.mlp.experts.down_proj");
+  const double distinct = 128.0 * (1.0 - std::pow(1.0 - 8.0 / 128.0, 4));  // 29.0 of 32 routed
+  EXPECT_NEAR(down.weight_read_bytes, distinct * 768 * 2048 * 2.0, 1.0);
+  EXPECT_DOUBLE_EQ(down.flops, 2.0 * 4 * 8 * 768 * 2048);  // FLOPs count every routed token
+  EXPECT_EQ(down.gemm.count, 29);
+  EXPECT_EQ(down.gemm.m, 2);  // 32 routed tokens over 29 experts, rounded up
+}
+
+TEST(MixtureOfExperts, Qwen2MoeHasASharedExpertAndDenseLayersWhereTheConfigSaysSo) {
+  // Qwen1.5-MoE-A2.7B: 2.7 B activated (published wording), 60 experts, top 4, one shared expert.
+  const auto spec = shipped("qwen1.5-moe-a2.7b");
+  EXPECT_EQ(count_active_decoder_parameters(spec.text), 2'689'173'504);
+  const Graph g = build_hf_graph(spec, decode_at(16));
+  EXPECT_EQ(op_named(g, "text.layers.3.mlp.shared_expert.up_proj").parameters, 2048 * 5632);
+  EXPECT_EQ(op_named(g, "text.layers.3.mlp.shared_expert_gate").parameters, 2048);
+  EXPECT_TRUE(op_named(g, "text.layers.3.attn.q_proj").parameters == 2048 * 2048 + 2048);  // q/k/v bias
+  EXPECT_EQ(op_named(g, "text.layers.3.attn.o_proj").parameters, 2048 * 2048);               // o_proj none
+  // decoder_sparse_step 2 and mlp_only_layers [1]: layers 1 and every even index stay dense.
+  auto j = nlohmann::json::parse(std::ifstream(kData / "models" / "qwen1.5-moe-a2.7b.json"));
+  j["decoder_sparse_step"] = 2;
+  j["mlp_only_layers"] = {1};
+  const auto sparse = parse_hf_config_text(j.dump(), "sparse.json");
+  EXPECT_FALSE(sparse.text.is_moe_layer(0));
+  EXPECT_FALSE(sparse.text.is_moe_layer(1));
+  EXPECT_TRUE(sparse.text.is_moe_layer(3));
+  const Graph gs = build_hf_graph(sparse, decode_at(16));
+  EXPECT_EQ(op_named(gs, "text.layers.0.mlp.up_proj").parameters, 2048 * 5632);  // dense width
+  EXPECT_EQ(sum_op_parameters(gs), count_parameters(sparse));
+  EXPECT_LT(count_parameters(sparse), count_parameters(spec));
+}
+
+TEST(Qwen3, NormalisesEachHeadsQueriesAndKeys) {
+  const Graph g = build_hf_graph(shipped("qwen3-8b"), decode_at(16));
+  const Op& q_norm = op_named(g, "text.layers.0.attn.q_norm");
+  EXPECT_EQ(q_norm.kind, OpKind::norm);
+  EXPECT_EQ(q_norm.parameters, 128);
+  EXPECT_DOUBLE_EQ(q_norm.flops, 4.0 * 32 * 128);
+  EXPECT_EQ(op_named(g, "text.layers.0.attn.k_norm").parameters, 128);
+  // Explicit head_dim: 32 heads x 128 = 4096 query width, 8 KV heads x 128 cached per layer.
+  EXPECT_EQ(g.kv_cache_bytes_per_token, 2LL * 36 * 8 * 128 * 2);
+  const Op& rope = op_named(g, "text.layers.0.attn.rope");
+  EXPECT_THAT(rope.producers, ::testing::ElementsAre(
+                                  static_cast<int>(&q_norm - g.ops.data()),
+                                  static_cast<int>(&op_named(g, "text.layers.0.attn.k_norm") - g.ops.data())));
+}
+
 // --- Bad input ------------------------------------------------------------------------------
 
 void expect_input_error(const std::function<void()>& fn, const std::string& file_part,
@@ -266,7 +356,7 @@ TEST(BadInput, MalformedJsonGivesLine) {
 
 TEST(BadInput, UnknownModelTypeListsSupported) {
   expect_input_error([] { from_text(R"({"model_type":"bert","hidden_size":768})"); }, "inline.json",
-                     "model_type", "supported: llama, mistral, qwen2, phi3, gemma2, idefics3");
+                     "model_type", "supported: llama, mistral, qwen2, qwen3, phi3, gemma2, mixtral, qwen2_moe, qwen3_moe, idefics3");
 }
 
 TEST(BadInput, MissingRequiredField) {
@@ -372,6 +462,29 @@ TEST(BadInput, VisionConfigFieldsNamedWithTheirPath) {
             "num_attention_heads":1},"vision_config":{"hidden_size":32,"image_size":64}})");
       },
       "inline.json", "vision_config.patch_size", "required field is missing");
+}
+
+TEST(BadInput, UnsupportedMixtureOfExpertsVariantsListTheSupportedOnes) {
+  expect_input_error([] { from_text(R"({"model_type":"deepseek_v3","hidden_size":64,"num_hidden_layers":2,
+      "num_attention_heads":4,"n_routed_experts":8})"); },
+                     "inline.json", "model_type", "supported MoE types: mixtral, qwen2_moe, qwen3_moe");
+  // A dense type with experts would be costed as a dense model: refused.
+  expect_input_error([] { from_text(R"({"model_type":"llama","hidden_size":64,"num_hidden_layers":2,
+      "num_attention_heads":4,"num_local_experts":8})"); },
+                     "inline.json", "num_local_experts", "supported MoE types: mixtral, qwen2_moe, qwen3_moe");
+  expect_input_error([] { from_text(R"({"model_type":"mixtral","hidden_size":64,"num_hidden_layers":2,
+      "num_attention_heads":4,"num_key_value_heads":4,"num_local_experts":4,"num_experts_per_tok":5})"); },
+                     "inline.json", "num_experts_per_tok", "5 experts per token of only 4 experts");
+  expect_input_error([] { from_text(R"({"model_type":"qwen3_moe","hidden_size":64,"num_hidden_layers":2,
+      "num_attention_heads":4,"mlp_only_layers":[0, 7]})"); },
+                     "inline.json", "mlp_only_layers", "7 is not a layer index (0 to 1)");
+  expect_input_error([] { from_text(R"({"model_type":"qwen3_moe","hidden_size":64,"num_hidden_layers":2,
+      "num_attention_heads":4,"num_experts":0})"); },
+                     "inline.json", "num_experts", "expected a positive integer");
+  // Every field within its bound, their product beyond any model: refused before a count wraps.
+  expect_input_error([] { from_text(R"({"model_type":"mixtral","hidden_size":65536,"num_hidden_layers":4096,
+      "num_attention_heads":64,"intermediate_size":134217728,"num_local_experts":134217728})"); },
+                     "inline.json", "num_hidden_layers", "beyond any real model");
 }
 
 TEST(ModelLookup, ShortNameAndPath) {

@@ -774,3 +774,102 @@ TEST_F(OnnxImport, CorruptTruncatedAndMissingFilesAreInputErrors) {
     }
   }
 }
+
+// --- KV cache -------------------------------------------------------------------------------
+
+namespace {
+
+// One attention layer exported as optimum does with a KV cache: input_ids [1, sequence_length],
+// past_key_values.0.{key,value} [1, 2 heads, past_sequence_length, 8], present.0.{key,value} out.
+ModelBuilder attention_with_cache(int past_rank = 4) {
+  ModelBuilder m;
+  m.input("input_ids", {1, "sequence_length"}, onnx::TensorProto::INT64);
+  m.input("attention_mask", {1, "total_sequence_length"}, onnx::TensorProto::INT64);
+  for (const char* kv : {"key", "value"}) {
+    std::vector<Dim> dims{1, 2, "past_sequence_length", 8};
+    dims.resize(static_cast<std::size_t>(past_rank), Dim(8));
+    m.input(std::string("past_key_values.0.") + kv, dims);
+  }
+  m.weight("embed", {100, 16});
+  m.ints("heads_shape", {1, -1, 2, 8});
+  m.node("Gather", {"embed", "input_ids"}, {"x"}, "embed_tokens");
+  for (const char* p : {"q", "k", "v"}) {
+    const std::string n(p);
+    m.weight("W" + n, {16, 16});
+    m.node("MatMul", {"x", "W" + n}, {n}, n + "_proj");
+    m.node("Reshape", {n, "heads_shape"}, {n + "4"}, n + "_split");
+    set_ints(m.node("Transpose", {n + "4"}, {n + "h"}, n + "_heads"), "perm", {0, 2, 1, 3});
+  }
+  set_int(m.node("Concat", {"past_key_values.0.key", "kh"}, {"present.0.key"}, "append_k"), "axis", 2);
+  set_int(m.node("Concat", {"past_key_values.0.value", "vh"}, {"present.0.value"}, "append_v"), "axis", 2);
+  set_ints(m.node("Transpose", {"present.0.key"}, {"kT"}, "k_t"), "perm", {0, 1, 3, 2});
+  m.node("MatMul", {"qh", "kT"}, {"scores"}, "scores");
+  m.node("Softmax", {"scores"}, {"probs"}, "softmax");
+  m.node("MatMul", {"probs", "present.0.value"}, {"context"}, "context");
+  m.output("context");
+  m.output("present.0.key");
+  m.output("present.0.value");
+  return m;
+}
+
+mw::Scenario phase(mw::Phase p, std::int64_t seq, std::int64_t ctx) {
+  mw::Scenario s;
+  s.phase = p;
+  s.seq_tokens = seq;
+  s.context_tokens = ctx;
+  return s;
+}
+
+}  // namespace
+
+TEST_F(OnnxImport, AKvCacheExportDecodesOneTokenAgainstTheCacheAndPrefillsAnEmptyOne) {
+  const auto path = write("decoder_with_past", attention_with_cache());
+  // Decode: past = --ctx 100, one new token; the unit is the token (input_ids' dimension).
+  const auto d = mw::import_onnx(path, phase(mw::Phase::decode, 5, 100), {});
+  EXPECT_EQ(d.unit, mw::WorkUnit::token);
+  EXPECT_EQ(d.tokens_per_sequence, 1);
+  EXPECT_EQ(d.scenario.context_tokens, 100);
+  EXPECT_EQ(d.kv_cache_bytes_per_token, 2 * 2 * 8 * 2);  // key + value, 2 heads x 8, fp16
+  const double cache = 2.0 * 101 * 8 * 2;                 // one of key or value after the step, bytes
+  // The append reads only the new token and writes it into the cache.
+  EXPECT_DOUBLE_EQ(find_op(d, "append_k").kv_read_bytes, 0.0);
+  EXPECT_DOUBLE_EQ(find_op(d, "append_k").input_bytes, 2.0 * 8 * 2);
+  EXPECT_DOUBLE_EQ(find_op(d, "append_k").kv_write_bytes, 2.0 * 8 * 2);
+  EXPECT_DOUBLE_EQ(find_op(d, "append_k").output_bytes, 0.0);
+  // Attention reads the whole cache, as KV cache, not as activations.
+  EXPECT_DOUBLE_EQ(find_op(d, "k_t").kv_read_bytes, cache);
+  EXPECT_DOUBLE_EQ(find_op(d, "k_t").input_bytes, 0.0);
+  EXPECT_DOUBLE_EQ(find_op(d, "context").kv_read_bytes, cache);
+  EXPECT_DOUBLE_EQ(find_op(d, "scores").flops, 2.0 * 2 * 1 * 8 * 101);
+  ASSERT_EQ(d.notes.size(), 1U);
+  EXPECT_NE(d.notes[0].find("KV cache recognised: 2 past inputs"), std::string::npos) << d.notes[0];
+  EXPECT_NE(d.notes[0].find("'past_sequence_length' = 100"), std::string::npos) << d.notes[0];
+  EXPECT_TRUE(d.warnings.empty()) << d.warnings.front();
+
+  // Prefill: an empty cache, --seq 5 new tokens written into it.
+  const auto p = mw::import_onnx(path, phase(mw::Phase::prefill, 5, 100), {});
+  EXPECT_EQ(p.tokens_per_sequence, 5);
+  EXPECT_DOUBLE_EQ(find_op(p, "append_v").kv_write_bytes, 2.0 * 5 * 8 * 2);
+  EXPECT_DOUBLE_EQ(find_op(p, "context").kv_read_bytes, 2.0 * 5 * 8 * 2);
+  EXPECT_DOUBLE_EQ(find_op(p, "scores").flops, 2.0 * 2 * 5 * 8 * 5);
+
+  // A length given with --dim wins over --ctx.
+  const auto given = mw::import_onnx(path, phase(mw::Phase::decode, 5, 100), {{"past_sequence_length", 7}});
+  EXPECT_EQ(given.scenario.context_tokens, 7);
+  EXPECT_DOUBLE_EQ(find_op(given, "context").kv_read_bytes, 2.0 * 8 * 8 * 2);
+}
+
+TEST_F(OnnxImport, KvCacheInputsOfAnotherLayoutOrWithoutATokenDimensionAreNamed) {
+  const auto rank3 = write("rank3", attention_with_cache(3));
+  expect_input_error([&] { mw::import_onnx(rank3, phase(mw::Phase::decode, 5, 100), {}); }, rank3,
+                     "input 'past_key_values.0.key'", {"[batch, kv_heads, past_length, head_dim]", "rank 3"});
+  // Without input_ids nothing names the token dimension: --token-dim is asked for.
+  ModelBuilder m;
+  m.input("hidden", {1, "n", 8});
+  m.input("past_key_values.0.key", {1, 1, "past", 8});
+  m.node("Concat", {"past_key_values.0.key", "past_key_values.0.key"}, {"present.0.key"}, "append");
+  m.output("present.0.key");
+  const auto no_ids = write("no_ids", m);
+  expect_input_error([&] { mw::import_onnx(no_ids, phase(mw::Phase::decode, 5, 100), {}); }, no_ids, "--token-dim",
+                     {"KV cache", "past_key_values.0.key"});
+}
