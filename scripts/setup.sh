@@ -9,7 +9,7 @@ packages=(
   libeigen3-dev libpagmo-dev libsqlite3-dev zlib1g-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-onnx python3-numpy python3-yaml python3-matplotlib chromium
+  pybind11-dev python3-onnx python3-numpy python3-yaml python3-matplotlib chromium
   yosys iverilog verilator gcc-riscv64-unknown-elf
   clang libclang-rt-14-dev libomp-14-dev
 )
