@@ -12,6 +12,7 @@ packages=(
   pybind11-dev python3-onnx python3-numpy python3-yaml python3-matplotlib chromium
   yosys iverilog verilator gcc-riscv64-unknown-elf
   clang libclang-rt-14-dev libomp-14-dev
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

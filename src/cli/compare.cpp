@@ -41,6 +41,8 @@
 #include "cli/commands.h"
 #include "cli/explore_common.h"
 #include "cli/compare_file.h"
+#include "cli/ranks.h"
+#include "dist/world.h"
 #include "cli/regimes.h"
 #include "common/atomic_file.h"
 #include "common/input_error.h"
@@ -379,21 +381,30 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("--threads", o->threads, "Cores per run (explore --threads)")->check(CLI::Range(1, 1024))->capture_default_str();
   c->add_flag("--force", o->force, "Discard a comparison of another file in --out and start afresh");
   c->callback([o, &global] {
+    // Under mpirun root decides which runs are left and each rank starts every size-th of them
+    // (dist::share_of), --jobs at a time on its machine; root writes compare.json, the tables and
+    // everything on stdout (docs/scale.md).
+    dist::World& world = this_launch();
     const auto data = global.resolved_data_dir();
-    const CompareSpec spec = load_compare(o->file, data);
-    const std::filesystem::path out =
-        o->out.empty() ? std::filesystem::path("compare-" + std::filesystem::path(o->file).stem().string()) : std::filesystem::path(o->out);
+    CompareSpec spec;
+    std::filesystem::path out;
+    on_every_rank(world, [&] {
+      spec = load_compare(o->file, data);
+      out = o->out.empty() ? std::filesystem::path("compare-" + std::filesystem::path(o->file).stem().string()) : std::filesystem::path(o->out);
+    });
     const auto identity = spec_json(spec);
-    const auto saved = read_json(out / "compare.json");
-    if (!saved.is_null() && nlohmann::json(identity) != saved) {
-      if (!o->force)
-        throw InputError((out / "compare.json").string(), "",
-                         "--out holds a comparison of another spec: use another --out, or --force to discard it");
-      std::error_code ec;
-      for (const auto& k : {"evaluations", "seconds"}) std::filesystem::remove_all(out / k, ec);
-    }
-    check_writable(out, "--out");
-    write_file_atomically(out / "compare.json", identity.dump(1) + "\n");
+    on_root(world, [&] {
+      const auto saved = read_json(out / "compare.json");
+      if (!saved.is_null() && nlohmann::json(identity) != saved) {
+        if (!o->force)
+          throw InputError((out / "compare.json").string(), "",
+                           "--out holds a comparison of another spec: use another --out, or --force to discard it");
+        std::error_code ec;
+        for (const auto& k : {"evaluations", "seconds"}) std::filesystem::remove_all(out / k, ec);
+      }
+      check_writable(out, "--out");
+      write_file_atomically(out / "compare.json", identity.dump(1) + "\n");
+    });
 
     std::vector<RunSpec> runs;
     for (const auto& kind : spec.kinds)
@@ -404,21 +415,33 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global) {
               runs.push_back({&kind, &regime, node, agent, seed,
                               out / kind.name / regime.name / node / agent / fmt::format("seed{}", seed),
                               spec.agent_of.at(agent).agent, spec.agent_of.at(agent).params});
-    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int cores = world.distributed() ? cores_per_rank(world) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const int jobs = o->jobs > 0 ? o->jobs : std::max(1, cores / o->threads);
     char self_path[4096];
     const ssize_t n = ::readlink("/proc/self/exe", self_path, sizeof self_path - 1);
     if (n <= 0) throw std::runtime_error("compare: cannot find the meshforge binary (/proc/self/exe)");
     const std::string self(self_path, static_cast<std::size_t>(n));
 
+    // The runs left, as root sees them (one view of the files for every rank).
+    std::vector<std::size_t> left;
+    for (std::size_t i = 0; i < runs.size(); ++i)
+      if (world.root() && !finished(runs[i])) left.push_back(i);
+    if (world.distributed()) left = nlohmann::json::parse(world.broadcast(nlohmann::json(left).dump())).get<std::vector<std::size_t>>();
     std::vector<const RunSpec*> todo;
-    for (const auto& r : runs)
-      if (!finished(r)) todo.push_back(&r);
-    std::cerr << fmt::format("compare: {} runs ({} done before), {} at a time\n", runs.size(), runs.size() - todo.size(), jobs);
+    for (const std::size_t i : dist::share_of(left.size(), world.rank(), world.size())) {
+      if (left[i] >= runs.size()) throw std::runtime_error("MPI: root sent a run outside the comparison");
+      todo.push_back(&runs[left[i]]);
+    }
+    if (world.root())
+      std::cerr << fmt::format("compare: {} runs ({} done before), {} at a time{}\n", runs.size(), runs.size() - left.size(), jobs,
+                               world.distributed() ? fmt::format(" on each of {} ranks", world.size()) : "");
+    const std::string prefix = rank_prefix(world);
+    const std::size_t total = world.distributed() ? todo.size() : runs.size();
     install_interrupt_handler();  // SIGINT, SIGTERM, SIGHUP (explore_common.h)
     std::map<pid_t, const RunSpec*> running;
     std::vector<std::string> failures;
-    std::size_t next = 0, done = runs.size() - todo.size();
+    std::vector<std::size_t> ran;  // the runs this rank started and saw end, by index in runs
+    std::size_t next = 0, done = total - todo.size();
     bool stopping = false;
     while (next < todo.size() || !running.empty()) {
       if (interrupt_requested() && !stopping) {
@@ -449,20 +472,41 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global) {
       if (it == running.end()) continue;
       const RunSpec* r = it->second;
       running.erase(it);
+      ran.push_back(static_cast<std::size_t>(r - runs.data()));
       ++done;
       const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       if (code != 0 && !(stopping && code == 130))
         failures.push_back(fmt::format("{} (exit {}): {}", r->dir.string(), code, last_line(r->dir.string() + ".log")));
-      std::cerr << fmt::format("compare: {}/{} runs  {} {} {} {} seed {}{}\n", done, runs.size(), r->kind->name, r->regime->name,
+      std::cerr << fmt::format("{}compare: {}/{} runs  {} {} {} {} seed {}{}\n", prefix, done, total, r->kind->name, r->regime->name,
                                r->node, r->agent, r->seed, code == 0 ? "" : fmt::format("  (exit {})", code));
     }
     restore_default_signals();
+    if (world.distributed()) {
+      // Every rank's end: any rank stopped, every failure in rank order; all exit as root does.
+      const auto all = world.all_gather(nlohmann::json{{"stopping", stopping}, {"failures", failures}, {"ran", ran}}.dump());
+      stopping = false;
+      failures.clear();
+      std::vector<int> times(runs.size(), 0);
+      for (const auto& text : all) {
+        const auto j = nlohmann::json::parse(text);
+        stopping = stopping || j.at("stopping").get<bool>();
+        for (const auto& f : j.at("failures")) failures.push_back(f.get<std::string>());
+        for (const auto& i : j.at("ran")) times.at(i.get<std::size_t>()) += 1;
+      }
+      // Every run left was run exactly once (an interrupted comparison starts fewer).
+      for (const std::size_t i : left)
+        if (times[i] != 1 && !(stopping && times[i] == 0))
+          failures.push_back(fmt::format("{}: run {} times by the ranks", runs[i].dir.string(), times[i]));
+      if (!world.root() && stopping) throw ExitStatus(interrupt_exit_status());
+      if (!world.root() && !failures.empty()) throw ExitStatus(3);
+    }
     if (stopping)
       throw Interrupted(fmt::format("interrupted; finished runs are kept and the rest continue when the same command runs again "
                                     "(meshforge compare {} --out {})",
                                     o->file, out.string()));
     if (!failures.empty())
       throw std::runtime_error(fmt::format("{} run{} failed, e.g. {}", failures.size(), failures.size() == 1 ? "" : "s", failures.front()));
+    if (!world.root()) return;
     write_tables(spec, runs, out);
     if (write_run_report(out)) fmt::print("report       {}\n", (out / "report.html").string());
   });

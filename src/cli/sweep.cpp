@@ -2,6 +2,7 @@
 // summary table of the best design per node.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -11,6 +12,8 @@
 
 #include "cli/commands.h"
 #include "cli/explore_common.h"
+#include "cli/ranks.h"
+#include "dist/world.h"
 #include "report/run_record.h"
 #include "common/atomic_file.h"
 #include "common/input_error.h"
@@ -127,70 +130,165 @@ void add_sweep_command(CLI::App& app, const GlobalOptions& global) {
   c->add_flag("--force", o->force, "Overwrite previous runs in --out");
   c->add_flag("--rtl", o->rtl, "Also write each node's best design as Verilog and collateral to OUT/NODE/rtl/");
   c->callback([o, c, &global] {
+    // Under mpirun each rank runs every size-th node (dist::share_of) into OUT/<node>/; root writes
+    // sweep.json, summary.csv and everything on stdout (docs/scale.md). The runs are independent:
+    // the same files as one process gives.
+    dist::World& world = this_launch();
     const auto data = global.resolved_data_dir();
     ExploreSettings s = o->settings;
     std::vector<std::string> nodes;
     std::filesystem::path out;
     bool rtl = o->rtl;
     const bool resume = !o->resume.empty();
-    if (resume) {
-      out = o->resume;
-      if (!o->out.empty() && std::filesystem::path(o->out) != out)
-        throw InputError("", "--out", "not used with --resume: the sweep continues in " + out.string());
-      if (!o->nodes.empty()) throw InputError("", "--nodes", "not used with --resume: the sweep keeps its nodes");
-      SavedSweep saved = read_sweep_file(out);
-      s = resumed_settings(*c, o->settings, saved.settings, (out / kSweepFile).string(), "sweep");
-      nodes = saved.nodes;
-      rtl = rtl || saved.rtl;
-    } else {
-      nodes = o->nodes.empty() ? tech::known_node_names() : split_nodes(o->nodes);
-      out = o->out.empty() ? std::filesystem::path(fmt::format("sweep-{}-{}", std::filesystem::path(s.model).stem().string(), s.mode))
-                           : std::filesystem::path(o->out);
-    }
-    for (const auto& n : nodes) tech::load_node(n, data);  // every node is known before anything runs
-    workload::resolve_model(s.model, data);
-    if (!s.from.empty()) resolve_design(s.from, data);
-    if (!s.pick.empty()) parse_pick(s.pick);
-    resolve_lanes(s);
-    check_agent_params(s);
-    check_warm_start(s);
-    if (s.budget <= 0) s.budget = kDefaultBudget;
-    if (!resume) {
-      for (const auto& n : nodes) check_fresh_output(out / n, o->force);
-      check_writable(out, "--out");
-      write_sweep_file(out, s, nodes, rtl);
-    }
-
-    std::string summary = sweep_summary_header();
+    on_every_rank(world, [&] {
+      if (resume) {
+        out = o->resume;
+        if (!o->out.empty() && std::filesystem::path(o->out) != out)
+          throw InputError("", "--out", "not used with --resume: the sweep continues in " + out.string());
+        if (!o->nodes.empty()) throw InputError("", "--nodes", "not used with --resume: the sweep keeps its nodes");
+        SavedSweep saved = read_sweep_file(out);
+        s = resumed_settings(*c, o->settings, saved.settings, (out / kSweepFile).string(), "sweep");
+        nodes = saved.nodes;
+        rtl = rtl || saved.rtl;
+      } else {
+        nodes = o->nodes.empty() ? tech::known_node_names() : split_nodes(o->nodes);
+        out = o->out.empty() ? std::filesystem::path(fmt::format("sweep-{}-{}", std::filesystem::path(s.model).stem().string(), s.mode))
+                             : std::filesystem::path(o->out);
+      }
+      for (const auto& n : nodes) tech::load_node(n, data);  // every node is known before anything runs
+      workload::resolve_model(s.model, data);
+      if (!s.from.empty()) resolve_design(s.from, data);
+      if (!s.pick.empty()) parse_pick(s.pick);
+      resolve_lanes(s);
+      check_agent_params(s);
+      check_warm_start(s);
+      if (s.budget <= 0) s.budget = kDefaultBudget;
+    });
+    if (world.distributed() && s.threads <= 0) s.threads = cores_per_rank(world);  // not a run setting
     const auto summary_file = out / "summary.csv";
-    write_file_atomically(summary_file, summary, "--out");
-    install_interrupt_handler();
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      s.node = nodes[i];
-      const auto dir = out / s.node;
-      check_writable(dir, "--out");
-      const std::string label = fmt::format("[{} {}/{}] ", s.node, i + 1, nodes.size());
-      // Resumed: a node with a checkpoint continues it (a finished one only rewrites its outputs).
-      const bool continue_node = resume && std::filesystem::exists(dir / search::kCheckpointFile);
-      if (continue_node) {
-        const auto info = search::read_checkpoint_info(dir / search::kCheckpointFile);
-        if (info.evaluations > s.budget)
-          throw InputError((dir / search::kCheckpointFile).string(), "--budget",
-                           fmt::format("{} is below the {} evaluations node {} already did", s.budget, info.evaluations, s.node));
+    const std::string header = sweep_summary_header();
+    on_root(world, [&] {
+      if (!resume) {
+        for (const auto& n : nodes) check_fresh_output(out / n, o->force);
+        check_writable(out, "--out");
+        write_sweep_file(out, s, nodes, rtl);
       }
-      const ExploreResult r = run_exploration(s, data, dir, continue_node, label);
-      if (r.status == search::ExploreStatus::interrupted) {
-        write_file_atomically(summary_file, summary, "--out");
-        throw Interrupted(fmt::format("interrupted on node {} after {} evaluations; summary.csv has the {} finished node(s); "
-                                      "finish the sweep with: meshforge sweep --resume {}",
-                                      s.node, r.evaluations, i, out.string()));
-      }
-      summary += sweep_summary_row(s.node, r);
-      if (rtl && r.best.found) write_best_rtl(dir, s.node, data);
-      if (r.best.found) write_run_report(dir);
+      write_file_atomically(summary_file, header, "--out");
+    });
+
+    // This rank's nodes, each to its end, an interruption or an error (which stops this rank's
+    // share, as it stops a sweep of one process).
+    struct NodeRun {
+      std::size_t index = 0;
+      std::string row;          // summary.csv's row, when finished
+      Outcome outcome;          // how it ended otherwise
+      std::int64_t evaluations = 0;
+    };
+    std::vector<NodeRun> mine;
+    std::exception_ptr own_error;  // the exception itself when one of this rank's nodes failed
+    std::vector<std::string> node_rows(nodes.size());  // summary.csv's row of each finished node
+    auto write_summary = [&] {
+      std::string summary = header;
+      for (const auto& r : node_rows) summary += r;
       write_file_atomically(summary_file, summary, "--out");
+    };
+    install_interrupt_handler();
+    for (const std::size_t i : dist::share_of(nodes.size(), world.rank(), world.size())) {
+      NodeRun run;
+      run.index = i;
+      try {
+        s.node = nodes[i];
+        const auto dir = out / s.node;
+        check_writable(dir, "--out");
+        const std::string label = fmt::format("{}[{} {}/{}] ", rank_prefix(world), s.node, i + 1, nodes.size());
+        // Resumed: a node with a checkpoint continues it (a finished one only rewrites its outputs).
+        const bool continue_node = resume && std::filesystem::exists(dir / search::kCheckpointFile);
+        if (continue_node) {
+          const auto info = search::read_checkpoint_info(dir / search::kCheckpointFile);
+          if (info.evaluations > s.budget)
+            throw InputError((dir / search::kCheckpointFile).string(), "--budget",
+                             fmt::format("{} is below the {} evaluations node {} already did", s.budget, info.evaluations, s.node));
+        }
+        const ExploreResult r = run_exploration(s, data, dir, continue_node, label);
+        run.evaluations = r.evaluations;
+        if (r.status == search::ExploreStatus::interrupted) {
+          run.outcome = {Outcome::Kind::interrupted, interrupt_exit_status(), ""};
+        } else {
+          run.row = sweep_summary_row(s.node, r);
+          node_rows[i] = run.row;
+          if (rtl && r.best.found) write_best_rtl(dir, s.node, data);
+          if (r.best.found) write_run_report(dir);
+          if (!world.distributed()) write_summary();
+        }
+      } catch (...) {
+        if (!world.distributed()) throw;
+        own_error = std::current_exception();
+        run.outcome = Outcome::of(own_error);
+      }
+      mine.push_back(run);
+      if (!run.outcome.ok()) break;
     }
     restore_default_signals();
+
+    // Every rank learns every node's end; root writes the summary of the finished ones.
+    std::vector<NodeRun> all = mine;
+    if (world.distributed()) {
+      nlohmann::json j = nlohmann::json::array();
+      for (const auto& r : mine)
+        j.push_back({{"index", r.index}, {"row", r.row}, {"outcome", r.outcome.to_json()}, {"evaluations", r.evaluations}});
+      all.clear();
+      for (const auto& text : world.all_gather(j.dump()))
+        for (const auto& e : nlohmann::json::parse(text)) {
+          NodeRun r;
+          r.index = e.at("index").get<std::size_t>();
+          r.row = e.at("row").get<std::string>();
+          r.outcome = Outcome::from_json(e.at("outcome"));
+          r.evaluations = e.at("evaluations").get<std::int64_t>();
+          if (r.index >= nodes.size()) throw std::runtime_error("MPI: a rank sent a node outside the sweep");
+          all.push_back(r);
+        }
+      std::sort(all.begin(), all.end(), [](const NodeRun& a, const NodeRun& b) { return a.index < b.index; });
+      std::vector<bool> seen(nodes.size(), false);
+      for (const auto& r : all) {
+        if (seen[r.index]) {
+          if (!world.root()) throw ExitStatus(3);
+          throw std::runtime_error("MPI: node " + nodes[r.index] + " was run by two ranks");
+        }
+        seen[r.index] = true;
+        node_rows[r.index] = r.row;
+      }
+      if (world.root()) write_summary();
+    }
+    const std::size_t finished_nodes = static_cast<std::size_t>(
+        std::count_if(node_rows.begin(), node_rows.end(), [](const std::string& r) { return !r.empty(); }));
+    // The first failure in node order is the sweep's error (the exception itself on the rank that
+    // ran it, when that is root); else the interrupted nodes; non-root ranks exit with root's status.
+    for (const auto& r : all) {
+      if (r.outcome.ok() || r.outcome.kind == Outcome::Kind::interrupted) continue;
+      if (!world.root()) throw ExitStatus(r.outcome.status);
+      if (own_error && mine.back().index == r.index) std::rethrow_exception(own_error);
+      r.outcome.rethrow();
+    }
+    std::string stopped;
+    std::int64_t stopped_evaluations = 0;
+    int stopped_count = 0;
+    for (const auto& r : all) {
+      if (r.outcome.kind != Outcome::Kind::interrupted) continue;
+      stopped += (stopped.empty() ? "" : ", ") + nodes[r.index];
+      stopped_evaluations += r.evaluations;
+      ++stopped_count;
+    }
+    if (stopped_count > 0) {
+      if (!world.root()) throw ExitStatus(interrupt_exit_status());
+      throw Interrupted(fmt::format("interrupted on node{} {} after {} evaluations; summary.csv has the {} finished node(s); "
+                                    "finish the sweep with: meshforge sweep --resume {}",
+                                    stopped_count > 1 ? "s" : "", stopped, stopped_evaluations, finished_nodes, out.string()));
+    }
+    if (finished_nodes != nodes.size()) {
+      if (!world.root()) throw ExitStatus(3);
+      throw std::runtime_error(fmt::format("sweep: {} of {} nodes came back from the ranks", finished_nodes, nodes.size()));
+    }
+    if (!world.root()) return;
 
     // The summary as a table.
     fmt::print("sweep of {} ({} mode), {} evaluations per node; best design per node:\n", s.model, s.mode,
