@@ -8,5 +8,6 @@ target_compile_definitions(test_rtl_e2e PRIVATE
   MESHFORGE_VVP="${MESHFORGE_VVP}"
   MESHFORGE_RISCV_GCC="${MESHFORGE_RISCV_GCC}"
   MESHFORGE_RISCV_OBJCOPY="${MESHFORGE_RISCV_OBJCOPY}")
-add_test(NAME rtl.e2e.mlp_2x2 COMMAND test_rtl_e2e)
-set_tests_properties(rtl.e2e.mlp_2x2 PROPERTIES LABELS "rtl" TIMEOUT 600)
+add_test(NAME rtl.e2e.mlp_2x2 COMMAND test_rtl_e2e --gtest_filter=EndToEnd.TwoByTwo*)
+add_test(NAME rtl.e2e.weights_over_noc COMMAND test_rtl_e2e --gtest_filter=EndToEnd.WeightsSentOverTheNoc*)
+set_tests_properties(rtl.e2e.mlp_2x2 rtl.e2e.weights_over_noc PROPERTIES LABELS "rtl" TIMEOUT 600)

@@ -10,13 +10,17 @@
 //   custom-0 f3=1 vmacz the same, accumulating from zero
 //   custom-0 f3=2 vclr
 //   custom-0 f3=3 vst   rs1 = AMEM byte address (VLEN-aligned): the format's lanes x 32 bits
+//   custom-0 f3=4 wld   rs1 = WMEM word, rs2 = AMEM byte address (VLEN-aligned) of its ROWS rows, one
+//                       AMEM word each: loads weights that arrived over the NoC (recv) into WMEM
 //   custom-1 f3=0 send  rs1 = AMEM byte address (VLEN-aligned), rs2 = {dst_y, dst_x, flits[15:0]}
 //   custom-1 f3=1 recv  rs1 = AMEM byte address (VLEN-aligned); rd = {src_y, src_x, flits[15:0]}
 //   custom-1 f3=2 whoami rd = {16'b0, my_y, my_x}
 // Cycle costs (what the cost model's issue and local-memory terms should see): vmac gathers its ROWS
 // x elements one per cycle (plus one AMEM read per VLEN word they span) and returns once the op is
 // issued, so MACs overlap the next gather; vst waits for the vector unit's latency, then writes
-// one AMEM word per cycle; send / recv move one flit per cycle when the network allows.
+// one AMEM word per cycle; send / recv move one flit per cycle when the network allows; wld takes
+// two cycles per row (an AMEM read, then the row's slice of the WMEM word written). A ROM WMEM
+// (or none) ignores wld: its contents come from WMEM_INIT.
 // FETCH_WIDTH is recorded for the cost model; the core issues one instruction per cycle.
 module mf_tile #(
   parameter VLEN = 512,
@@ -124,6 +128,8 @@ module mf_tile #(
   reg wmem_en;
   reg [WAW-1:0] wmem_addr;
   wire [WBITS-1:0] wmem_rdata;
+  wire wld_we;                  // wld: write row r of the WMEM word from the AMEM word just read
+  wire [WBITS/8-1:0] wld_be;
   generate
     if (WMEM_WORDS == 0) begin : no_wmem
       assign wmem_rdata = 0;
@@ -131,11 +137,10 @@ module mf_tile #(
       mf_rom #(.WORDS(WMEM_WORDS), .BITS(WBITS), .INIT(WMEM_INIT)) wmem (
         .clk(clk), .en(wmem_en), .addr(wmem_addr), .rdata(wmem_rdata));
     end else begin : wmem_sram
-      wire [WBITS-1:0] no_data = 0;
-      wire [WBITS/8-1:0] no_bytes = 0;
-      // Loaded by the testbench (WMEM_INIT) or, in a system, by DMA from DRAM (not yet an instruction).
+      // Preloaded (WMEM_INIT) or written row by row by wld from AMEM, where recv puts what the NoC
+      // brings (from another tile or a DRAM port).
       mf_sram #(.WORDS(WMEM_WORDS), .BITS(WBITS), .INIT(WMEM_INIT)) wmem (
-        .clk(clk), .en(wmem_en), .we(1'b0), .addr(wmem_addr), .wdata(no_data), .wbe(no_bytes),
+        .clk(clk), .en(wmem_en | wld_we), .we(wld_we), .addr(wmem_addr), .wdata({ROWS{amem_rdata}}), .wbe(wld_be),
         .rdata(wmem_rdata));
     end
   endgenerate
@@ -175,7 +180,8 @@ module mf_tile #(
   // ---------------------------------------------------------------- coprocessor sequencer
   localparam S_IDLE = 4'd0, S_GATHER_REQ = 4'd1, S_GATHER_LOAD = 4'd2, S_GATHER_USE = 4'd3, S_ISSUE = 4'd4,
              S_VST_WAIT = 4'd5, S_VST = 4'd6, S_SEND_REQ = 4'd7, S_SEND_LOAD = 4'd8, S_SEND_OUT = 4'd9,
-             S_RECV_HEAD = 4'd10, S_RECV = 4'd11, S_RECV_WRITE = 4'd12, S_DONE = 4'd13;
+             S_RECV_HEAD = 4'd10, S_RECV = 4'd11, S_RECV_WRITE = 4'd12, S_DONE = 4'd13, S_WLD_REQ = 4'd14,
+             S_WLD_WRITE = 4'd15;
   reg [3:0] state;
   wire is_custom1 = cop_insn[5];
   wire [2:0] f3 = cop_insn[14:12];
@@ -216,7 +222,17 @@ module mf_tile #(
   wire [31:0] elem_mask = (cur_bits == 6'd32) ? 32'hffff_ffff : ((32'd1 << cur_bits) - 32'd1);
   wire [31:0] next_bitaddr = bitaddr + {26'd0, cur_bits};
 
-  assign seq_en = (state == S_GATHER_REQ) || (state == S_SEND_REQ) || (state == S_VST) || (state == S_RECV_WRITE);
+  assign seq_en = (state == S_GATHER_REQ) || (state == S_SEND_REQ) || (state == S_VST) || (state == S_RECV_WRITE) ||
+                  (state == S_WLD_REQ);
+  assign wld_we = (state == S_WLD_WRITE);
+  wire [WBITS/8-1:0] row_bytes;  // the byte enables of row 0
+  assign row_bytes[VBYTES-1:0] = {VBYTES{1'b1}};
+  generate
+    if (ROWS > 1) begin : upper_rows
+      assign row_bytes[WBITS/8-1:VBYTES] = 0;
+    end
+  endgenerate
+  assign wld_be = row_bytes << (r * VBYTES);
   assign seq_we = (state == S_VST) || (state == S_RECV_WRITE);
   assign seq_addr = (state == S_GATHER_REQ) ? bitaddr[AAW+OB-1:OB] : word_addr;
   assign seq_wdata = (state == S_VST) ? acc_out[k*VLEN +: VLEN] : NARROW ? word_q[VLEN-1:0] : flit_buf[part*VLEN +: VLEN];
@@ -256,6 +272,12 @@ module mf_tile #(
                   vu_valid <= 1'b1;
                   vu_op <= 2'd2;
                   state <= S_DONE;
+                end
+                3'd4: begin  // wld: ROWS AMEM words into one WMEM word
+                  wmem_addr <= cop_rs1[WAW-1:0];
+                  word_addr <= cop_rs2[AAW+VOFF-1:VOFF];
+                  r <= 0;
+                  state <= (WMEM_WORDS == 0 || WEIGHT_ROM != 0) ? S_DONE : S_WLD_REQ;
                 end
                 default: begin  // vst
                   word_addr <= cop_rs1[AAW+VOFF-1:VOFF];
@@ -307,6 +329,15 @@ module mf_tile #(
         S_ISSUE: begin
           vu_valid <= 1'b1;
           state <= S_DONE;
+        end
+        // wld: read row r's AMEM word, then write it into its slice of the WMEM word
+        S_WLD_REQ: begin
+          word_addr <= word_addr + 1'b1;
+          state <= S_WLD_WRITE;
+        end
+        S_WLD_WRITE: begin
+          r <= r + 1'b1;
+          state <= r_last ? S_DONE : S_WLD_REQ;
         end
         // vst: the format's accumulators, one AMEM word per cycle, once the unit has drained
         S_VST_WAIT:
@@ -389,5 +420,6 @@ module mf_tile #(
 
   // Address bits beyond the memories' depth, instruction fields the sequencer does not decode, the
   // head flag (the sequencer knows the head is first), the gather shifter's upper bits.
-  wire unused = &{1'b0, imem_addr, dmem_addr, cop_insn, cop_rs1, cop_rs2, rx_head, shifted, wmem_en, wmem_addr, word_q};
+  wire unused = &{1'b0, imem_addr, dmem_addr, cop_insn, cop_rs1, cop_rs2, rx_head, shifted, wmem_en, wmem_addr, word_q,
+                  wld_we, wld_be};
 endmodule
