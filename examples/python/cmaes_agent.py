@@ -1,5 +1,5 @@
 """CMA-ES in numpy over whole design vectors (docs/python.md): each generation one evaluate_batch
-call on all cores; fitness = feasible + PPA score, the explorer's ranking.
+call on all cores of an Evaluator loaded once; fitness = feasible + PPA score, the explorer's ranking.
 Run: PYTHONPATH=build/python /usr/bin/python3 examples/python/cmaes_agent.py"""
 import numpy as np
 import meshforge
@@ -13,7 +13,7 @@ cc, cs = 4 / (n + 4), (mueff + 2) / (n + mueff + 5)
 c1 = 2 / ((n + 1.3) ** 2 + mueff)
 cmu = min(1 - c1, 2 * (mueff - 2 + 1 / mueff) / ((n + 2) ** 2 + mueff))
 damps, chi_n = 1 + cs + 2 * max(0, np.sqrt((mueff - 1) / (n + 1)) - 1), np.sqrt(n) * (1 - 1 / (4 * n) + 1 / (21 * n ** 2))
-rng = np.random.default_rng(0)
+rng, evaluator = np.random.default_rng(0), meshforge.Evaluator(model="llama-3.1-8b", node="7nm")
 mean, sigma, C, pc, ps = np.zeros(n), 0.3, np.eye(n), np.zeros(n), np.zeros(n)
 best = []
 for g in range(generations):
@@ -21,7 +21,7 @@ for g in range(generations):
     D = np.sqrt(np.maximum(eigenvalues, 1e-20))
     y = (rng.standard_normal((lam, n)) * D) @ B.T             # rows ~ N(0, C)
     x = np.clip(mean + sigma * y, -1, 1)
-    r = meshforge.evaluate_batch(model="llama-3.1-8b", node="7nm", actions=x)
+    r = evaluator.evaluate_batch(actions=x)
     order = np.argsort(-(r["feasible"] + r["ppa_score"]))[:mu]
     best.append(r["ppa_score"][order[0]] + r["feasible"][order[0]])
     y = (x[order] - mean) / sigma                              # the steps actually taken

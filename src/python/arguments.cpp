@@ -147,7 +147,7 @@ std::int64_t to_int(py::handle value, const std::string& name, std::int64_t lo, 
   try {
     v = py::int_(py::reinterpret_borrow<py::object>(value)).cast<long long>();
   } catch (const py::cast_error&) {
-    bad_argument(name, fmt::format("must be in {} .. {}", lo, hi));
+    bad_argument(name, fmt::format("must be in {} .. {}, got {}", lo, hi, py::str(value).cast<std::string>()));
   }
   if (v < lo || v > hi) bad_argument(name, fmt::format("must be in {} .. {}, got {}", lo, hi, v));
   return v;

@@ -13,7 +13,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "common/input_error.h"
@@ -166,43 +168,121 @@ int thread_count(const py::object& threads) {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
-py::dict evaluate_batch(const py::object& model, const py::object& node, const py::object& designs,
-                        const py::object& actions, const py::object& mode, const py::object& threads, const py::object& data,
-                        const py::kwargs& kwargs) {
-  const Request r = request(model, node, mode, data, kwargs, "evaluate_batch");
+// The designs of a batch call, checked while the GIL is held: design arguments, or action vectors.
+struct BatchInput {
+  std::vector<DesignArgument> designs;
+  std::vector<Eigen::VectorXd> actions;
+};
+
+BatchInput batch_input(const py::object& designs, const py::object& actions) {
   if (designs.is_none() == actions.is_none()) bad_argument("designs, actions", "give exactly one of them");
-  std::vector<DesignArgument> design_args;
-  std::vector<Eigen::VectorXd> action_rows;
+  BatchInput in;
   if (!designs.is_none()) {
     if (!PyList_Check(designs.ptr()) && !PyTuple_Check(designs.ptr()))
       bad_argument("designs", std::string("expected a list of designs (names, paths or dicts), got ") +
                                   Py_TYPE(designs.ptr())->tp_name);
     std::size_t i = 0;
-    for (const auto& d : designs) design_args.push_back(design_argument(d, fmt::format("designs[{}]", i++)));
+    for (const auto& d : designs) in.designs.push_back(design_argument(d, fmt::format("designs[{}]", i++)));
   } else {
     const auto matrix = real_matrix(actions, "actions", search::ActionSpace::kDims);
     for (py::ssize_t i = 0; i < matrix.shape(0); ++i)
-      action_rows.emplace_back(Eigen::Map<const Eigen::VectorXd>(matrix.data(i, 0), search::ActionSpace::kDims));
+      in.actions.emplace_back(Eigen::Map<const Eigen::VectorXd>(matrix.data(i, 0), search::ActionSpace::kDims));
   }
-  const int thread_total = thread_count(threads);
-  std::vector<arch::Design> batch;
+  return in;
+}
+
+struct BatchOutput {
+  std::vector<arch::Design> designs;
   std::vector<ppa::Report> reports;
+};
+
+// No Python: runs without the GIL. The design arguments are loaded first (as `meshforge evaluate`
+// loads them before the model), the actions decoded once the environment exists.
+void load_designs(const BatchInput& in, const std::filesystem::path& data, BatchOutput& out) {
+  for (const auto& d : in.designs) out.designs.push_back(d.load(data));
+}
+void decode_and_evaluate(const BatchInput& in, const search::ActionSpace& actions, search::BatchEvaluator& evaluator,
+                         BatchOutput& out) {
+  for (const auto& a : in.actions) out.designs.push_back(actions.decode(a));
+  std::vector<const arch::Design*> pointers;
+  for (const auto& d : out.designs) pointers.push_back(&d);
+  evaluator.evaluate(pointers, out.reports);
+}
+
+py::dict evaluate_batch(const py::object& model, const py::object& node, const py::object& designs,
+                        const py::object& actions, const py::object& mode, const py::object& threads, const py::object& data,
+                        const py::kwargs& kwargs) {
+  const Request r = request(model, node, mode, data, kwargs, "evaluate_batch");
+  const BatchInput in = batch_input(designs, actions);
+  const int thread_total = thread_count(threads);
+  BatchOutput out;
   std::unique_ptr<Problem> problem;
   {
     py::gil_scoped_release released;
     problem = std::make_unique<Problem>(r);
-    for (const auto& d : design_args) batch.push_back(d.load(r.data_dir));
+    load_designs(in, r.data_dir, out);
     problem->load_workload(r);
     const search::Environment env(problem->workload, problem->node, problem->microarch, problem->scenario);
-    for (const auto& a : action_rows) batch.push_back(env.actions().decode(a));
-    std::vector<const arch::Design*> pointers;
-    for (const auto& d : batch) pointers.push_back(&d);
     search::BatchEvaluator evaluator(env, thread_total);
-    evaluator.evaluate(pointers, reports);
+    decode_and_evaluate(in, env.actions(), evaluator, out);
   }
   warn(problem->workload.decode.warnings);
-  return report_arrays(reports, batch);
+  return report_arrays(out.reports, out.designs);
 }
+
+// One model on one node in one mode, loaded once and then evaluated many times: evaluate() and
+// evaluate_batch() without loading and building the workload on every call (tens of ms for
+// Llama 3.1 8B). Its batch evaluators (one per thread count) keep their design caches between
+// calls; the answers are the same. Calls from several Python threads take turns.
+class Evaluator {
+ public:
+  Evaluator(const py::object& model, const py::object& node, const py::object& mode, const py::object& data,
+            const py::kwargs& kwargs)
+      : request_(request(model, node, mode, data, kwargs, "Evaluator")) {
+    {
+      py::gil_scoped_release released;
+      problem_ = std::make_unique<Problem>(request_);
+      problem_->load_workload(request_);
+      env_ = std::make_unique<search::Environment>(problem_->workload, problem_->node, problem_->microarch,
+                                                   problem_->scenario);
+    }
+    warn(problem_->workload.decode.warnings);
+  }
+
+  py::object evaluate(const py::object& design) {
+    BatchInput in;
+    in.designs.push_back(design_argument(design, "design"));
+    const BatchOutput out = run(in, 1);
+    return report_dict(out.reports.front(), problem_->context(out.designs.front()));
+  }
+  py::dict evaluate_batch(const py::object& designs, const py::object& actions, const py::object& threads) {
+    const BatchInput in = batch_input(designs, actions);
+    const BatchOutput out = run(in, thread_count(threads));
+    return report_arrays(out.reports, out.designs);
+  }
+  std::string repr() const {
+    return fmt::format("meshforge.Evaluator(model={}, node={}, mode={})", problem_->workload.decode.model_name,
+                       problem_->node.name, problem_->mode);
+  }
+
+ private:
+  BatchOutput run(const BatchInput& in, int threads) {
+    BatchOutput out;
+    py::gil_scoped_release released;
+    const std::lock_guard<std::mutex> lock(mutex_);
+    auto& evaluator = batch_by_threads_[threads];
+    if (!evaluator) evaluator = std::make_unique<search::BatchEvaluator>(*env_, threads);
+    load_designs(in, request_.data_dir, out);
+    decode_and_evaluate(in, env_->actions(), *evaluator, out);
+    return out;
+  }
+
+  Request request_;
+  std::unique_ptr<Problem> problem_;
+  std::unique_ptr<search::Environment> env_;  // decodes actions; its workload, node and scenario serve the evaluators
+  std::map<int, std::unique_ptr<search::BatchEvaluator>> batch_by_threads_;
+  std::mutex mutex_;
+};
 
 // Gymnasium's Box: a float32 box of a fixed shape with sample(), seed() and contains().
 class Box {
@@ -241,7 +321,8 @@ class Box {
   }
   bool contains(const py::object& x) const {
     const auto np = py::module_::import("numpy");
-    const py::array a = np.attr("asarray")(x);
+    // As Gymnasium's Box.contains: a non-array is read as float32, an array must cast to it safely.
+    const py::array a = py::isinstance<py::array>(x) ? np.attr("asarray")(x) : np.attr("asarray")(x, "float32");
     if (!np.attr("can_cast")(a.dtype(), low_.dtype()).cast<bool>() || a.ndim() != 1 || a.shape(0) != low_.shape(0))
       return false;
     return np.attr("all")(np.attr("greater_equal")(a, low_)).cast<bool>() &&
@@ -341,13 +422,10 @@ class Env {
       throw std::logic_error(fmt::format("Env.step: the episode ended after its {} steps: call reset()", episode_steps()));
     const auto a = real_vector(action, "action", env_->action_dims());
     const Eigen::VectorXd move = Eigen::Map<const Eigen::VectorXd>(a.data(), env_->action_dims());
-    search::StepResult result;
-    {
-      py::gil_scoped_release released;
-      result = env_->step(move);
-      report_ = *result.report;
-      design_ = std::move(result.design);
-    }
+    // With the GIL held (one step is ~0.1 ms): a second Python thread cannot reset this Env mid-step.
+    search::StepResult result = env_->step(move);
+    report_ = *result.report;
+    design_ = std::move(result.design);
     has_report_ = true;
     const auto& state = env_->snapshot();
     py::dict info = report_figures(report_);
@@ -433,6 +511,16 @@ PYBIND11_MODULE(meshforge, m) {
          "Returns a dict of arrays under the JSON keys: ppa_score, feasible, tokens_per_second{prefill,decode}, "
          "ms_per_token{prefill,decode}, power_w, board_power_w, area_mm2, energy_per_token_j, clock_hz, "
          "time_to_first_token_s, peak_flops_per_s; violations and design (names) as lists. " + scenario_doc).c_str());
+  py::class_<Evaluator>(m, "Evaluator",
+                        ("One model on one node in one mode, loaded once: Evaluator(model=, node=, mode='performance', "
+                         "data_dir=None, **scenario) with evaluate(design) and evaluate_batch(designs= or actions=, "
+                         "threads=None), the answers of the functions of the same names. " + scenario_doc).c_str())
+      .def(py::init<const py::object&, const py::object&, const py::object&, const py::object&, const py::kwargs&>(),
+           py::kw_only(), py::arg("model"), py::arg("node"), py::arg("mode") = "performance", py::arg("data_dir") = py::none())
+      .def("evaluate", &Evaluator::evaluate, py::kw_only(), py::arg("design"))
+      .def("evaluate_batch", &Evaluator::evaluate_batch, py::kw_only(), py::arg("designs") = py::none(),
+           py::arg("actions") = py::none(), py::arg("threads") = py::none())
+      .def("__repr__", &Evaluator::repr);
   m.def("data_dir", [](const py::object& d) { return meshforge::python::data_dir(d).string(); }, py::kw_only(), py::arg("data_dir") = py::none(),
         "The data directory the calls read: data_dir, else $MESHFORGE_DATA_DIR, else the install's share/meshforge, "
         "else the source tree's data/.");

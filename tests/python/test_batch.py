@@ -68,6 +68,17 @@ class Batch(unittest.TestCase):
             env.step(action)
             self.assert_row_is_report(arrays, i, env.report())
 
+    def test_a_loaded_evaluator_answers_as_the_functions_do(self):
+        evaluator = meshforge.Evaluator(**WORKLOAD)
+        self.assertEqual(evaluator.evaluate(design="small-4x4"), meshforge.evaluate(design="small-4x4", **WORKLOAD))
+        actions = np.random.default_rng(9).uniform(-1, 1, size=(6, 39))
+        want = meshforge.evaluate_batch(actions=actions, **WORKLOAD)
+        for threads in (1, 2, 2):  # the last call is answered from the cache of the second
+            got = evaluator.evaluate_batch(actions=actions, threads=threads)
+            for key in SCALARS:
+                np.testing.assert_array_equal(got[key], want[key], key)
+            self.assertEqual(got["violations"], want["violations"])
+
     def test_an_empty_batch_gives_empty_arrays(self):
         arrays = meshforge.evaluate_batch(actions=np.zeros((0, 39)), **WORKLOAD)
         self.assertEqual(arrays["ppa_score"].shape, (0,))

@@ -57,6 +57,8 @@ class Spaces(unittest.TestCase):
             self.assertEqual(x.dtype, np.float32)
         self.assertNotIn(np.full(ACTION_DIMS, 1.5, np.float32), space)
         self.assertNotIn(np.zeros(ACTION_DIMS + 1, np.float32), space)
+        self.assertIn([0.5] * ACTION_DIMS, space)  # a list is read as float32, as Gymnasium reads it
+        self.assertNotIn(np.zeros(ACTION_DIMS, np.float64), space)  # float64 does not cast safely to float32
 
 
 class GymnasiumConventions(unittest.TestCase):

@@ -66,6 +66,12 @@ class WrongTypeOrShape(unittest.TestCase):
         self.assert_names("designs, actions", batch, designs=["small-4x4"], actions=np.zeros((1, 39)))
         self.assert_names("threads", batch, designs=["small-4x4"], threads=0)
 
+    def test_evaluator_arguments(self):
+        self.assert_names("mode", meshforge.Evaluator, model="llama-3.1-8b", node="7nm", mode="low_power")
+        evaluator = meshforge.Evaluator(model="llama-3.1-8b", node="7nm")
+        self.assert_names("design", evaluator.evaluate, design=None)
+        self.assert_names("actions", evaluator.evaluate_batch, actions=[[0.0] * 38])
+
     def test_env_arguments(self):
         self.assert_names("episode_steps", meshforge.Env, model="llama-3.1-8b", node="7nm", episode_steps=0)
         self.assert_names("action_mode", meshforge.Env, model="llama-3.1-8b", node="7nm", action_mode="relative")
