@@ -344,6 +344,26 @@ void warn_beyond_positions(const HfModelSpec& spec, const Scenario& s, std::int6
   if (s.context_tokens > limit) warnings.push_back(fmt::format("--ctx {} exceeds {}", s.context_tokens, beyond));
 }
 
+// The builder counts elements in 64 bits: the largest tensors of a step are its tokens times the
+// widest projection (a MoE layer's k routed copies included) and its attention scores. Each factor
+// is bounded on its own, their product need not be (a batch of 1 M at 16 M tokens).
+void check_element_counts(const DecoderSpec& t, const StepShape& step) {
+  const double tokens = static_cast<double>(step.sequences) * static_cast<double>(step.q_len);
+  const double widest = std::max({static_cast<double>(t.hidden), static_cast<double>(t.intermediate),
+                                  static_cast<double>(t.vocab), static_cast<double>(t.heads * t.head_dim),
+                                  static_cast<double>(t.experts_per_token) * static_cast<double>(t.expert_intermediate),
+                                  static_cast<double>(t.experts_per_token) * static_cast<double>(t.hidden),
+                                  static_cast<double>(t.experts)});
+  const double q = static_cast<double>(step.q_len);
+  const double pairs = step.prefill ? q * (q + 1) / 2 : static_cast<double>(step.context) + 1;
+  const double scores = static_cast<double>(step.sequences) * static_cast<double>(t.heads) * pairs;
+  constexpr double kMaxElements = 4.0e18;  // below 2^63 with room for the sums over layers
+  if (tokens * widest > kMaxElements || scores > kMaxElements)
+    throw InputError("", "--batch", fmt::format("a step of {} sequences x {} tokens has {:.3g} elements in one tensor, "
+                                                "beyond a 64-bit count", step.sequences, step.q_len,
+                                                std::max(tokens * widest, scores)));
+}
+
 }  // namespace
 
 Graph build_hf_graph(const HfModelSpec& spec, const Scenario& scenario) {
@@ -382,6 +402,7 @@ Graph build_hf_graph(const HfModelSpec& spec, const Scenario& scenario) {
   const StepShape step{scenario.batch, prefill ? prompt : 1, prefill ? 0 : graph.scenario.context_tokens, prefill};
   graph.tokens_per_sequence = step.q_len;
   graph.tokens = step.sequences * step.q_len;
+  check_element_counts(t, step);
 
   const std::int64_t text_tokens = prefill ? scenario.batch * scenario.seq_tokens : scenario.batch;
   int hidden = add_embedding(b, t, text_tokens);

@@ -76,6 +76,35 @@ c["vision_config"]["image_size"] = 134217728
 c["vision_config"]["patch_size"] = 1
 put("config", "smolvlm-patches-per-side-huge.json", json.dumps(c), "vision_config.image_size")
 
+# ---- mixture-of-experts configs (issue 13) ----
+qmoe = json.load(open(os.path.join(data, "models", "qwen3-30b-a3b.json")))
+for field in ("num_experts", "num_experts_per_tok", "moe_intermediate_size", "decoder_sparse_step"):
+    for tag in ("neg", "zero", "text", "huge"):
+        c = dict(qmoe)
+        c[field] = bad_values[tag]
+        put("config", f"qwen3moe-{field}-{tag}.json", json.dumps(c), field)
+for tag, v in (("out-of-range", [0, 48]), ("text", ["a"]), ("not-a-list", 3), ("negative", [-1])):
+    c = dict(qmoe)
+    c["mlp_only_layers"] = v
+    put("config", f"qwen3moe-mlp_only_layers-{tag}.json", json.dumps(c), "mlp_only_layers")
+c = dict(qmoe)
+c["num_experts_per_tok"] = 129
+put("config", "qwen3moe-more-per-token-than-experts.json", json.dumps(c), "num_experts_per_tok")
+mixtral = json.load(open(os.path.join(data, "models", "mixtral-8x7b.json")))
+c = dict(mixtral)
+c["num_local_experts"] = "eight"
+put("config", "mixtral-num_local_experts-text.json", json.dumps(c), "num_local_experts")
+c = dict(mixtral)
+c["model_type"] = "deepseek_v3"
+put("config", "unsupported-moe-type.json", json.dumps(c), "model_type")
+c = dict(llama)
+c["num_local_experts"] = 8
+put("config", "llama-with-experts.json", json.dumps(c), "num_local_experts")
+c = dict(mixtral)
+c["intermediate_size"] = 134217728
+c["num_local_experts"] = 134217728
+put("config", "mixtral-parameters-beyond-any-model.json", json.dumps(c), "num_hidden_layers")
+
 # ---- design YAML: one bad value per field ----
 design = open(os.path.join(data, "designs", "small-4x4.yaml")).read()
 
@@ -203,6 +232,16 @@ try:
     put("onnx", "dimension-2p41.onnx", model([helper.make_node("Relu", ["x"], ["y"], name="relu")], [wide], [y], []), "tensor 'x'")
     huge = TensorProto(name="W", data_type=TensorProto.FLOAT, dims=[1 << 33, 1 << 33])  # dims only
     put("onnx", "initializer-2p66.onnx", model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")], [x], [y], [huge]), "initializer 'W'")
+    # KV-cache exports (issue 13): a cache input of rank 3, and past lengths that differ
+    ids = helper.make_tensor_value_info("input_ids", TensorProto.INT64, [1, "sequence_length"])
+    pk3 = helper.make_tensor_value_info("past_key_values.0.key", TensorProto.FLOAT, [1, "past_sequence_length", 8])
+    put("onnx", "kv-cache-rank3.onnx", model([helper.make_node("Identity", ["past_key_values.0.key"], ["y"], name="id")],
+                                             [ids, pk3], [y], []), "input 'past_key_values.0.key'")
+    pk = helper.make_tensor_value_info("past_key_values.0.key", TensorProto.FLOAT, [1, 2, "past_sequence_length", 8])
+    pv = helper.make_tensor_value_info("past_key_values.0.value", TensorProto.FLOAT, [1, 2, "past_length", 8])
+    put("onnx", "kv-cache-past-lengths-differ.onnx",
+        model([helper.make_node("Concat", ["past_key_values.0.key", "past_key_values.0.value"], ["y"], name="cat", axis=2)],
+              [ids, pk, pv], [y], []), "input 'past_key_values.0.value'")
     good = model([helper.make_node("MatMul", ["x", "W"], ["y"], name="mm")], [x], [y], [w2])
     put("onnx", "truncated.onnx", good[: len(good) // 2])
 except ImportError:

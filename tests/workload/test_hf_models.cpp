@@ -487,6 +487,17 @@ TEST(BadInput, UnsupportedMixtureOfExpertsVariantsListTheSupportedOnes) {
                      "inline.json", "num_hidden_layers", "beyond any real model");
 }
 
+TEST(BadInput, AStepBeyondA64BitElementCountIsRefusedNotWrapped) {
+  // Each within its own bound (1 M sequences, 16 M tokens), together 2^44 tokens whose attention
+  // scores would wrap a 64-bit count.
+  Scenario s = prefill_of(std::int64_t{1} << 24);
+  s.batch = std::int64_t{1} << 20;
+  expect_input_error([&] { build_hf_graph(shipped("llama-3.1-8b"), s); }, "", "--batch", "beyond a 64-bit count");
+  s.batch = 1;
+  s.seq_tokens = 512;
+  EXPECT_NO_THROW(build_hf_graph(shipped("qwen3-30b-a3b"), s));
+}
+
 TEST(ModelLookup, ShortNameAndPath) {
   EXPECT_EQ(resolve_model("llama-3.1-8b", kData), kData / "models" / "llama-3.1-8b.json");
   const auto path = (kData / "models" / "llama-3.1-8b.json").string();
