@@ -1,8 +1,9 @@
 // The Python module `meshforge` (docs/python.md): thin adaptors over what `meshforge evaluate` and
 // `meshforge explore` use. evaluate() returns the report of `meshforge evaluate --json` as a dict;
-// evaluate_batch() evaluates many designs or action vectors on all cores and returns arrays; Env is
-// the explorer's MDP (search/environment.h) with Gymnasium's reset/step conventions. A C++
-// InputError arrives as meshforge.InputError (a ValueError) with the CLI's one-line message.
+// evaluate_batch() evaluates many designs or action vectors on all cores and returns arrays;
+// Evaluator does both for a model loaded once; Env is the explorer's MDP (search/environment.h)
+// with Gymnasium's reset/step conventions. A C++ InputError arrives as meshforge.InputError (a
+// ValueError) with the CLI's one-line message; any other C++ exception as a RuntimeError with its.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -478,8 +479,8 @@ PYBIND11_MODULE(meshforge, m) {
   using meshforge::InputError;
   m.doc() =
       "meshforge: an AI model to an ASIC mesh architecture (docs/python.md). evaluate() returns the report of "
-      "`meshforge evaluate --json`; evaluate_batch() many designs or actions on all cores as arrays; Env the "
-      "explorer's MDP with Gymnasium's conventions. Bad input raises InputError (a ValueError) with the command "
+      "`meshforge evaluate --json`; evaluate_batch() many designs or actions on all cores as arrays; Evaluator "
+      "both for a model loaded once; Env the explorer's MDP with Gymnasium's conventions. Bad input raises InputError (a ValueError) with the command "
       "line's message; a wrong argument type or shape a ValueError naming the argument.";
   m.attr("__version__") = MESHFORGE_VERSION;
 

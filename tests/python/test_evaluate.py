@@ -1,6 +1,7 @@
 """meshforge.evaluate returns the report of `meshforge evaluate --json`, for every way of naming a
 model and a design."""
 import pathlib
+import shutil
 import sys
 import tempfile
 import unittest
@@ -33,6 +34,18 @@ class Evaluate(unittest.TestCase):
         by_path = meshforge.evaluate(model=str(DATA / "models" / "llama-3.1-8b.json"), node="5nm",
                                      design=DATA / "designs" / "small-4x4.yaml")  # a pathlib.Path
         self.assertEqual(by_name, by_path)
+
+    def test_the_data_directory_is_the_argument_else_the_environment_s(self):
+        self.assertEqual(meshforge.data_dir(), str(DATA))  # $MESHFORGE_DATA_DIR, set by the test
+        with tempfile.TemporaryDirectory() as tmp:
+            for part in ("models", "nodes", "designs"):
+                shutil.copytree(DATA / part, pathlib.Path(tmp) / part)
+            shutil.copy(DATA / "microarch.yaml", tmp)
+            shutil.copy(DATA / "uncore.yaml", tmp)
+            (pathlib.Path(tmp) / "designs" / "small-4x4.yaml").rename(pathlib.Path(tmp) / "designs" / "renamed.yaml")
+            self.assertEqual(meshforge.data_dir(data_dir=tmp), tmp)
+            got = meshforge.evaluate(model="llama-3.1-8b", node="7nm", design="renamed", data_dir=pathlib.Path(tmp))
+        self.assertEqual(got, meshforge.evaluate(model="llama-3.1-8b", node="7nm", design="small-4x4"))
 
     def test_an_onnx_model_gives_the_cli_json(self):
         with tempfile.TemporaryDirectory() as tmp:
