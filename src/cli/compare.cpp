@@ -427,34 +427,41 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global) {
     for (std::size_t i = 0; i < runs.size(); ++i)
       if (world.root() && !finished(runs[i])) left.push_back(i);
     if (world.distributed()) left = nlohmann::json::parse(world.broadcast(nlohmann::json(left).dump())).get<std::vector<std::size_t>>();
-    std::vector<const RunSpec*> todo;
-    for (const std::size_t i : dist::share_of(left.size(), world.rank(), world.size())) {
-      if (left[i] >= runs.size()) throw std::runtime_error("MPI: root sent a run outside the comparison");
-      todo.push_back(&runs[left[i]]);
-    }
+    for (const std::size_t i : left)
+      if (i >= runs.size()) throw std::runtime_error("MPI: root sent a run outside the comparison");
     if (world.root())
       std::cerr << fmt::format("compare: {} runs ({} done before), {} at a time{}\n", runs.size(), runs.size() - left.size(), jobs,
                                world.distributed() ? fmt::format(" on each of {} ranks", world.size()) : "");
+    // The runs left go to the ranks as their slots free (RunQueue): unequal runs keep every rank busy.
+    RunQueue queue(world, left.size());
     const std::string prefix = rank_prefix(world);
-    const std::size_t total = world.distributed() ? todo.size() : runs.size();
     install_interrupt_handler();  // SIGINT, SIGTERM, SIGHUP (explore_common.h)
     std::map<pid_t, const RunSpec*> running;
     std::vector<std::string> failures;
     std::vector<std::size_t> ran;  // the runs this rank started and saw end, by index in runs
-    std::size_t next = 0, done = total - todo.size();
+    std::size_t done = world.distributed() ? 0 : runs.size() - left.size();
     bool stopping = false;
-    while (next < todo.size() || !running.empty()) {
+    for (;;) {
       if (interrupt_requested() && !stopping) {
         // Each run saves its checkpoint and exits 130 (a terminal's Ctrl-C reaches them too; a
         // SIGTERM or SIGHUP sent to compare alone reaches them only this way).
         stopping = true;
+        queue.stop();
         for (const auto& [pid, run] : running) ::kill(pid, SIGINT);
       }
-      while (!stopping && next < todo.size() && static_cast<int>(running.size()) < jobs) {
-        const RunSpec* r = todo[next++];
+      queue.serve();
+      while (!stopping && static_cast<int>(running.size()) < jobs) {
+        const auto item = queue.next();
+        if (!item) break;
+        const RunSpec* r = &runs[left[*item]];
         std::filesystem::create_directories(r->dir.parent_path());
         const pid_t pid = spawn(self, command_of(*r, data, o->threads), r->dir.string() + ".log");
         running[pid] = r;
+      }
+      if (running.empty()) {
+        if (stopping || queue.closed()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));  // an answer from root on its way
+        continue;
       }
       int status = 0;
       // Polled, so that a signal to compare alone is forwarded at once (std::signal restarts a
@@ -477,9 +484,14 @@ void add_compare_command(CLI::App& app, const GlobalOptions& global) {
       const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       if (code != 0 && !(stopping && code == 130))
         failures.push_back(fmt::format("{} (exit {}): {}", r->dir.string(), code, last_line(r->dir.string() + ".log")));
-      std::cerr << fmt::format("{}compare: {}/{} runs  {} {} {} {} seed {}{}\n", prefix, done, total, r->kind->name, r->regime->name,
-                               r->node, r->agent, r->seed, code == 0 ? "" : fmt::format("  (exit {})", code));
+      // Without MPI: runs done of all; under mpirun each rank counts its own.
+      std::cerr << fmt::format("{}compare: {}  {} {} {} {} seed {}{}\n", prefix,
+                               world.distributed() ? fmt::format("{} run{} done on this rank", done, done == 1 ? "" : "s")
+                                                   : fmt::format("{}/{} runs", done, runs.size()),
+                               r->kind->name, r->regime->name, r->node, r->agent, r->seed,
+                               code == 0 ? "" : fmt::format("  (exit {})", code));
     }
+    queue.finish();
     restore_default_signals();
     if (world.distributed()) {
       // Every rank's end: any rank stopped, every failure in rank order; all exit as root does.

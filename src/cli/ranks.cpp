@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -101,6 +102,75 @@ void on_root(dist::World& world, const std::function<void()>& fn) {
   on_every_rank(world, [&] {
     if (world.root()) fn();
   });
+}
+
+namespace {
+constexpr int kAskTag = 101;    // another rank to root: "next" (a free slot) or "done"
+constexpr int kAnswerTag = 102; // root to it: an item, or "" (none left)
+}  // namespace
+
+RunQueue::RunQueue(dist::World& world, std::size_t items) : world_(world), items_(items) {}
+
+std::optional<std::size_t> RunQueue::next() {
+  if (closed_) return std::nullopt;
+  if (stopped_) {
+    closed_ = true;
+    return std::nullopt;
+  }
+  if (world_.root()) {
+    serve();
+    if (next_ < items_) return next_++;
+    closed_ = true;
+    return std::nullopt;
+  }
+  if (!asked_) {
+    world_.send(0, kAskTag, "next");
+    asked_ = true;
+  }
+  int from = 0;
+  std::string answer;
+  if (!world_.receive(kAnswerTag, from, answer)) return std::nullopt;
+  asked_ = false;
+  if (answer.empty()) {
+    closed_ = true;
+    return std::nullopt;
+  }
+  return static_cast<std::size_t>(std::stoull(answer));
+}
+
+void RunQueue::serve() {
+  if (!world_.root() || !world_.distributed()) return;
+  int from = 0;
+  for (std::string ask; world_.receive(kAskTag, from, ask);) {
+    if (ask == "done") {
+      ++finished_ranks_;
+    } else if (!stopped_ && next_ < items_) {
+      world_.send(from, kAnswerTag, std::to_string(next_++));
+    } else {
+      world_.send(from, kAnswerTag, "");
+    }
+  }
+}
+
+void RunQueue::finish() {
+  closed_ = true;
+  if (!world_.distributed()) return;
+  if (world_.root()) {
+    stopped_ = true;  // whoever asks now gets nothing
+    for (auto pause = std::chrono::microseconds(200); finished_ranks_ < world_.size() - 1;
+         pause = std::min(pause * 2, std::chrono::microseconds(20000))) {
+      serve();
+      std::this_thread::sleep_for(pause);
+    }
+    return;
+  }
+  int from = 0;
+  std::string answer;
+  for (auto pause = std::chrono::microseconds(200); asked_ && !world_.receive(kAnswerTag, from, answer);
+       pause = std::min(pause * 2, std::chrono::microseconds(20000)))
+    std::this_thread::sleep_for(pause);
+  asked_ = false;
+  world_.send(0, kAskTag, "done");
 }
 
 int cores_per_rank(const dist::World& world) {

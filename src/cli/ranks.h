@@ -5,6 +5,7 @@
 
 #include <exception>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -46,6 +47,33 @@ void on_root(dist::World& world, const std::function<void()>& fn);
 // `--threads` / `--jobs` as a rank takes them when not given: this machine's cores shared by the
 // ranks it runs (at least 1).
 int cores_per_rank(const dist::World& world);
+
+// Items 0 .. n-1 (the runs of a command) dealt to the ranks as they free a slot, so that unequal
+// runs keep every rank busy: root holds the queue, takes from it itself and answers the other
+// ranks' requests, one item per request. Which rank runs an item is not fixed; every item goes
+// to exactly one rank. Without MPI the items come in order.
+class RunQueue {
+ public:
+  RunQueue(dist::World& world, std::size_t items);  // items: as root counts them
+  // The next item for this rank, if one is ready now (never blocks: on the other ranks the answer
+  // to a request may still be on its way); nothing once the queue is closed for this rank.
+  std::optional<std::size_t> next();
+  // Root: answers the requests that have arrived. Call it often (every turn of a polling loop).
+  void serve();
+  // No more items will come to this rank (the queue is empty, or stop() was called).
+  bool closed() const { return closed_; }
+  // This rank takes no more items (Ctrl-C); on root, no rank does.
+  void stop() { stopped_ = true; }
+  // This rank is done: the other ranks say so to root (after the answer to a request still on its
+  // way; an item it brings is not run), root waits until every rank has. Polls.
+  void finish();
+
+ private:
+  dist::World& world_;
+  std::size_t items_ = 0, next_ = 0;
+  bool closed_ = false, stopped_ = false, asked_ = false;
+  int finished_ranks_ = 0;  // root: the other ranks that said they are done
+};
 
 // "rank R: " on the ranks of a distributed launch, "" otherwise: the prefix of a rank's own
 // progress lines on stderr.

@@ -71,6 +71,13 @@ bool built_with_mpi() {
 #endif
 }
 
+struct World::Pending {
+  std::string text;
+#if MESHFORGE_MPI
+  MPI_Request request;
+#endif
+};
+
 World& World::get() {
   static World world;
   return world;
@@ -100,6 +107,7 @@ World::World() {
 World::~World() {
 #if MESHFORGE_MPI
   if (initialised_) {
+    complete_sends();
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (!finalized) MPI_Finalize();
@@ -107,9 +115,56 @@ World::~World() {
 #endif
 }
 
+void World::complete_sends() {
+#if MESHFORGE_MPI
+  for (const auto& p : pending_) MPI_Wait(&p->request, MPI_STATUS_IGNORE);
+  pending_.clear();
+#endif
+}
+
+void World::send(int to, int tag, const std::string& text) {
+#if MESHFORGE_MPI
+  if (!initialised_ || to < 0 || to >= size_) throw std::runtime_error("MPI: send to rank " + std::to_string(to) + " of " + std::to_string(size_));
+  // Sends that have completed free their buffers.
+  std::erase_if(pending_, [](const std::unique_ptr<Pending>& p) {
+    int done = 0;
+    MPI_Test(&p->request, &done, MPI_STATUS_IGNORE);
+    return done != 0;
+  });
+  auto& p = pending_.emplace_back(std::make_unique<Pending>(Pending{text, MPI_REQUEST_NULL}));
+  check(MPI_Isend(p->text.data(), length_of(p->text), MPI_CHAR, to, tag, MPI_COMM_WORLD, &p->request), "MPI_Isend");
+#else
+  (void)tag;
+  (void)text;
+  throw std::runtime_error("MPI: send to rank " + std::to_string(to) + " in a world of one");
+#endif
+}
+
+bool World::receive(int tag, int& from, std::string& text) {
+#if MESHFORGE_MPI
+  if (!initialised_ || size_ == 1) return false;
+  int arrived = 0;
+  MPI_Status status;
+  check(MPI_Iprobe(MPI_ANY_SOURCE, tag, MPI_COMM_WORLD, &arrived, &status), "MPI_Iprobe");
+  if (!arrived) return false;
+  int length = 0;
+  check(MPI_Get_count(&status, MPI_CHAR, &length), "MPI_Get_count");
+  text.assign(static_cast<std::size_t>(length), '\0');
+  from = status.MPI_SOURCE;
+  check(MPI_Recv(text.data(), length, MPI_CHAR, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+  return true;
+#else
+  (void)tag;
+  (void)from;
+  (void)text;
+  return false;
+#endif
+}
+
 void World::barrier() {
 #if MESHFORGE_MPI
   if (!initialised_ || size_ == 1) return;
+  complete_sends();
   MPI_Request request;
   check(MPI_Ibarrier(MPI_COMM_WORLD, &request), "MPI_Ibarrier");
   auto pause = std::chrono::microseconds(200);

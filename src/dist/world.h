@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,12 @@ class World {
   std::vector<std::string> gather(const std::string& text);
   // Every rank's text in rank order, on every rank.
   std::vector<std::string> all_gather(const std::string& text);
+  // Point to point, for a work queue: sends text to rank `to` under `tag` and returns at once
+  // (delivered in the background; every send is complete before the next collective returns and
+  // before MPI is finalised), and takes the next message under `tag` from any rank when one has
+  // arrived (false, at once, when none has).
+  void send(int to, int tag, const std::string& text);
+  bool receive(int tag, int& from, std::string& text);
 
   World(const World&) = delete;
   World& operator=(const World&) = delete;
@@ -54,6 +61,9 @@ class World {
 
  private:
   World();
+  void complete_sends();
+  struct Pending;
+  std::vector<std::unique_ptr<Pending>> pending_;  // sends in flight, with their buffers
   int rank_ = 0, size_ = 1, local_size_ = 1;
   bool initialised_ = false;  // this process called MPI_Init (and so finalises)
 };
