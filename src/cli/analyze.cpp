@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "workload/hf_config.h"
 #include "workload/model.h"
 #include "workload/summary.h"
 
@@ -79,8 +80,7 @@ void print_table(const workload::Graph& detail, const workload::Graph& prefill,
   if (detail.decode_parameters > 0 && detail.decode_parameters < detail.parameters)
     fmt::print("per token    {} parameters used by the decoder for each generated token{}\n",
                with_commas(detail.decode_parameters),
-               detail.model_type.find("moe") != std::string::npos || detail.model_type == "mixtral"
-                   ? " (routed experts: the chosen ones only)" : "");
+               workload::is_mixture_of_experts_type(detail.model_type) ? " (routed experts: the chosen ones only)" : "");
   fmt::print("weights      {} at {}\n", bytes(detail.total_weight_bytes()),
              workload::to_string(sc.weight_precision));
   if (detail.kv_cache_bytes_per_token > 0 || detail.unit == workload::WorkUnit::token)

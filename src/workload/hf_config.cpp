@@ -143,8 +143,6 @@ const std::vector<std::string>& decoder_types() {
   return types;
 }
 
-bool is_moe_type(const std::string& t) { return t == "mixtral" || t == "qwen2_moe" || t == "qwen3_moe"; }
-
 // Mixture-of-experts model types of transformers that meshforge does not build: named in their
 // own refusal, so the user learns that MoE is supported and which variants are.
 bool is_unsupported_moe_type(const std::string& t) {
@@ -274,7 +272,7 @@ DecoderSpec parse_decoder(const FieldReader& r, const std::string& model_type,
   } else if (model_type == "mistral" || model_type == "mixtral" || model_type == "gemma2") {
     s.sliding_window = r.is_null("sliding_window") ? 0 : r.int_or("sliding_window", d.sliding_window);
   }
-  if (is_moe_type(model_type)) parse_experts(r, model_type, s);
+  if (is_mixture_of_experts_type(model_type)) parse_experts(r, model_type, s);
   check_parameter_bound(r, s);
   return s;
 }
@@ -316,6 +314,8 @@ json read_json(const std::string& text, const std::string& source) {
 }
 
 }  // namespace
+
+bool is_mixture_of_experts_type(const std::string& t) { return t == "mixtral" || t == "qwen2_moe" || t == "qwen3_moe"; }
 
 const std::vector<std::string>& supported_hf_model_types() {
   static const std::vector<std::string> types{"llama",   "mistral",   "qwen2",     "qwen3",    "phi3",
@@ -363,7 +363,7 @@ HfModelSpec parse_hf_config_text(const std::string& json_text, const std::string
   spec.model_type = top.string_or("model_type", "");
 
   if (is_decoder_type(spec.model_type)) {
-    if (!is_moe_type(spec.model_type)) refuse_experts_in_dense_type(top, root, spec.model_type);
+    if (!is_mixture_of_experts_type(spec.model_type)) refuse_experts_in_dense_type(top, root, spec.model_type);
     spec.text = parse_decoder(top, spec.model_type, 0, false);
     return spec;
   }
@@ -376,7 +376,7 @@ HfModelSpec parse_hf_config_text(const std::string& json_text, const std::string
 
   const FieldReader text = top.child("text_config");
   const std::string text_type = text.string_or("model_type", "llama");
-  if (!is_decoder_type(text_type) || is_moe_type(text_type))
+  if (!is_decoder_type(text_type) || is_mixture_of_experts_type(text_type))
     throw text.error("model_type", fmt::format("unknown text model_type '{}' (supported: llama, "
                                                "mistral, qwen2, qwen3, phi3, gemma2)", text_type));
   spec.text = parse_decoder(text, text_type, top.int_or("vocab_size", 0),

@@ -76,6 +76,8 @@ struct HfModelSpec {
 };
 
 const std::vector<std::string>& supported_hf_model_types();
+// Whether a model_type is one of the supported mixture-of-experts types (mixtral, qwen2_moe, qwen3_moe).
+bool is_mixture_of_experts_type(const std::string& model_type);
 
 // Parses and validates a config.json. Throws InputError(file, field, reason): missing file,
 // malformed JSON, unknown model_type (listing the supported ones), a missing required field,

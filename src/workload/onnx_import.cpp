@@ -405,7 +405,8 @@ KvCache find_kv_cache(const onnx::GraphProto& graph, const std::string& file) {
     if (input.name() == "input_ids" || input.name() == "inputs_embeds") kv.token_dim = dim_param(input, 1);
     const std::string mask = input.name() == "attention_mask" ? dim_param(input, 1) : "";
     if (!mask.empty() && mask != kv.past_dim) kv.total_dims.push_back(mask);
-    for (int d = 0; d < 8; ++d)
+    const int rank = input.type().has_tensor_type() ? input.type().tensor_type().shape().dim_size() : 0;
+    for (int d = 0; d < rank; ++d)
       if (dim_param(input, d) == "total_sequence_length") kv.total_dims.push_back("total_sequence_length");
   }
   return kv;

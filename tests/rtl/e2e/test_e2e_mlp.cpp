@@ -68,10 +68,10 @@ std::string slurp(const fs::path& p) {
 }
 
 // Assembles a program with the toolchain and writes it as one 32-bit word per line for $readmemh.
-void build_program(const fs::path& source, const fs::path& dir, const fs::path& hex) {
+void build_program(const fs::path& source, const fs::path& dir, const fs::path& hex, const std::string& defines) {
   const auto elf = dir / (source.stem().string() + ".elf");
   const auto bin = dir / (source.stem().string() + ".bin");
-  ASSERT_EQ(run(std::string(MESHFORGE_RISCV_GCC) + " -march=rv32i -mabi=ilp32 -nostdlib -Wl,-Ttext=0 -o " +
+  ASSERT_EQ(run(std::string(MESHFORGE_RISCV_GCC) + " -march=rv32i -mabi=ilp32 -nostdlib -Wl,-Ttext=0 " + defines + " -o " +
                 elf.string() + " " + source.string()), 0);
   ASSERT_EQ(run(std::string(MESHFORGE_RISCV_OBJCOPY) + " -O binary " + elf.string() + " " + bin.string()), 0);
   std::ifstream in(bin, std::ios::binary);
@@ -111,8 +111,10 @@ int run_layer(Weights weights) {
   rtl::write_files(rtl::generate(in), out);
 
   const fs::path e2e = MESHFORGE_E2E_DIR;
-  build_program(e2e / (noc ? "worker_wnoc.S" : "worker.S"), out, out / "programs/c0_worker.hex");
-  build_program(e2e / (noc ? "controller_wnoc.S" : "controller.S"), out, out / "programs/c1_controller.hex");
+  // One program and one testbench for both: WEIGHTS_OVER_NOC selects the weights' path.
+  const std::string defines = noc ? "-DWEIGHTS_OVER_NOC" : "";
+  build_program(e2e / "worker.S", out, out / "programs/c0_worker.hex", defines);
+  build_program(e2e / "controller.S", out, out / "programs/c1_controller.hex", defines);
 
   // Data: W (K x N) and x, int8, fixed seed; the reference in int32 (no overflow at these sizes).
   std::mt19937 rng(7);
@@ -157,7 +159,7 @@ int run_layer(Weights weights) {
   }
 
   // Simulate.
-  const std::string tb = noc ? "tb_mesh_wnoc.v" : "tb_mesh.v";
+  const std::string tb = "tb_mesh.v";
   fs::copy_file(e2e / tb, out / tb, fs::copy_options::overwrite_existing);
   std::string sources;
   {
@@ -165,7 +167,7 @@ int run_layer(Weights weights) {
     for (std::string line; std::getline(list, line);)
       if (!line.empty() && line[0] != '/') sources += " " + line;
   }
-  if (run("cd " + out.string() + " && " + MESHFORGE_IVERILOG + " -g2005 -o sim.vvp -s tb " + tb + sources +
+  if (run("cd " + out.string() + " && " + MESHFORGE_IVERILOG + " -g2005 " + defines + " -o sim.vvp -s tb " + tb + sources +
           " > iverilog.log 2>&1") != 0) {
     ADD_FAILURE() << slurp(out / "iverilog.log");
     return 0;
