@@ -146,7 +146,7 @@ std::vector<std::string> command_of(const RunSpec& r, const std::filesystem::pat
 pid_t spawn(const std::string& self, const std::vector<std::string>& cmd, const std::filesystem::path& log) {
   std::vector<std::string> argv{self};
   argv.insert(argv.end(), cmd.begin(), cmd.end());
-  return start_process(argv, log, true, {{"MESHFORGE_REPORT", "0"}});
+  return start_process(argv, log, true, {{"MESHFORGE_REPORT", "0"}, {dist::kNotARankVariable, "1"}});
 }
 
 std::string last_line(const std::filesystem::path& p) {

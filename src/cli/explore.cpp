@@ -2,6 +2,7 @@
 // mixture of experts, or random), evaluating every candidate with the PPA model. Also the
 // exploration run shared with meshforge sweep.
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <sstream>
 #include <thread>
@@ -23,7 +24,10 @@
 #include "arch/design.h"
 #include "cli/commands.h"
 #include "cli/explore_common.h"
+#include "cli/peers.h"
+#include "cli/ranks.h"
 #include "common/input_error.h"
+#include "dist/world.h"
 #include "search/agents.h"
 #include "store/runs_db.h"
 #include "tech/node.h"
@@ -557,12 +561,15 @@ search::ExplorerConfig make_explorer_config(const ExploreSettings& s, const Expl
 }
 
 ExploreResult run_exploration(const ExploreSettings& s, const std::filesystem::path& data_dir,
-                              const std::filesystem::path& out_dir, bool resume, const std::string& label) {
+                              const std::filesystem::path& out_dir, bool resume, const std::string& label,
+                              std::shared_ptr<search::EvaluationPeers> peers) {
   const auto setup = make_exploration_setup(s, data_dir, !resume);
   check_writable(out_dir, "--out");
   const OutputLock lock(out_dir, "--out");  // one writer per run directory
   const auto agent = make_agent(s, *setup->env);
-  search::Explorer explorer(*setup->env, *agent, make_explorer_config(s, *setup, data_dir, out_dir));
+  search::ExplorerConfig config = make_explorer_config(s, *setup, data_dir, out_dir);
+  config.peers = std::move(peers);
+  search::Explorer explorer(*setup->env, *agent, std::move(config));
   if (resume) {
     explorer.resume();
   } else if (!s.warm_start.empty()) {
@@ -659,42 +666,91 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
     ExploreSettings s = o->settings;
     std::filesystem::path out;
     const bool resume = !o->resume.empty();
-    if (resume) {
-      out = o->resume;
-      if (!o->out.empty() && std::filesystem::path(o->out) != out)
-        throw InputError("", "--out", "not used with --resume: the run continues in " + out.string());
-      const auto file = (out / search::kCheckpointFile).string();
-      const auto info = search::read_checkpoint_info(out / search::kCheckpointFile);
-      s = resumed_settings(*c, o->settings, ExploreSettings::from_run_info(info.run_info, file), file, "run");
-      if (s.budget <= 0) s.budget = kDefaultBudget;
-      if (s.budget < info.evaluations)
-        throw InputError(file, "--budget", fmt::format("{} is below the {} evaluations already done", s.budget, info.evaluations));
-    } else {
-      if (s.node.empty()) throw InputError("", "--node", "required (or --resume DIR to continue a saved run)");
-      if (!s.pick.empty()) parse_pick(s.pick);  // malformed weights: fail before creating anything
-      resolve_lanes(s);                        // more lanes than the agent runs: likewise
-      check_agent_params(s);
-      check_warm_start(s);
-      tech::load_node(s.node, data);         // unknown node: fail before creating anything
-      workload::resolve_model(s.model, data);
-      if (!s.from.empty()) resolve_design(s.from, data);
-      if (s.budget <= 0) s.budget = kDefaultBudget;
-      out = o->out.empty() ? std::filesystem::path(fmt::format("explore-{}-{}-{}", std::filesystem::path(s.model).stem().string(), s.node, s.mode))
-                           : std::filesystem::path(o->out);
-      check_fresh_output(out, o->force);
-      check_writable(out, "--out");
+    // The run's settings and directory, every input checked before anything is created.
+    auto prepare = [&] {
+      if (resume) {
+        out = o->resume;
+        if (!o->out.empty() && std::filesystem::path(o->out) != out)
+          throw InputError("", "--out", "not used with --resume: the run continues in " + out.string());
+        const auto file = (out / search::kCheckpointFile).string();
+        const auto info = search::read_checkpoint_info(out / search::kCheckpointFile);
+        s = resumed_settings(*c, o->settings, ExploreSettings::from_run_info(info.run_info, file), file, "run");
+        if (s.budget <= 0) s.budget = kDefaultBudget;
+        if (s.budget < info.evaluations)
+          throw InputError(file, "--budget", fmt::format("{} is below the {} evaluations already done", s.budget, info.evaluations));
+      } else {
+        if (s.node.empty()) throw InputError("", "--node", "required (or --resume DIR to continue a saved run)");
+        if (!s.pick.empty()) parse_pick(s.pick);  // malformed weights: fail before creating anything
+        resolve_lanes(s);                        // more lanes than the agent runs: likewise
+        check_agent_params(s);
+        check_warm_start(s);
+        tech::load_node(s.node, data);         // unknown node: fail before creating anything
+        workload::resolve_model(s.model, data);
+        if (!s.from.empty()) resolve_design(s.from, data);
+        if (s.budget <= 0) s.budget = kDefaultBudget;
+        out = o->out.empty() ? std::filesystem::path(fmt::format("explore-{}-{}-{}", std::filesystem::path(s.model).stem().string(), s.node, s.mode))
+                             : std::filesystem::path(o->out);
+        check_fresh_output(out, o->force);
+        check_writable(out, "--out");
+      }
+    };
+    // What the run found, on stdout, and what follows from it.
+    auto finish = [&](const ExploreResult& r) {
+      restore_default_signals();
+      print_result(s, r, out);
+      if (o->rtl && r.best.found && r.status != search::ExploreStatus::interrupted)
+        write_best_rtl(out, s.node, data);
+      if (r.best.found && r.status != search::ExploreStatus::interrupted && write_run_report(out))
+        fmt::print("report       {}\n", (out / "report.html").string());
+      if (r.status == search::ExploreStatus::interrupted)
+        throw Interrupted(fmt::format("interrupted after {} evaluations; saved {}; continue with: meshforge explore --resume {}",
+                                      r.evaluations, (out / search::kCheckpointFile).string(), out.string()));
+    };
+    dist::World& world = this_launch();
+    if (!world.distributed()) {
+      prepare();
+      install_interrupt_handler();
+      finish(run_exploration(s, data, out, resume, ""));
+      return;
     }
-    install_interrupt_handler();
-    const ExploreResult r = run_exploration(s, data, out, resume, "");
-    restore_default_signals();
-    print_result(s, r, out);
-    if (o->rtl && r.best.found && r.status != search::ExploreStatus::interrupted)
-      write_best_rtl(out, s.node, data);
-    if (r.best.found && r.status != search::ExploreStatus::interrupted && write_run_report(out))
-      fmt::print("report       {}\n", (out / "report.html").string());
-    if (r.status == search::ExploreStatus::interrupted)
-      throw Interrupted(fmt::format("interrupted after {} evaluations; saved {}; continue with: meshforge explore --resume {}",
-                                    r.evaluations, (out / search::kCheckpointFile).string(), out.string()));
+    // Under mpirun, rank 0 runs the search and writes everything; every rank, rank 0 too,
+    // evaluates a share of each batch of designs (cli/peers.h). Reports do not depend on where a
+    // design was evaluated, so the run's files are those of one process (docs/scale.md).
+    on_root(world, prepare);
+    const auto shared = nlohmann::json::parse(
+        world.broadcast(nlohmann::json{{"settings", s.to_run_info()}, {"out", out.string()}}.dump()));
+    if (!world.root()) {
+      s = ExploreSettings::from_run_info(shared.at("settings").get<std::map<std::string, std::string>>(), "rank 0's settings");
+      s.threads = o->settings.threads;  // not a run setting: this rank's own
+      out = shared.at("out").get<std::string>();
+    }
+    if (s.threads <= 0) s.threads = cores_per_rank(world);  // not a run setting
+    install_interrupt_handler();  // a worker goes on serving until rank 0 has saved and says stop
+    std::unique_ptr<ExplorationSetup> setup;
+    on_every_rank(world, [&] {
+      if (!world.root()) setup = make_exploration_setup(s, data, false);
+    });
+    on_every_rank(world, [&] {
+      if (!world.root()) {
+        serve_evaluations(world, *setup->env, s.threads);
+        return;
+      }
+      const auto peers = std::make_shared<RankPeers>(world);  // its end (also by an exception) stops the workers
+      const int lanes = resolve_lanes(s);
+      if (lanes == 1)
+        std::cerr << fmt::format("meshforge: warning: agent {} evaluates one design at a time, so the other {} rank{} have nothing "
+                                 "to evaluate (give --lanes, or run one process)\n",
+                                 s.agent, world.size() - 1, world.size() == 2 ? "" : "s");
+      else
+        std::cerr << fmt::format("explore: rank 0 runs the search; each batch of {} designs is evaluated by {} ranks (docs/scale.md)\n",
+                                 lanes, std::min(lanes, world.size()));
+      const ExploreResult r = run_exploration(s, data, out, resume, "", peers);
+      peers->stop();
+      std::cerr << fmt::format("explore: {} of the {} evaluations went to rank{} 1{} (the rest rank 0 evaluated or its cache answered)\n",
+                               peers->designs_sent(), r.evaluations, world.size() == 2 ? "" : "s",
+                               world.size() == 2 ? "" : fmt::format("-{}", world.size() - 1));
+      finish(r);
+    });
   });
 }
 

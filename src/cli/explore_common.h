@@ -116,9 +116,11 @@ struct ExploreResult {
 };
 
 // Runs (or, with resume, continues) one exploration into out_dir, showing progress on stderr.
-// label prefixes the progress line (the node in a sweep).
+// label prefixes the progress line (the node in a sweep). peers (an MPI launch's other ranks)
+// share each batch's evaluations; the run is the same without them.
 ExploreResult run_exploration(const ExploreSettings& settings, const std::filesystem::path& data_dir,
-                              const std::filesystem::path& out_dir, bool resume, const std::string& label);
+                              const std::filesystem::path& out_dir, bool resume, const std::string& label,
+                              std::shared_ptr<search::EvaluationPeers> peers = nullptr);
 
 // The sweep table (summary.csv): header, and one node's row (kept by sweep and campaign alike).
 std::string sweep_summary_header();

@@ -59,7 +59,11 @@ int length_of(const std::string& text) {
 
 }  // namespace
 
-bool launched_by_mpi() { return env_number({"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) >= 0; }
+bool launched_by_mpi() {
+  // A process a rank started (compare's explore runs) inherits the launcher's variables but is no rank.
+  if (const char* own = std::getenv(kNotARankVariable); own && std::string(own) == "1") return false;
+  return env_number({"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) >= 0;
+}
 int launcher_rank() { return std::max(0, env_number({"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})); }
 int launcher_size() { return std::max(1, env_number({"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})); }
 

@@ -18,7 +18,9 @@
 namespace meshforge::dist {
 
 // Whether an MPI launcher started this process, and the rank and size its environment gives
-// (0 and 1 when none did), read without any MPI call.
+// (0 and 1 when none did), read without any MPI call. False when kNotARankVariable is "1": set it
+// for the processes a rank starts (they inherit the launcher's variables).
+inline constexpr const char* kNotARankVariable = "MESHFORGE_NOT_A_RANK";
 bool launched_by_mpi();
 int launcher_rank();
 int launcher_size();

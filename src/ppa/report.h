@@ -24,6 +24,7 @@ struct StageReport {
                                       // rows a batch-1 decode leaves idle count as busy)
   double power_w = 0;                 // its tiles' own power (MAC, RF, memories, fetch, NoC inside it, clock,
                                       // leakage); DRAM, PHYs, traffic between stages and the SoC are chip-level
+  bool operator==(const StageReport&) const = default;
 };
 
 // One phase (prefill or decode) on the design.
@@ -52,18 +53,21 @@ struct PhaseReport {
   double load_balance = 0;            // mean / max of stage busy time (1 = perfectly balanced)
   double bubble_share = 0;            // share of stage time its tiles wait on dependencies
   std::vector<StageReport> stages;
+  bool operator==(const PhaseReport&) const = default;
 };
 
 struct PowerBreakdown {  // watts
   double mac = 0, register_file = 0, memory = 0, noc = 0, dram = 0, fetch_control = 0, clock = 0,
          leakage = 0, soc = 0;
   double total() const;
+  bool operator==(const PowerBreakdown&) const = default;
 };
 
 struct AreaBreakdown {  // mm^2
   double cores = 0, control = 0, vector_units = 0, imem = 0, wmem_sram = 0, wmem_rom = 0, amem = 0, routers = 0,
          phys = 0, soc = 0, io = 0;
   double total() const;
+  bool operator==(const AreaBreakdown&) const = default;
 };
 
 // The one list of each breakdown's parts: its JSON key, its label in tables, its member. Writers
@@ -119,6 +123,7 @@ struct Budgets {
   double max_time_to_first_token_s = 1; // prefill latency budget (0 = none); see defaults_for
   double power_reference_w = 0.010;     // low-power: power at which the power score is 0.5
   double junction_temperature_c = 85;   // leakage is characterised at 25 C and doubles every ~22 C
+  bool operator==(const Budgets&) const = default;
 };
 
 struct Report {
@@ -146,6 +151,7 @@ struct Report {
   workload::WorkUnit unit = workload::WorkUnit::token;  // what tokens_per_second etc. count
   Budgets budgets;                      // the budgets and targets the score was computed against
   std::vector<int> tile_order;          // placement slot -> tile index (row * cols + col); stages own slot ranges
+  bool operator==(const Report&) const = default;  // field for field, doubles by value
 };
 
 }  // namespace meshforge::ppa

@@ -100,32 +100,35 @@ void BatchEvaluator::evaluate(const std::vector<const arch::Design*>& designs, s
     }
   }
   misses_ += static_cast<std::int64_t>(todo.size());
-  const int n = static_cast<int>(todo.size());
-  const int threads = std::max(1, std::min(threads_, n));
-  while (static_cast<int>(evaluators_.size()) < threads) evaluators_.push_back(env_.make_evaluator());
-  const ppa::Scenario& scenario = env_.scenario();
-  if (threads == 1) {
-    for (int k = 0; k < n; ++k) {
-      const std::size_t i = todo[static_cast<std::size_t>(k)];
-      evaluators_[0].evaluate(*designs[i], scenario, reports[i]);
-    }
+  const int peers = peers_ ? std::min(peers_->count(), static_cast<int>(todo.size()) - 1) : 0;
+  if (peers <= 0) {
+    evaluate_here(designs, todo, reports);
   } else {
-    std::exception_ptr error;
-#pragma omp parallel num_threads(threads)
-    {
-      ppa::Evaluator& evaluator = evaluators_[static_cast<std::size_t>(omp_get_thread_num())];
-#pragma omp for schedule(dynamic, 1)
-      for (int k = 0; k < n; ++k) {
-        const std::size_t i = todo[static_cast<std::size_t>(k)];
-        try {
-          evaluator.evaluate(*designs[i], scenario, reports[i]);
-        } catch (...) {
-#pragma omp critical(meshforge_batch_error)
-          if (!error) error = std::current_exception();
-        }
-      }
+    // Contiguous shares, this process's first; each peer's reports go back to its designs' slots.
+    const std::size_t processes = static_cast<std::size_t>(peers) + 1;
+    std::vector<std::vector<std::size_t>> shares(processes);
+    for (std::size_t k = 0; k < todo.size(); ++k) shares[k * processes / todo.size()].push_back(todo[k]);
+    for (int p = 0; p < peers; ++p) {
+      std::vector<const arch::Design*> theirs;
+      for (const std::size_t i : shares[static_cast<std::size_t>(p) + 1]) theirs.push_back(designs[i]);
+      peers_->post(p, theirs);
     }
+    std::exception_ptr error;
+    try {
+      evaluate_here(designs, shares[0], reports);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    peers_->collect(peer_reports_);  // even after a local failure: every post is answered
     if (error) std::rethrow_exception(error);
+    for (int p = 0; p < peers; ++p) {
+      const auto& share = shares[static_cast<std::size_t>(p) + 1];
+      auto& theirs = peer_reports_.at(static_cast<std::size_t>(p));
+      if (theirs.size() != share.size())
+        throw std::runtime_error("batch evaluator: a peer returned " + std::to_string(theirs.size()) + " reports for " +
+                                 std::to_string(share.size()) + " designs");
+      for (std::size_t k = 0; k < share.size(); ++k) reports[share[k]] = std::move(theirs[k]);
+    }
   }
   // Remember the new ones (a ring: the oldest slot is reused).
   if (capacity_ == 0) return;
@@ -146,6 +149,34 @@ void BatchEvaluator::evaluate(const std::vector<const arch::Design*>& designs, s
     cache_[slot] = {hashes[i], *designs[i], reports[i]};
     index_.emplace(hashes[i], slot);
   }
+}
+
+void BatchEvaluator::evaluate_here(const std::vector<const arch::Design*>& designs, const std::vector<std::size_t>& which,
+                                   std::vector<ppa::Report>& reports) {
+  const int n = static_cast<int>(which.size());
+  const int threads = std::max(1, std::min(threads_, n));
+  while (static_cast<int>(evaluators_.size()) < threads) evaluators_.push_back(env_.make_evaluator());
+  const ppa::Scenario& scenario = env_.scenario();
+  if (threads == 1) {
+    for (const std::size_t i : which) evaluators_[0].evaluate(*designs[i], scenario, reports[i]);
+    return;
+  }
+  std::exception_ptr error;
+#pragma omp parallel num_threads(threads)
+  {
+    ppa::Evaluator& evaluator = evaluators_[static_cast<std::size_t>(omp_get_thread_num())];
+#pragma omp for schedule(dynamic, 1)
+    for (int k = 0; k < n; ++k) {
+      const std::size_t i = which[static_cast<std::size_t>(k)];
+      try {
+        evaluator.evaluate(*designs[i], scenario, reports[i]);
+      } catch (...) {
+#pragma omp critical(meshforge_batch_error)
+        if (!error) error = std::current_exception();
+      }
+    }
+  }
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace meshforge::search

@@ -189,6 +189,7 @@ Explorer::Explorer(Environment& env, Agent& agent, ExplorerConfig config)
       lanes_(static_cast<std::size_t>(std::max(1, config_.lanes))),
       batch_(env, std::max(1, config_.threads)) {
   if (config_.lanes < 1) throw std::invalid_argument("explorer: lanes must be >= 1");
+  batch_.spread_over(config_.peers);
 }
 
 Explorer::~Explorer() = default;

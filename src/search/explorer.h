@@ -98,6 +98,9 @@ struct ExplorerConfig {
   std::optional<std::array<double, 3>> pick;
   // Also send every evaluation here (the run's runs.db); null = progress.csv only.
   std::shared_ptr<EvaluationLog> log;
+  // Other processes sharing each batch's evaluations (an MPI launch's ranks); null = this one
+  // alone. Results do not depend on them, as on threads.
+  std::shared_ptr<EvaluationPeers> peers;
 };
 
 struct BestDesign {
