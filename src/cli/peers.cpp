@@ -201,7 +201,7 @@ void RankPeers::collect(std::vector<std::vector<ppa::Report>>& reports) {
   for (std::size_t answered = 0; answered < posted_.size(); ++answered) {
     int from = 0;
     std::string text;
-    wait_for(world_, kReportsTag, from, text, std::chrono::microseconds(100));
+    wait_for(world_, kReportsTag, from, text, std::chrono::microseconds(50));
     const std::string_view body = std::string_view(text).substr(1);
     if (!text.empty() && text[0] == 'R') {
       reports.at(static_cast<std::size_t>(from - 1)) = decode_reports(body);
@@ -225,7 +225,7 @@ void serve_evaluations(dist::World& world, const search::Environment& env, int t
   for (;;) {
     int from = 0;
     std::string text;
-    wait_for(world, kDesignsTag, from, text, std::chrono::microseconds(200));
+    wait_for(world, kDesignsTag, from, text, std::chrono::microseconds(50));
     if (text == "S") return;
     try {
       if (text.empty() || text[0] != 'D') throw std::runtime_error("MPI: an unknown evaluation message");

@@ -28,6 +28,7 @@ class RankPeers : public search::EvaluationPeers {
 
   int count() const override { return world_.size() - 1; }
   void post(int peer, const std::vector<const arch::Design*>& designs) override;
+  void deliver() override { world_.complete_sends(); }
   void collect(std::vector<std::vector<ppa::Report>>& reports) override;
   // serve_evaluations returns on every other rank (also done by the destructor; once is enough).
   void stop();

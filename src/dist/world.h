@@ -56,6 +56,10 @@ class World {
   // arrived (false, at once, when none has).
   void send(int to, int tag, const std::string& text);
   bool receive(int tag, int& from, std::string& text);
+  // Returns once every send so far has been taken by its receiver. A long message moves only
+  // while this process calls MPI, so one sent before a long computation waits for it unless this
+  // is called first.
+  void complete_sends();
 
   World(const World&) = delete;
   World& operator=(const World&) = delete;
@@ -63,7 +67,6 @@ class World {
 
  private:
   World();
-  void complete_sends();
   struct Pending;
   std::vector<std::unique_ptr<Pending>> pending_;  // sends in flight, with their buffers
   int rank_ = 0, size_ = 1, local_size_ = 1;

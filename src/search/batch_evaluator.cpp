@@ -113,6 +113,7 @@ void BatchEvaluator::evaluate(const std::vector<const arch::Design*>& designs, s
       for (const std::size_t i : shares[static_cast<std::size_t>(p) + 1]) theirs.push_back(designs[i]);
       peers_->post(p, theirs);
     }
+    peers_->deliver();
     std::exception_ptr error;
     try {
       evaluate_here(designs, shares[0], reports);

@@ -29,6 +29,9 @@ class EvaluationPeers {
   // Sends designs to peer `peer` (0 .. count()-1) and returns at once; every peer gets at most one
   // post between two collects.
   virtual void post(int peer, const std::vector<const arch::Design*>& designs) = 0;
+  // Returns once every post has reached its peer, so that the peers work while this process
+  // evaluates its own share.
+  virtual void deliver() = 0;
   // Waits for the reports of every post since the last collect: reports[peer][k] = the report of
   // that peer's designs[k]. Throws std::runtime_error when a peer's evaluation failed.
   virtual void collect(std::vector<std::vector<ppa::Report>>& reports) = 0;
