@@ -654,6 +654,8 @@ void add_explore_command(CLI::App& app, const GlobalOptions& global) {
       "the best and writes any back as YAML), timeline.csv (against wall-clock), checkpoint.bin and report.html\n"
       "(meshforge report: the page an architect looks at). Ctrl-C stops cleanly and saves; --resume DIR\n"
       "continues a stopped run where it left off (give --budget to extend a finished one), also after a kill.\n"
+      "Under mpirun -n N, rank 0 runs the search and every rank evaluates a share of each batch of --lanes designs\n"
+      "(the same files as one process; on one machine --threads is faster: docs/scale.md).\n"
       "Example: meshforge explore --model llama-3.1-8b --node 3nm --mode performance --budget 2000 --out runs/3nm");
   c->add_option("--node", o->settings.node, "Process node: 3nm 5nm 7nm 12nm 16nm 22nm 28nm (required unless --resume)");
   add_explore_options(*c, o->settings);
