@@ -92,6 +92,10 @@ struct is_vector : std::false_type {};
 template <typename T>
 struct is_vector<std::vector<T>> : std::true_type {};
 
+// Lists of numbers (a class map, a tile order: one entry per tile) go as their bytes, not 8 each.
+template <typename T>
+concept packed = std::is_arithmetic_v<T> && !std::is_same_v<T, bool>;
+
 struct Encoder {
   search::checkpoint::Writer w;
   template <typename T>
@@ -104,7 +108,10 @@ struct Encoder {
       w.str(v);
     } else if constexpr (is_vector<T>::value) {
       w.u64(v.size());
-      for (const auto& x : v) (*this)(x);
+      if constexpr (packed<typename T::value_type>)
+        w.raw(v.data(), v.size() * sizeof(typename T::value_type));
+      else
+        for (const auto& x : v) (*this)(x);
     } else {
       fields(v, *this);
     }
@@ -127,7 +134,10 @@ struct Decoder {
       const std::uint64_t n = r.u64();
       if (n > r.data.size() - r.pos) throw std::runtime_error("MPI: a malformed evaluation message (a list of " + std::to_string(n) + ")");
       v.resize(static_cast<std::size_t>(n));
-      for (auto& x : v) (*this)(x);
+      if constexpr (packed<typename T::value_type>)
+        r.raw(v.data(), v.size() * sizeof(typename T::value_type));
+      else
+        for (auto& x : v) (*this)(x);
     } else {
       fields(v, *this);
     }

@@ -120,11 +120,12 @@ void BatchEvaluator::evaluate(const std::vector<const arch::Design*>& designs, s
     } catch (...) {
       error = std::current_exception();
     }
-    peers_->collect(peer_reports_);  // even after a local failure: every post is answered
+    std::vector<std::vector<ppa::Report>> peer_reports;
+    peers_->collect(peer_reports);  // even after a local failure: every post is answered
     if (error) std::rethrow_exception(error);
     for (int p = 0; p < peers; ++p) {
       const auto& share = shares[static_cast<std::size_t>(p) + 1];
-      auto& theirs = peer_reports_.at(static_cast<std::size_t>(p));
+      auto& theirs = peer_reports.at(static_cast<std::size_t>(p));
       if (theirs.size() != share.size())
         throw std::runtime_error("batch evaluator: a peer returned " + std::to_string(theirs.size()) + " reports for " +
                                  std::to_string(share.size()) + " designs");

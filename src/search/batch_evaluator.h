@@ -69,7 +69,6 @@ class BatchEvaluator {
   std::vector<Cached> cache_;                                  // a ring of capacity_ slots
   std::size_t next_slot_ = 0;
   std::shared_ptr<EvaluationPeers> peers_;
-  std::vector<std::vector<ppa::Report>> peer_reports_;
   std::int64_t hits_ = 0, misses_ = 0;
 };
 

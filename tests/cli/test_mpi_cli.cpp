@@ -57,19 +57,24 @@ CommandResult run_ranks(int ranks, const std::string& args) {
 
 CommandResult run_one(const std::string& args) { return meshforge::testing::run_meshforge(args, scratch()); }
 
-// Skips the test when there is nothing to test it with.
-#define SKIP_WITHOUT_MPI()                                                                             \
-  do {                                                                                                 \
-    if (find_mpirun().empty()) GTEST_SKIP() << "mpirun not found (Debian openmpi-bin): MPI runs untested"; \
+// Why there is nothing to test with: no mpirun, or a binary built without MPI ("" when it ran).
+const char* const kNoMpirun = "mpirun not found (Debian openmpi-bin): MPI runs untested";
+std::string built_without_mpi(const CommandResult& ranks) {
+  return ranks.err.find("built without MPI") != std::string::npos
+             ? "meshforge was built without MPI (MESHFORGE_MPI off): MPI runs untested"
+             : "";
+}
+#define SKIP_WITHOUT_MPI()                                   \
+  do {                                                       \
+    if (find_mpirun().empty()) GTEST_SKIP() << kNoMpirun;    \
   } while (0)
-#define SKIP_IF_BUILT_WITHOUT_MPI(result)                                                              \
-  do {                                                                                                 \
-    if ((result).err.find("built without MPI") != std::string::npos)                                   \
-      GTEST_SKIP() << "meshforge was built without MPI (MESHFORGE_MPI off): MPI runs untested";         \
+#define SKIP_IF_BUILT_WITHOUT_MPI(result)                                          \
+  do {                                                                             \
+    if (const auto why = built_without_mpi(result); !why.empty()) GTEST_SKIP() << why; \
   } while (0)
 
 // One command by one process into `one` and by two ranks into `two` (ARGS DIR); `skip` says why
-// there is nothing to compare (no mpirun, or a binary built without MPI).
+// there is nothing to compare.
 struct Pair {
   CommandResult one, two;
   std::string skip;
@@ -77,15 +82,12 @@ struct Pair {
 Pair run_pair(const std::string& args, const fs::path& one, const fs::path& two) {
   Pair p;
   if (find_mpirun().empty()) {
-    p.skip = "mpirun not found (Debian openmpi-bin): MPI runs untested";
+    p.skip = kNoMpirun;
     return p;
   }
   p.two = run_ranks(2, args + two.string());
-  if (p.two.err.find("built without MPI") != std::string::npos) {
-    p.skip = "meshforge was built without MPI (MESHFORGE_MPI off): MPI runs untested";
-    return p;
-  }
-  p.one = run_one(args + one.string());
+  p.skip = built_without_mpi(p.two);
+  if (p.skip.empty()) p.one = run_one(args + one.string());
   return p;
 }
 
@@ -189,7 +191,7 @@ TEST(MpiCli, SweepOnTwoRanksEqualsOneProcessEachNodeOnce) {
 Pair run_resumed_pair(const std::string& start, const std::string& more, const fs::path& one, const fs::path& two) {
   Pair p;
   if (find_mpirun().empty()) {
-    p.skip = "mpirun not found (Debian openmpi-bin): MPI runs untested";
+    p.skip = kNoMpirun;
     return p;
   }
   for (const auto& dir : {one, two}) {
@@ -197,11 +199,8 @@ Pair run_resumed_pair(const std::string& start, const std::string& more, const f
     if (p.one.status != 0) return p;
   }
   p.two = run_ranks(2, more + " --resume " + two.string());
-  if (p.two.err.find("built without MPI") != std::string::npos) {
-    p.skip = "meshforge was built without MPI (MESHFORGE_MPI off): MPI runs untested";
-    return p;
-  }
-  p.one = run_one(more + " --resume " + one.string());
+  p.skip = built_without_mpi(p.two);
+  if (p.skip.empty()) p.one = run_one(more + " --resume " + one.string());
   return p;
 }
 
