@@ -221,7 +221,9 @@ void add_collateral(const Inputs& in, std::vector<File>& files) {
   const Floorplan fp = floorplan(in);
   files.push_back({"floorplan.json", floorplan_json(in, fp)});
   files.push_back({"floorplan.svg", floorplan_svg(in, fp)});
-  for (std::size_t c = 0; c < in.design.tile_classes.size(); ++c) {
+  // With a model run every tile has its own program (add_mapped_programs); else each class runs
+  // the streaming kernel.
+  for (std::size_t c = 0; c < in.design.tile_classes.size() && !in.model.graph; ++c) {
     const Program p = tile_program(in.design, c);
     files.push_back({"programs/" + class_block_name(in.design, c) + ".hex", hex_file(p)});
     files.push_back({"programs/" + class_block_name(in.design, c) + ".lst", p.listing});

@@ -39,4 +39,13 @@ struct Program {
 };
 Program tile_program(const arch::Design& d, std::size_t c);
 
+// With a model run (mapped.cpp; precondition: check_mappable is empty): every tile's program
+// (programs/tNNNNN.hex, .lst), layer_map.csv (which slice of which layer each tile holds) and sim/
+// (the self-checking testbench, its W and x data, run.sh).
+void add_mapped_programs(const Inputs& in, std::vector<File>& files);
+
+// Tile t's IMEM file when programs are per tile: "programs/t00012.hex", one width for every tile
+// (the mesh top picks it with a constant function returning a fixed-width string).
+std::string tile_program_file(int tile);
+
 }  // namespace meshforge::rtl

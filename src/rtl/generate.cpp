@@ -181,6 +181,15 @@ std::string mesh_top(const Inputs& in) {
        "  wire [TILES-1:0] halted, fault;\n"
        "  assign all_halted = &halted;\n"
        "  assign any_fault = |fault;\n\n";
+  if (in.model.graph) {
+    // Programs derived from the mapping: one per tile. A constant function picks tile T's IMEM file;
+    // every name has the same width, so the string needs no padding (Icarus reads it as a file name).
+    const int chars = static_cast<int>(tile_program_file(0).size());
+    v += fmt::format("  // Tile T's program (mapped from the model; programs/*.lst say what each one does)\n"
+                     "  function [8*{}-1:0] tile_program(input integer t);\n    case (t)\n", chars);
+    for (int t = 0; t < d.tiles(); ++t) v += fmt::format("      {}: tile_program = \"{}\";\n", t, tile_program_file(t));
+    v += fmt::format("      default: tile_program = \"{}\";\n    endcase\n  endfunction\n\n", tile_program_file(0));
+  }
   // Link p of tile t is driven by the neighbour's opposite port, or tied off at the mesh edge.
   v += R"(  genvar y, x;
   generate
@@ -226,14 +235,14 @@ std::string mesh_top(const Inputs& in) {
         "        {} (CLASS == {}) begin : {}  // tile class {} \"{}\"; MAC lane stages {}\n"
         "          mf_tile #(.VLEN({}), .ROWS({}), .FORMATS(6'b{:06b}), .INT_STAGES({}), .FETCH_WIDTH({}),  // formats: {}\n"
         "                    .IMEM_WORDS({}), .WMEM_WORDS({}), .AMEM_WORDS({}), .WEIGHT_ROM({}),\n"
-        "                    .IMEM_INIT(\"{}\"), .WMEM_INIT(\"{}\"),\n"
+        "                    .IMEM_INIT({}), .WMEM_INIT(\"{}\"),\n"
         "                    .LINK_BITS(LINK_BITS), .VCS(VCS), .DEPTH(DEPTH)) tile (\n"
         "            .clk(clk), .rst(rst), .my_x(X8), .my_y(Y8),\n"
         "            `MF_TILE_PORTS(T));\n"
         "        end\n",
         c == 0 ? "if" : "else if", c, class_block_name(d, c), c, d.tile_classes[c].name, lane_stage_note(in, c, p),
         p.vlen, p.rows, p.formats, p.int_stages, p.fetch_width, arch::format_mac_formats(d.tile_classes[c].mac_formats), p.imem_words, p.wmem_words,
-        p.amem_words, p.weight_rom, p.imem_init, p.wmem_init);
+        p.amem_words, p.weight_rom, in.model.graph ? std::string("tile_program(T)") : "\"" + p.imem_init + "\"", p.wmem_init);
   }
   v += "      end\n    end\n  endgenerate\n";
   // DRAM ports: each is a network endpoint one step beyond the edge (x = COLS or y = ROWS).
@@ -311,6 +320,7 @@ std::vector<File> generate(const Inputs& in) {
   for (const auto& f : list) filelist += f + "\n";
   files.push_back({"filelist.f", filelist});
   add_collateral(in, files);
+  if (in.model.graph) add_mapped_programs(in, files);
   add_lint_plan(in, files);
   return files;
 }

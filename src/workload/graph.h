@@ -77,6 +77,7 @@ struct GemmShape {
 
 struct Op {
   std::string name;        // e.g. "text.layers.3.attn.q_proj"
+  std::string op_type;     // the ONNX operator ("MatMul", "Relu"); empty in built-in graphs
   OpKind kind = OpKind::elementwise;
   std::string block;       // layer type: "embedding", "decoder", "vision_encoder", "connector", "head", ...
   int layer = -1;          // index within its block's stack, -1 when not in a repeated layer

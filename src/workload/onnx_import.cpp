@@ -904,6 +904,7 @@ class Importer {
     ops_ = &graph.ops;
     Op op;
     op.name = node_name(node, index);
+    op.op_type = node.op_type();
     op.block = "onnx";
     op.layer = -1;
 
