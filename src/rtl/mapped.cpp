@@ -43,7 +43,7 @@ struct Block {
   int source = -1;             // tile whose y8 slice holds these x elements; -1 = the preloaded input
   std::int64_t src_first = 0;  // the first x element that source holds
   std::int64_t a = 0, b = 0;   // K rows [a, b)
-  std::int64_t wmem_word = 0;  // first WMEM word (ROWS rows per word, zero rows past b)
+  std::int64_t wmem_word = 0;  // first WMEM word: per column chunk, ROWS rows per word (zero past b)
   int packet = -1;             // index in the tile's expected packets; -1 = local (no packet)
 };
 
@@ -52,6 +52,7 @@ struct Job {
   int layer = 0;
   int ni = 0, ki = 0;
   std::int64_t n0 = 0, n1 = 0, k0 = 0, k1 = 0;
+  std::int64_t passes = 1;     // column chunks of the tile's lanes (more columns than lanes)
   std::vector<Block> blocks;
   std::vector<int> partials;   // expected packets of the partial sums this tile adds to its own
   int reducer = -1;            // the tile that ends the column slice's reduction (ki == 0)
@@ -174,9 +175,7 @@ Mapped map_layers(const arch::Design& d, const ModelRun& m, std::vector<std::str
       const auto at = fmt::format("tile ({}, {}) of class \"{}\"", tile % d.cols, tile / d.cols, cls.name);
       if (!(cls.mac_formats & arch::mac_format_bit(kInt8)))
         problems.push_back(fmt::format("tile_classes: {} runs {} but declares no int8 MAC lanes", at, op_label(m.graph->ops[static_cast<std::size_t>(l.op)])));
-      if (j.n1 - j.n0 > tp.lanes)
-        problems.push_back(fmt::format("tile_classes: {} would hold {} output columns of {} but has {} int8 lanes (one pass per "
-                                       "tile is generated)", at, j.n1 - j.n0, op_label(m.graph->ops[static_cast<std::size_t>(l.op)]), tp.lanes));
+      j.passes = (j.n1 - j.n0 + tp.lanes - 1) / tp.lanes;
       tp.jobs.push_back(std::move(j));
     }
   }
@@ -273,14 +272,14 @@ void connect_and_lay_out(const arch::Design& d, Mapped& mp, std::vector<std::str
         at += round_up(j.k1 - j.k0, vb) + slack;
       }
       j.sums = at;
-      at += round_up(static_cast<std::int64_t>(tp.lanes) * 4, vb);
+      at += round_up(j.passes * tp.lanes * 4, vb);
       if (j.reducer == static_cast<int>(r) && static_cast<std::size_t>(j.layer) + 1 < layers.size()) {
         j.y8 = at;
         at += round_up(j.n1 - j.n0, vb) + slack;
       }
       for (auto& b : j.blocks) {
         b.wmem_word = words;
-        words += (b.b - b.a + cls.mac_rows - 1) / cls.mac_rows;
+        words += (b.b - b.a + cls.mac_rows - 1) / cls.mac_rows * j.passes;
       }
     }
     std::int64_t biggest = 0;
@@ -327,10 +326,10 @@ struct Emitter {
     as.define(have);
   }
 
-  void mac_block(const Block& b, Reg x_base, const TilePlan& tp) {
+  void mac_block(const Block& b, std::int64_t chunk, Reg x_base, const TilePlan& tp) {
     const std::int64_t steps = (b.b - b.a + tp.rows - 1) / tp.rows;
     const std::string loop = fresh("mac");
-    as.li(t5, b.wmem_word);
+    as.li(t5, b.wmem_word + chunk * steps);
     as.li(t3, b.a - b.src_first);
     as.add(t6, x_base, t3);
     as.li(t2, steps);
@@ -373,20 +372,23 @@ struct Emitter {
       const auto& l = mp.layers[static_cast<std::size_t>(j.layer)];
       const std::int64_t cols = j.n1 - j.n0;
       as.label(fmt::format("# layer {} (op {}): columns [{}, {}), K rows [{}, {})", j.layer, l.op, j.n0, j.n1, j.k0, j.k1));
-      as.r(kCustom0, 2, 0, zero, zero, zero, "vclr");
-      for (const auto& b : j.blocks) {
-        if (b.source < 0) {
-          as.li(a2, j.x0);
-        } else if (b.packet < 0) {  // this tile's own y8 slice of the previous layer
-          for (const auto& pj : tp.jobs)
-            if (pj.layer == j.layer - 1) as.li(a2, pj.y8);
-        } else {
-          ensure(b.packet);
+      // One chunk of the tile's lanes at a time; a packet's slot keeps it for every chunk.
+      for (std::int64_t c = 0; c < j.passes; ++c) {
+        as.r(kCustom0, 2, 0, zero, zero, zero, "vclr");
+        for (const auto& b : j.blocks) {
+          if (b.source < 0) {
+            as.li(a2, j.x0);
+          } else if (b.packet < 0) {  // this tile's own y8 slice of the previous layer
+            for (const auto& pj : tp.jobs)
+              if (pj.layer == j.layer - 1) as.li(a2, pj.y8);
+          } else {
+            ensure(b.packet);
+          }
+          mac_block(b, c, a2, tp);
         }
-        mac_block(b, a2, tp);
+        as.li(a0, j.sums + c * tp.lanes * 4);
+        as.r(kCustom0, 3, 0, zero, a0, zero, "vst a0");
       }
-      as.li(a0, j.sums);
-      as.r(kCustom0, 3, 0, zero, a0, zero, "vst a0");
       for (int id : j.partials) {  // sums += each other K slice's partial, in whatever order they came
         ensure(id);
         const std::string loop = fresh("reduce");
@@ -556,17 +558,20 @@ void add_mapped_programs(const Inputs& in, std::vector<File>& files) {
       for (const auto& b : j.blocks) {
         const std::int64_t steps = (b.b - b.a + tp.rows - 1) / tp.rows;
         map_csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", j.layer, in.model.graph->ops[static_cast<std::size_t>(l.op)].name, t % d.cols, t / d.cols, j.n0, j.n1, b.a, b.b,
-                               b.source < 0 ? std::string("input") : fmt::format("({} {})", b.source % d.cols, b.source / d.cols), b.wmem_word, steps,
+                               b.source < 0 ? std::string("input") : fmt::format("({} {})", b.source % d.cols, b.source / d.cols), b.wmem_word, steps * j.passes,
                                j.reducer == t ? "reducer" : "partial");
-        for (std::int64_t s = 0; s < steps; ++s) {
-          std::vector<std::uint8_t> word(static_cast<std::size_t>(tp.rows * vb), 0);
-          for (int r = 0; r < tp.rows; ++r) {
-            const std::int64_t k = b.a + s * tp.rows + r;
-            if (k >= b.b) break;
-            for (std::int64_t n = j.n0; n < j.n1; ++n)
-              word[static_cast<std::size_t>(r * vb + (n - j.n0))] = static_cast<std::uint8_t>(w[static_cast<std::size_t>(j.layer)][static_cast<std::size_t>(k * l.n + n)]);
+        for (std::int64_t chunk = 0; chunk < j.passes; ++chunk) {
+          const std::int64_t first = j.n0 + chunk * tp.lanes, end = std::min(j.n1, first + tp.lanes);
+          for (std::int64_t s = 0; s < steps; ++s) {
+            std::vector<std::uint8_t> word(static_cast<std::size_t>(tp.rows * vb), 0);
+            for (int r = 0; r < tp.rows; ++r) {
+              const std::int64_t k = b.a + s * tp.rows + r;
+              if (k >= b.b) break;
+              for (std::int64_t n = first; n < end; ++n)
+                word[static_cast<std::size_t>(r * vb + (n - first))] = static_cast<std::uint8_t>(w[static_cast<std::size_t>(j.layer)][static_cast<std::size_t>(k * l.n + n)]);
+            }
+            wmem += hex_bytes(word) + "\n";
           }
-          wmem += hex_bytes(word) + "\n";
         }
       }
       if (j.layer == 0) {  // x[k0, k1) at x0
