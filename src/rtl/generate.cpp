@@ -75,6 +75,13 @@ TileParameters tile_parameters(const Inputs& in, std::size_t c) {
   p.amem_words = t.amem_bytes * 8 / t.vlen_bits;
   p.weight_rom = t.weight_storage == arch::WeightStorage::rom ? 1 : 0;
   p.imem_init = fmt::format("programs/{}.hex", class_block_name(d, c));
+  if (in.model.graph) {  // programs per tile: a class's first tile stands for it (the top picks each tile's)
+    for (int tile = 0; tile < d.tiles(); ++tile)
+      if (static_cast<std::size_t>(d.class_of(tile / d.cols, tile % d.cols)) == c) {
+        p.imem_init = tile_program_file(tile);
+        break;
+      }
+  }
   p.wmem_init = p.weight_rom ? fmt::format("weights/{}.hex", class_block_name(d, c)) : "";
   return p;
 }

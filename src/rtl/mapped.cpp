@@ -284,7 +284,8 @@ void connect_and_lay_out(const arch::Design& d, Mapped& mp, std::vector<std::str
     }
     std::int64_t biggest = 0;
     for (const auto& p : tp.expected) biggest = std::max(biggest, p.bytes);
-    tp.slot_bytes = round_up(biggest, vb) + slack;
+    // A slot: the receive engine's header word, then the body (docs/rtl.md, rxring).
+    tp.slot_bytes = cls.vlen_bits / 8 + round_up(biggest, vb) + slack;
     tp.slots = at = round_up(at, vb);
     at += tp.slot_bytes * static_cast<std::int64_t>(tp.expected.size());
     tp.amem_end = at;
@@ -368,6 +369,18 @@ struct Emitter {
     as.addi(t0, t0, 4);
     as.bne(t0, t1, "clear");
     as.define("cleared");
+    // Every slot's header word to zero, then the receive engine on: from here packets land in the
+    // slots by themselves, whatever this tile is doing (no exchange can deadlock on a blocked send).
+    if (!tp.expected.empty()) {
+      as.li(t1, tp.slots + tp.slot_bytes * static_cast<std::int64_t>(tp.expected.size()));
+      as.li(t2, tp.slot_bytes);
+      as.addi(t0, s3, 0);
+      as.define("unslot");
+      as.sw(zero, t0, 0);
+      as.add(t0, t0, t2);
+      as.bne(t0, t1, "unslot");
+      as.r(kCustom1, 3, 0, zero, s3, t2, "rxring s3, t2");
+    }
     for (const auto& j : tp.jobs) {
       const auto& l = mp.layers[static_cast<std::size_t>(j.layer)];
       const std::int64_t cols = j.n1 - j.n0;
@@ -438,10 +451,12 @@ struct Emitter {
       for (int c : j.consumers) send(j.y8, c, round_up(cols, link_bytes) / link_bytes);
     }
     as.ebreak();
-    // recv_one: receive the next packet into slot s3, find its id from its source and how many that
-    // source sent before, and record the slot in the table (ra: return).
+    // recv_one: wait for the next slot's packet (the receive engine fills slots in arrival order),
+    // find its id from its source and how many that source sent before, and record where its body
+    // is in the table (ra: return).
     as.define("recv_one");
-    as.r(kCustom1, 1, 0, a1, s3, zero, "recv a1, s3           # a1 = {src_y, src_x, flits}");
+    as.lw(a1, s3, 0);              // the next slot's header: {src_y, src_x, flits}, 0 until it is there
+    as.beq(a1, zero, "recv_one");
     as.srli(t0, a1, 16);
     for (std::size_t i = 0; i < tp.sources.size(); ++i) {
       as.li(t1, code(tp.sources[i]));
@@ -460,7 +475,8 @@ struct Emitter {
     as.define("record");
     as.slli(t2, t2, 2);
     as.add(t2, t2, s4);
-    as.sw(s3, t2, 0);
+    as.addi(t1, s3, d.tile_classes[static_cast<std::size_t>(d.class_of(tile / d.cols, tile % d.cols))].vlen_bits / 8);
+    as.sw(t1, t2, 0);              // the body's address
     as.li(t1, tp.slot_bytes);
     as.add(s3, s3, t1);
     as.ret();

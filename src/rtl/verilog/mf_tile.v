@@ -15,6 +15,13 @@
 //   custom-1 f3=0 send  rs1 = AMEM byte address (VLEN-aligned), rs2 = {dst_y, dst_x, flits[15:0]}
 //   custom-1 f3=1 recv  rs1 = AMEM byte address (VLEN-aligned); rd = {src_y, src_x, flits[15:0]}
 //   custom-1 f3=2 whoami rd = {16'b0, my_y, my_x}
+//   custom-1 f3=3 rxring rs1 = AMEM byte address of a ring of slots (VLEN-aligned), rs2 = slot bytes:
+//                       from now on the receive engine takes every arriving packet by itself, the
+//                       core never waits for it (recv must not be used then). Packet i goes to slot
+//                       i: its body from the slot's second AMEM word, then its header word
+//                       {src_y, src_x, flits} into the slot's first word (written last, so a
+//                       non-zero header means the whole packet is there). A tile that sends while
+//                       packets arrive can then never block the network: no exchange deadlocks.
 // Cycle costs (what the cost model's issue and local-memory terms should see): vmac gathers its ROWS
 // x elements one per cycle (plus one AMEM read per VLEN word they span) and returns once the op is
 // issued, so MACs overlap the next gather; vst waits for the vector unit's latency, then writes
@@ -109,8 +116,13 @@ module mf_tile #(
   wire seq_en, seq_we;
   wire [AAW-1:0] seq_addr;
   wire [VLEN-1:0] seq_wdata;
-  wire core_go = dmem_req & ~seq_en;
-  assign dmem_ready = ~seq_en;
+  // The receive engine writes AMEM in the cycles the sequencer leaves free, before the core.
+  wire rxe_we;
+  wire [AAW-1:0] rxe_addr;
+  wire [VLEN-1:0] rxe_wdata;
+  wire rxe_go = rxe_we & ~seq_en;
+  wire core_go = dmem_req & ~seq_en & ~rxe_we;
+  assign dmem_ready = ~seq_en & ~rxe_we;
   wire [VLEN-1:0] amem_rdata;
   wire [VOFF-3:0] core_lane = dmem_addr[VOFF-1:2];
   reg [VOFF-3:0] core_lane_q;
@@ -118,10 +130,10 @@ module mf_tile #(
   assign dmem_rdata = amem_rdata[core_lane_q*32 +: 32];
 
   mf_sram #(.WORDS(AMEM_WORDS), .BITS(VLEN)) amem (
-    .clk(clk), .en(seq_en | core_go), .we(seq_en ? seq_we : dmem_we),
-    .addr(seq_en ? seq_addr : dmem_addr[AAW+VOFF-1:VOFF]),
-    .wdata(seq_en ? seq_wdata : {(VLEN/32){dmem_wdata}}),
-    .wbe(seq_en ? {VBYTES{1'b1}} : ({{(VBYTES-4){1'b0}}, dmem_be} << (core_lane * 4))),
+    .clk(clk), .en(seq_en | rxe_go | core_go), .we(seq_en ? seq_we : rxe_go ? 1'b1 : dmem_we),
+    .addr(seq_en ? seq_addr : rxe_go ? rxe_addr : dmem_addr[AAW+VOFF-1:VOFF]),
+    .wdata(seq_en ? seq_wdata : rxe_go ? rxe_wdata : {(VLEN/32){dmem_wdata}}),
+    .wbe((seq_en | rxe_go) ? {VBYTES{1'b1}} : ({{(VBYTES-4){1'b0}}, dmem_be} << (core_lane * 4))),
     .rdata(amem_rdata));
 
   // ---------------------------------------------------------------- WMEM
@@ -239,7 +251,8 @@ module mf_tile #(
   assign tx_valid = (state == S_SEND_OUT);
   assign tx_data = NARROW ? word_q[part*LINK_BITS +: LINK_BITS] : flit_buf[LINK_BITS-1:0];
   assign tx_last = (flits_left == 16'd1);
-  assign rx_ready = (state == S_RECV_HEAD) || (state == S_RECV);
+  wire rxe_ready, rxe_on_w;  // the receive engine (below) takes packets once rxring ran
+  assign rx_ready = rxe_on_w ? rxe_ready : (state == S_RECV_HEAD) || (state == S_RECV);
 
   always @(posedge clk) begin
     if (rst) begin
@@ -304,6 +317,7 @@ module mf_tile #(
                   part <= 0;
                   state <= S_RECV_HEAD;
                 end
+                3'd3: state <= S_DONE;  // rxring: the receive engine below takes it
                 default: begin  // whoami
                   cop_rd <= {16'd0, my_y, my_x};
                   state <= S_DONE;
@@ -414,6 +428,84 @@ module mf_tile #(
           cop_ready <= 1'b1;
           state <= S_IDLE;
         end
+      endcase
+    end
+  end
+
+  // ---------------------------------------------------------------- receive engine (rxring)
+  // Takes packets from the NI into a ring of AMEM slots while the core and the sequencer do anything
+  // else (a send included): body words from the slot's second word, the header word last.
+  localparam E_HEAD = 2'd0, E_BODY = 2'd1, E_WRITE = 2'd2, E_HDR = 2'd3;
+  reg rxe_on;
+  reg [1:0] e_state;
+  reg [AAW-1:0] e_slot, e_slot_words, e_addr;
+  reg [FB-1:0] e_q;            // the AMEM word (narrow) or the wide flit being written
+  reg [PB:0] e_part;
+  reg [15:0] e_flits;
+  reg [7:0] e_src_x, e_src_y;
+  reg e_last;
+  wire e_part_last = ({{(31-PB){1'b0}}, e_part} == PER - 1);
+  assign rxe_on_w = rxe_on;
+  assign rxe_ready = (e_state == E_HEAD) || (e_state == E_BODY);
+  assign rxe_we = rxe_on && ((e_state == E_WRITE) || (e_state == E_HDR));
+  assign rxe_addr = (e_state == E_HDR) ? e_slot : e_addr;
+  assign rxe_wdata = (e_state == E_HDR) ? {{(VLEN-32){1'b0}}, e_src_y, e_src_x, e_flits}
+                   : NARROW ? e_q[VLEN-1:0] : e_q[e_part*VLEN +: VLEN];
+  always @(posedge clk) begin
+    if (rst) begin
+      rxe_on <= 1'b0;
+      e_state <= E_HEAD;
+    end else if (!rxe_on) begin
+      if (state == S_IDLE && cop_valid && !cop_ready && is_custom1 && f3 == 3'd3) begin
+        rxe_on <= 1'b1;
+        e_slot <= cop_rs1[AAW+VOFF-1:VOFF];
+        e_addr <= cop_rs1[AAW+VOFF-1:VOFF] + 1'b1;
+        e_slot_words <= cop_rs2[AAW+VOFF-1:VOFF];
+        e_state <= E_HEAD;
+      end
+    end else begin
+      case (e_state)
+        E_HEAD:
+          if (rx_valid) begin
+            e_src_x <= rx_data[23:16];
+            e_src_y <= rx_data[31:24];
+            e_flits <= 16'd0;
+            e_q <= 0;
+            e_part <= 0;
+            e_state <= rx_last ? E_HDR : E_BODY;
+          end
+        E_BODY:
+          if (rx_valid) begin
+            e_flits <= e_flits + 1'b1;
+            e_last <= rx_last;
+            if (NARROW) begin
+              e_q[e_part*LINK_BITS +: LINK_BITS] <= rx_data;
+              e_part <= e_part + 1'b1;
+              if (e_part_last || rx_last) e_state <= E_WRITE;
+            end else begin
+              e_q[LINK_BITS-1:0] <= rx_data;
+              e_part <= 0;
+              e_state <= E_WRITE;
+            end
+          end
+        E_WRITE:
+          if (rxe_go) begin
+            e_addr <= e_addr + 1'b1;
+            if (NARROW) begin
+              e_q <= 0;
+              e_part <= 0;
+              e_state <= e_last ? E_HDR : E_BODY;
+            end else begin
+              e_part <= e_part + 1'b1;
+              if (e_part_last) e_state <= e_last ? E_HDR : E_BODY;
+            end
+          end
+        default:  // E_HDR
+          if (rxe_go) begin
+            e_slot <= e_slot + e_slot_words;
+            e_addr <= e_slot + e_slot_words + 1'b1;
+            e_state <= E_HEAD;
+          end
       endcase
     end
   end
