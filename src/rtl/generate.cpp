@@ -29,6 +29,9 @@ std::vector<std::string> check_expressible(const arch::Design& d) {
     const auto& t = d.tile_classes[c];
     if (t.mac_formats == 0) out.push_back(fmt::format("tile_classes[{}].mac_formats: empty", c));
     if (t.vlen_bits < 64) out.push_back(fmt::format("tile_classes[{}].vlen_bits: {}; the vector unit needs at least 64", c, t.vlen_bits));
+    if (t.wmem_bytes * 8 / (static_cast<std::int64_t>(t.mac_rows) * t.vlen_bits) > (std::int64_t{1} << 20))
+      out.push_back(fmt::format("tile_classes[{}].wmem_bytes: {} words of ROWS x VLEN bits; vmac addresses 2^20", c,
+                                t.wmem_bytes * 8 / (static_cast<std::int64_t>(t.mac_rows) * t.vlen_bits)));
     if (t.imem_bytes < 64 || t.imem_bytes % 4 != 0)
       out.push_back(fmt::format("tile_classes[{}].imem_bytes: {}; IMEM holds whole 32-bit instructions, at least 16", c, t.imem_bytes));
     if (t.mac_array == arch::MacArray::systolic && t.mac_rows > 1)

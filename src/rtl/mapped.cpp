@@ -327,19 +327,23 @@ struct Emitter {
     as.define(have);
   }
 
-  void mac_block(const Block& b, std::int64_t chunk, Reg x_base, const TilePlan& tp) {
+  // The block's MAC steps as vmac streams (up to 4096 steps each: rs1 = {steps - 1, WMEM word}).
+  void mac_block(const Block& b, std::int64_t chunk, Reg x_base, const TilePlan& tp, bool from_zero) {
     const std::int64_t steps = (b.b - b.a + tp.rows - 1) / tp.rows;
-    const std::string loop = fresh("mac");
-    as.li(t5, b.wmem_word + chunk * steps);
+    constexpr std::int64_t kMaxStream = 4096;
     as.li(t3, b.a - b.src_first);
     as.add(t6, x_base, t3);
-    as.li(t2, steps);
-    as.define(loop);
-    as.r(kCustom0, 0, static_cast<std::uint32_t>(kInt8), zero, t5, t6, "vmac.int8 t5, t6");
-    as.addi(t5, t5, 1);
-    as.addi(t6, t6, tp.rows);
-    as.addi(t2, t2, -1);
-    as.bne(t2, zero, loop);
+    for (std::int64_t done = 0; done < steps; done += kMaxStream) {
+      const std::int64_t n = std::min(kMaxStream, steps - done);
+      as.li(t5, (n - 1) << 20 | (b.wmem_word + chunk * steps + done));
+      if (done > 0) {
+        as.li(t3, kMaxStream * tp.rows);
+        as.add(t6, t6, t3);
+      }
+      const bool z = from_zero && done == 0;
+      as.r(kCustom0, z ? 1 : 0, static_cast<std::uint32_t>(kInt8), zero, t5, t6,
+           fmt::format("{}.int8 t5, t6      # {} steps", z ? "vmacz" : "vmac", n));
+    }
   }
 
   void send(std::int64_t addr, int dst, std::int64_t flits) {
@@ -387,7 +391,7 @@ struct Emitter {
       as.label(fmt::format("# layer {} (op {}): columns [{}, {}), K rows [{}, {})", j.layer, l.op, j.n0, j.n1, j.k0, j.k1));
       // One chunk of the tile's lanes at a time; a packet's slot keeps it for every chunk.
       for (std::int64_t c = 0; c < j.passes; ++c) {
-        as.r(kCustom0, 2, 0, zero, zero, zero, "vclr");
+        bool first = true;  // the chunk's first stream starts from zero (vmacz), the others accumulate
         for (const auto& b : j.blocks) {
           if (b.source < 0) {
             as.li(a2, j.x0);
@@ -397,7 +401,8 @@ struct Emitter {
           } else {
             ensure(b.packet);
           }
-          mac_block(b, c, a2, tp);
+          mac_block(b, c, a2, tp, first);
+          first = false;
         }
         as.li(a0, j.sums + c * tp.lanes * 4);
         as.r(kCustom0, 3, 0, zero, a0, zero, "vst a0");

@@ -6,8 +6,10 @@
 //   AMEM  AMEM_WORDS x VLEN bits           activations, accumulators, packets; the core's data memory
 //
 // Coprocessor instructions (docs/rtl.md, "Tile coprocessor instructions"), decoded here:
-//   custom-0 f3=0 vmac  rs1 = WMEM word, rs2 = AMEM byte address of x (ROWS elements), funct7[2:0] = format
-//   custom-0 f3=1 vmacz the same, accumulating from zero
+//   custom-0 f3=0 vmac  rs1 = {steps - 1 [31:20], WMEM word [19:0]}, rs2 = AMEM byte address of x (ROWS
+//                       elements per step), funct7[2:0] = format: `steps` MAC steps over consecutive
+//                       WMEM words and x elements (a stream: the sequencer steps the addresses)
+//   custom-0 f3=1 vmacz the same, the first step accumulating from zero
 //   custom-0 f3=2 vclr
 //   custom-0 f3=3 vst   rs1 = AMEM byte address (VLEN-aligned): the format's lanes x 32 bits
 //   custom-0 f3=4 wld   rs1 = WMEM word, rs2 = AMEM byte address (VLEN-aligned) of its ROWS rows, one
@@ -24,7 +26,8 @@
 //                       packets arrive can then never block the network: no exchange deadlocks.
 // Cycle costs (what the cost model's issue and local-memory terms should see): vmac gathers its ROWS
 // x elements one per cycle (plus one AMEM read per VLEN word they span) and returns once the op is
-// issued, so MACs overlap the next gather; vst waits for the vector unit's latency, then writes
+// issued, so MACs overlap the next gather; a stream's later steps take ROWS + 1 cycles (+ 2 when
+// their x starts in a new AMEM word); vst waits for the vector unit's latency, then writes
 // one AMEM word per cycle; send / recv move one flit per cycle when the network allows; wld takes
 // two cycles per row (an AMEM read, then the row's slice of the WMEM word written). A ROM WMEM
 // (or none) ignores wld: its contents come from WMEM_INIT.
@@ -218,6 +221,8 @@ module mf_tile #(
   endfunction
 
   reg [31:0] bitaddr;          // x gather: bit address of element r in AMEM
+  reg [11:0] steps_left;       // vmac stream: steps after this one
+  reg same_word;               // the next x element is in the AMEM word held in word_q
   reg [RB:0] r;                // x element being gathered
   reg [FB-1:0] word_q;         // the AMEM word being consumed (gather, send) or filled (recv)
   reg [FB-1:0] flit_buf;      // a wide flit being assembled (send) or written out (recv)
@@ -265,6 +270,7 @@ module mf_tile #(
       cop_ready <= 1'b0;
       wmem_en <= 1'b0;
       vu_valid <= 1'b0;
+      if (vu_valid && vu_op == 2'd1) vu_op <= 2'd0;  // a vmacz stream's later steps accumulate
       case (state)
         S_IDLE:
           if (cop_valid && !cop_ready) begin
@@ -276,6 +282,7 @@ module mf_tile #(
                   vu_op <= (f3 == 3'd1) ? 2'd1 : 2'd0;
                   wmem_en <= 1'b1;
                   wmem_addr <= cop_rs1[WAW-1:0];
+                  steps_left <= cop_rs1[31:20];
                   bitaddr <= {cop_rs2[28:0], 3'b000};
                   r <= 0;
                   x_reg <= 0;
@@ -337,12 +344,24 @@ module mf_tile #(
           x_reg[r*32 +: 32] <= shifted[31:0] & elem_mask;
           bitaddr <= next_bitaddr;
           r <= r + 1'b1;
+          same_word <= (next_bitaddr[31:OB] == bitaddr[31:OB]);
           if (r_last) state <= S_ISSUE;
           else if (next_bitaddr[31:OB] != bitaddr[31:OB]) state <= S_GATHER_REQ;
         end
+        // One step to the vector unit; a stream reads the next W word in the same cycle (the unit
+        // takes this step's W and x at the next edge, when the new word is only being read) and
+        // gathers on from the AMEM word it holds when the next x element is in it.
         S_ISSUE: begin
           vu_valid <= 1'b1;
-          state <= S_DONE;
+          if (steps_left != 12'd0) begin
+            steps_left <= steps_left - 1'b1;
+            wmem_en <= 1'b1;
+            wmem_addr <= wmem_addr + 1'b1;
+            r <= 0;
+            state <= same_word ? S_GATHER_USE : S_GATHER_REQ;
+          end else begin
+            state <= S_DONE;
+          end
         end
         // wld: read row r's AMEM word, then write it into its slice of the WMEM word
         S_WLD_REQ: begin

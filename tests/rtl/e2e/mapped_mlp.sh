@@ -2,13 +2,23 @@
 # End to end with programs derived from the mapping (rtl.e2e.mapped_*): meshforge rtl --model writes
 # every tile's program for a 3-layer int8 MLP on the 3 x 3 test design, and its testbench runs one
 # inference in Icarus Verilog and compares all 16 outputs with meshforge's C++ reference.
-#   mapped_mlp.sh MESHFORGE WORKDIR CASE      CASE: one_group | two_groups | detects_a_wrong_weight | refuses
+#   mapped_mlp.sh MESHFORGE WORKDIR CASE
+# CASE: one_group | two_groups (mapping.tensor_parallel 4) | wide_links (128-bit flits over 64-bit
+# AMEM words) | all_to_all (128 x 128 x 128 on bench/rtl_mapped/bench-3x3.yaml: every tile needs
+# every other tile's slice, which deadlocked on blocking sends before the receive engine) |
+# detects_a_wrong_weight | refuses
 set -euo pipefail
 meshforge=$1 work=$2 case=$3
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work" && mkdir -p "$work"
-/usr/bin/python3 "$here/make_mlp.py" "$work/mlp.onnx" 48,40,24,16
+dims=48,40,24,16 outputs=16
 design=$here/mapped-3x3.yaml
+if [ "$case" = all_to_all ]; then dims=128,128,128 outputs=128 design=$here/../../../bench/rtl_mapped/bench-3x3.yaml; fi
+/usr/bin/python3 "$here/make_mlp.py" "$work/mlp.onnx" $dims
+if [ "$case" = wide_links ]; then
+  sed 's/^name: mapped-3x3/name: mapped-3x3-wide/; s/link_bits: 64/link_bits: 128/' "$design" > "$work/design.yaml"
+  design=$work/design.yaml
+fi
 if [ "$case" = two_groups ]; then
   # Two tile groups of 4 (mapping.tensor_parallel): consecutive layers alternate between them.
   sed 's/^name: mapped-3x3/name: mapped-3x3-tp4\nmapping: {tensor_parallel: 4}/' "$design" > "$work/design.yaml"
@@ -44,4 +54,4 @@ fi
 out=$(sh "$work/rtl/sim/run.sh" 2>&1 | grep -v WARNING)
 echo "$out"
 echo "$out" | grep -q "^HALTED after [0-9]* cycles"
-echo "$out" | grep -q "^PASS: 16 outputs equal the reference"
+echo "$out" | grep -q "^PASS: $outputs outputs equal the reference"
