@@ -26,8 +26,9 @@
 //                       packets arrive can then never block the network: no exchange deadlocks.
 // Cycle costs (what the cost model's issue and local-memory terms should see): vmac gathers its ROWS
 // x elements one per cycle (plus one AMEM read per VLEN word they span) and returns once the op is
-// issued, so MACs overlap the next gather; a stream's later steps take ROWS + 1 cycles (+ 2 when
-// their x starts in a new AMEM word); vst waits for the vector unit's latency, then writes
+// issued, so MACs overlap the next gather; when a step's ROWS elements lie in one AMEM word they are
+// gathered in one cycle, so a stream's later steps take 2 cycles (+ 2 when their x starts in a new
+// AMEM word; ROWS + 1 when it straddles two); vst waits for the vector unit's latency, then writes
 // one AMEM word per cycle; send / recv move one flit per cycle when the network allows; wld takes
 // two cycles per row (an AMEM read, then the row's slice of the WMEM word written). A ROM WMEM
 // (or none) ignores wld: its contents come from WMEM_INIT.
@@ -238,6 +239,20 @@ module mf_tile #(
   wire [VLEN-1:0] shifted = word_q[VLEN-1:0] >> bitaddr[OB-1:0];
   wire [31:0] elem_mask = (cur_bits == 6'd32) ? 32'hffff_ffff : ((32'd1 << cur_bits) - 32'd1);
   wire [31:0] next_bitaddr = bitaddr + {26'd0, cur_bits};
+  // A step whose ROWS elements all lie in the AMEM word held is gathered in one cycle.
+  wire [31:0] step_bits = ROWS * {26'd0, cur_bits};
+  wire [31:0] step_bitaddr = bitaddr + step_bits;
+  wire all_rows_fit = ({{(32-OB){1'b0}}, bitaddr[OB-1:0]} + step_bits) <= VLEN;
+  wire [ROWS*32-1:0] rows_at_once;  // element r of the step at [r*32 +: 32]
+  genvar gr;
+  generate
+    for (gr = 0; gr < ROWS; gr = gr + 1) begin : gather_row
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire [VLEN-1:0] from_row = shifted >> (gr * cur_bits);  // the low 32 bits are used
+      /* verilator lint_on UNUSEDSIGNAL */
+      assign rows_at_once[gr*32 +: 32] = from_row[31:0] & elem_mask;
+    end
+  endgenerate
 
   assign seq_en = (state == S_GATHER_REQ) || (state == S_SEND_REQ) || (state == S_VST) || (state == S_RECV_WRITE) ||
                   (state == S_WLD_REQ);
@@ -340,14 +355,20 @@ module mf_tile #(
           word_q[VLEN-1:0] <= amem_rdata;
           state <= S_GATHER_USE;
         end
-        S_GATHER_USE: begin
-          x_reg[r*32 +: 32] <= shifted[31:0] & elem_mask;
-          bitaddr <= next_bitaddr;
-          r <= r + 1'b1;
-          same_word <= (next_bitaddr[31:OB] == bitaddr[31:OB]);
-          if (r_last) state <= S_ISSUE;
-          else if (next_bitaddr[31:OB] != bitaddr[31:OB]) state <= S_GATHER_REQ;
-        end
+        S_GATHER_USE:
+          if (r == 0 && all_rows_fit) begin  // the step's ROWS elements in this word: all at once
+            x_reg <= rows_at_once;
+            bitaddr <= step_bitaddr;
+            same_word <= (step_bitaddr[31:OB] == bitaddr[31:OB]);
+            state <= S_ISSUE;
+          end else begin                     // an element at a time across AMEM words
+            x_reg[r*32 +: 32] <= shifted[31:0] & elem_mask;
+            bitaddr <= next_bitaddr;
+            r <= r + 1'b1;
+            same_word <= (next_bitaddr[31:OB] == bitaddr[31:OB]);
+            if (r_last) state <= S_ISSUE;
+            else if (next_bitaddr[31:OB] != bitaddr[31:OB]) state <= S_GATHER_REQ;
+          end
         // One step to the vector unit; a stream reads the next W word in the same cycle (the unit
         // takes this step's W and x at the next edge, when the new word is only being read) and
         // gathers on from the AMEM word it holds when the next x element is in it.
