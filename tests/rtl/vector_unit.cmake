@@ -8,6 +8,7 @@
 #   rtl.vector_unit.iverilog      iverilog -g2005 elaboration at a few points
 #   rtl.vector_unit.<config>.build / .ops / .gemv_<fmt> / .random_<fmt> / .switch
 #                                 (configs ending _fp<S>: floating-point lanes pipelined, FP_STAGES S)
+#   rtl.vector_unit.tile_<config>.build / .vst  mf_tile's vmac / vst in the fp formats, FP_STAGES 1, 3, 4
 #   rtl.vector_unit.fma.build / .random  mf_fma alone against the C++ fma (any accumulator pattern)
 #   rtl.vector_unit.ref_vs_python the C++ fma reference against bench/synth/synth.py's Python one
 #   rtl.vector_unit.corrupt_fails a flipped expected bit must fail the harness (WILL_FAIL)
@@ -131,6 +132,37 @@ vu_config(v64_r1_fp_fp4 64 1 15 18 1 4)     # one row, three cuts inside the FMA
 vu_config(v64_r4_all_fp4 64 4 63 19 2 4)    # all six formats, cuts between the rows, integer lanes wait
 vu_config(v128_r2_fp16_int8_fp3 128 2 18 20 1 3)  # odd stage count, a cut inside and between FMAs
 vu_config(v64_r2_fp_fp8 64 2 15 21 1 8)     # the most stages: a cut after every FMA phase
+
+# mf_tile's floating-point path (vmacz / vmac / vst in fp32, fp16, bf16, fp8) against the reference:
+# with FP_STAGES > 1 vst stores the reduced sum and vmac after vst continues from it.
+# tt_config(NAME ROWS FP_STAGES SEED)
+file(GLOB VU_TILE_RTL ${MESHFORGE_RTL_DIR}/*.v)   # the tile and everything under it
+function(tt_config name rows fp_stages seed)
+  set(mdir ${VU_BIN}/${name})
+  file(MAKE_DIRECTORY ${mdir})
+  add_test(NAME rtl.vector_unit.${name}.build
+           COMMAND ${MESHFORGE_VERILATOR} --cc --exe --build -Wall --top-module mf_tile --public-flat-rw
+                   -GVLEN=64 -GROWS=${rows} "-GFORMATS=6'b001111" -GFP_STAGES=${fp_stages}
+                   -GIMEM_WORDS=4096 -GWMEM_WORDS=64 -GAMEM_WORDS=256
+                   "-GIMEM_INIT=\"imem.hex\"" "-GWMEM_INIT=\"wmem.hex\""
+                   -MAKEFLAGS "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0"
+                   -CFLAGS "-I${VU_SRC} -DTT_VLEN=64 -DTT_ROWS=${rows} -DTT_FORMATS=15 -DTT_FP_STAGES=${fp_stages}"
+                   --Mdir ${mdir} -o tile_fp_tb ${VU_TILE_RTL} ${VU_SRC}/tile_fp_tb.cpp ${VU_SRC}/vu_ref.cpp)
+  set_tests_properties(rtl.vector_unit.${name}.build PROPERTIES LABELS rtl FIXTURES_SETUP vu_${name})
+  add_test(NAME rtl.vector_unit.${name}.vst COMMAND ${mdir}/tile_fp_tb --seed ${seed})
+  set_tests_properties(rtl.vector_unit.${name}.vst PROPERTIES LABELS rtl FIXTURES_REQUIRED vu_${name}
+                       WORKING_DIRECTORY ${mdir} FAIL_REGULAR_EXPRESSION "MISMATCH;FAIL")
+endfunction()
+# mf_tile around the vector unit: lint clean at FP_STAGES 1, 2, 4 (ROWS 1, 2, 4; several format masks)
+set(VU_TILE_LINT_POINTS 64:1:2:1:1 64:1:2:1:2 64:1:2:1:4 64:2:18:1:2 64:4:63:2:4 128:2:15:2:4 64:4:6:1:2
+                        256:1:19:1:4 64:2:48:2:1)
+add_test(NAME rtl.vector_unit.tile_lint
+         COMMAND ${CMAKE_COMMAND} -DTOOL=verilator -DEXE=${MESHFORGE_VERILATOR} -DTOP=mf_tile
+                 "-DPOINTS=${VU_TILE_LINT_POINTS}" "-DFILES=${VU_TILE_RTL}" -P ${VU_SRC}/elaborate.cmake)
+set_tests_properties(rtl.vector_unit.tile_lint PROPERTIES LABELS rtl)
+tt_config(tile_r2_fp1 2 1 31)   # one stage: vst stores the accumulators as before
+tt_config(tile_r2_fp4 2 4 32)   # partial accumulators: vst reduces first
+tt_config(tile_r1_fp3 1 3 33)
 
 # mf_fma alone in the four floating-point format pairs, any accumulator bit pattern
 add_test(NAME rtl.vector_unit.fma.build

@@ -15,9 +15,20 @@
 // model prices them at the design's clock (ppa: a lane clocked faster than its one-stage path is
 // cut). 2 registers each integer lane's product sum (the ROWS products added, without the
 // accumulator) and adds the accumulator in the next cycle: the accumulator loop is one adder, so
-// ops still issue back to back. Floating-point lanes are not cut (their chain starts at the
-// accumulator, a loop no register can split without changing the rounding order): at 2 their
-// operands wait one cycle and they compute in the last stage, so every format has one latency.
+// ops still issue back to back. One-stage floating-point lanes wait: at 2 their operands wait one
+// cycle and they compute in the last stage, so every format has one latency.
+//
+// FP_STAGES (1 .. 8, at most 4 * ROWS): 1 is the chain above, in one cycle. S > 1 pipelines the
+// floating-point lanes. Their chain starts at the accumulator, a loop no register can cut without
+// making consecutive MACs wait, so each lane keeps S interleaved partial accumulators instead: fp
+// MAC t since the last clear (op 1, CLEAR, an integer or undeclared-format op) runs its chain from
+// partial t mod S and writes it back S cycles later; ops issue back to back. The chain is cut at
+// mf_fma_pipe's phase boundaries, S - 1 registers spread evenly over its 4 * ROWS phases
+// (mf_vu_lane_fp). op 3 in a declared fp format reduces: sum = p0; sum = sum + p_k for
+// k = 1 .. S-1 (one rounding each, mf_vu_sum_fp: RS cycles an addition), then acc = p0 = sum, the
+// others 0; it shows in acc_out with out_valid REDUCE_LATENCY cycles after it, and ops presented
+// until then are dropped. All formats then share LATENCY = 1 + max(INT_STAGES, FP_STAGES) (the
+// integer operands wait). docs/rtl.md gives the contract.
 //
 // Structure:
 //   * stage 1 (input register): in_valid / in_op / in_fmt / in_w / in_x are registered (the data
@@ -29,7 +40,9 @@
 //     an mf_vu_lane_int adder tree over the ROWS products or an mf_vu_lane_fp chain of ROWS
 //     mf_fma), all reading the registered operands and the shared accumulator register; the
 //     selected format's result is AND-OR muxed into the accumulator register acc[ACC_LANES*32],
-//     which is acc_out. Undeclared formats have no lanes at all (area follows FORMATS).
+//     which is acc_out. Undeclared formats have no lanes at all (area follows FORMATS). With
+//     FP_STAGES = S > 1 this is stage 1 + AS; the fp chains run from stage 2 to it (and the
+//     partial accumulators and the reduction sit beside acc, block part_acc).
 //   * Accumulators are shared between formats: lane l is one 32-bit register holding the
 //     accumulator of the format of the last op, in acc_out's encoding (integers sign-extended,
 //     fp16 accumulators in the low 16 bits, upper 16 bits 0). An op in format f writes lanes
@@ -40,8 +53,9 @@
 //   * rst (synchronous) clears the accumulators and the valids.
 //
 // Timing: an op presented with in_valid in cycle c (sampled at the clock edge ending cycle c)
-// has its result in acc_out, with out_valid = 1, in cycle c + LATENCY; acc_out holds it until the
-// next op's result. One op per cycle, back to back (the accumulator loop is one cycle).
+// has its result in acc_out, with out_valid = 1, in cycle c + LATENCY (a reduction: c +
+// REDUCE_LATENCY); acc_out holds it until the next op's result. One op per cycle, back to back
+// (the accumulator loop is one cycle, or S cycles for S partial accumulators).
 // Verilog-2005 (non-ANSI port list: acc_out's width is the localparam ACC_LANES).
 module mf_vector_unit (clk, rst, in_valid, in_op, in_fmt, in_w, in_x, out_valid, acc_out);
   parameter VLEN = 64;
