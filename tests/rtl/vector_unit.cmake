@@ -73,7 +73,7 @@ function(vu_config name vlen rows formats seed)
   endif()
   # docs/rtl.md: AS = max(INT_STAGES, FP_STAGES) when fp lanes are pipelined (an fp format declared,
   # FP_STAGES > 1); a reduction adds (FP_STAGES - 1) steps of RS = min(4, ceil(FP_STAGES / ROWS)) cycles
-  math(EXPR has_fp "(${formats} & 15) != 0")
+  math(EXPR has_fp "${formats} & 15")   # nonzero: a floating-point format is declared
   set(as ${stages})
   set(reduce_extra 0)
   if(has_fp AND fp_stages GREATER 1)
