@@ -617,7 +617,7 @@ DELAY_ABC = ("+strash;&get,-n;&fraig,-x;&put;scorr;dc2;strash;&get,-n;&st;&syn2;
              "upsize,-D,{D};dnsize,-D,{D};stime,-p")
 
 
-def timed_script(top, params, out, period, flow="abcD", rtl_files=None):
+def timed_script(top, params, out, period, flow="abcD", rtl_files=None, synth_opts=""):
     chp = "".join(f"chparam -set {k} {v} {top}\n" for k, v in params.items())
     files = " ".join(rtl_files or RTL_FILES)
     constr = os.path.join(WORK, "timed.constr")
@@ -629,7 +629,7 @@ def timed_script(top, params, out, period, flow="abcD", rtl_files=None):
         D = period - REG_OVERHEAD_PS
         abc = f"abc -script {DELAY_ABC.replace('{D}', str(D))} -constr {constr} -liberty {LIB}"
     return f"""read_verilog {files}
-{chp}synth -flatten -top {top}
+{chp}synth -flatten{synth_opts} -top {top}
 dfflibmap -liberty {LIB}
 {abc}
 opt_clean
@@ -678,11 +678,11 @@ VU_FILES = [os.path.join(SRC_RTL, f) for f in ("mf_vector_unit.v", "mf_vu_format
                                                  "mf_vu_sum_fp.v")]
 
 
-def synth_vu_timed(name, params, period):
+def synth_vu_timed(name, params, period, synth_opts=""):
     """mf_vector_unit at `params`, delay flow at `period`: area, flops, critical path."""
     out = os.path.join(WORK, name)
     with open(out + ".ys", "w") as f:
-        f.write(timed_script("mf_vector_unit", params, out, period, "delay", VU_FILES))
+        f.write(timed_script("mf_vector_unit", params, out, period, "delay", VU_FILES, synth_opts))
     t0 = time.time()
     sh(f"yosys -q -l {out}.log {out}.ys > /dev/null 2> {out}.err")
     st = open(out + ".stat").read()
@@ -713,6 +713,9 @@ def run_stages(vlen=64, rows=4, period=500):
 # One fp16 lane (VLEN 16, ROWS 1) of mf_vector_unit as meshforge rtl emits it -- the chain, the
 # partial accumulators, the reduction adder and the control -- mapped with the delay flow at a
 # 500 ps period: does cutting the FMA at its phases bring the cycle to ~1/4 of the one-stage path?
+# `synth -noshare`: Yosys 0.23's SAT-based resource sharing on a floating-point lane inside
+# mf_vector_unit grows past 23 GB (FP_STAGES 1 and the RTL before FP_STAGES alike; one lane of one
+# format has nothing to share).
 def run_fp_stages(vlen=16, rows=1, period=500, mask=2, fmt="fp16"):
     with open(os.path.join(WORK, "timed.constr"), "w") as f:
         f.write(CONSTR)
@@ -720,7 +723,7 @@ def run_fp_stages(vlen=16, rows=1, period=500, mask=2, fmt="fp16"):
     for stages in (1, 4):
         params = {"VLEN": vlen, "ROWS": rows, "FORMATS": mask, "FP_STAGES": stages}
         r = {"fmt": fmt, "vlen": vlen, "rows": rows, "fp_stages": stages,
-             **synth_vu_timed(f"fpstages_{fmt}_v{vlen}_r{rows}_s{stages}", params, period)}
+             **synth_vu_timed(f"fpstages_{fmt}_v{vlen}_r{rows}_s{stages}", params, period, " -noshare")}
         res.append(r)
         print(json.dumps(r), flush=True)
     json.dump(res, open(os.path.join(WORK, "fp_stages.json"), "w"), indent=1)
