@@ -9,9 +9,12 @@
 // fail.
 //
 //   vu_tb --scenario NAME [--seed S] [--corrupt]
-//     ops        op 0 / 1 / 2 / 3 semantics, idle cycles, reset, latency, undeclared formats
+//     ops        op 0 / 1 / 2 / 3 semantics, idle cycles, reset, latency, undeclared formats; at
+//                FP_STAGES > 1 reductions after MAC runs, op 1, CLEAR, each other, with an op
+//                dropped during one, and MACs continuing from a reduced sum
 //     gemv_FMT   GEMV tiles y = W^T x (K = ROWS x steps, op 1 then op 0 back to back), Gaussian
-//                and random-bit operands; int formats also against a direct dot product
+//                and random-bit operands; int formats also against a direct dot product; at
+//                FP_STAGES > 1 each fp tile ends with op 3 (the reduction)
 //     random_FMT random ops and gaps; random-bit, cancellation, underflow and overflow operands
 //     switch     random formats and ops on a multi-format unit (MAC after a format switch too)
 //     --corrupt  flips one expected bit: the run must fail (a CTest WILL_FAIL test)
