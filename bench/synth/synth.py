@@ -30,6 +30,7 @@ LIB = os.path.join(WORK, "asap7.lib")
 LIB_JSON = os.path.join(WORK, "asap7_power.json")
 # the FMA datapath is the shared one in src/rtl/verilog (also the vector unit's), the lanes are local
 RTL_FILES = [os.path.join(RTL, "mac_int.v"), os.path.join(SRC_RTL, "mf_fma.v"),
+             os.path.join(SRC_RTL, "mf_fma_pipe.v"), os.path.join(SRC_RTL, "mf_pipe_reg.v"),
              os.path.join(RTL, "mac_fp.v"), os.path.join(RTL, "misc.v")]
 VDD = 0.7                 # V, the library's corner
 NAND2 = "NAND2xp33_ASAP7_75t_R"
@@ -616,7 +617,7 @@ DELAY_ABC = ("+strash;&get,-n;&fraig,-x;&put;scorr;dc2;strash;&get,-n;&st;&syn2;
              "upsize,-D,{D};dnsize,-D,{D};stime,-p")
 
 
-def timed_script(top, params, out, period, flow="abcD", rtl_files=None):
+def timed_script(top, params, out, period, flow="abcD", rtl_files=None, synth_opts=""):
     chp = "".join(f"chparam -set {k} {v} {top}\n" for k, v in params.items())
     files = " ".join(rtl_files or RTL_FILES)
     constr = os.path.join(WORK, "timed.constr")
@@ -628,7 +629,7 @@ def timed_script(top, params, out, period, flow="abcD", rtl_files=None):
         D = period - REG_OVERHEAD_PS
         abc = f"abc -script {DELAY_ABC.replace('{D}', str(D))} -constr {constr} -liberty {LIB}"
     return f"""read_verilog {files}
-{chp}synth -flatten -top {top}
+{chp}synth -flatten{synth_opts} -top {top}
 dfflibmap -liberty {LIB}
 {abc}
 opt_clean
@@ -672,7 +673,25 @@ def run_timed():
 # what the cost model's lane_stages assumes (one synthesised path cut in two)?
 STAGE_RUNS = [(16, "int8"), (32, "int4")]     # FORMATS bit mask, name
 VU_FILES = [os.path.join(SRC_RTL, f) for f in ("mf_vector_unit.v", "mf_vu_format.v", "mf_vu_lane_int.v",
-                                                 "mf_vu_lane_fp.v", "mf_fma.v", "mf_vu_acc_int.v")]
+                                                 "mf_vu_lane_fp.v", "mf_fma.v", "mf_vu_acc_int.v",
+                                                 "mf_fma_pipe.v", "mf_pipe_reg.v", "mf_vu_delay.v",
+                                                 "mf_vu_sum_fp.v")]
+
+
+def synth_vu_timed(name, params, period, synth_opts=""):
+    """mf_vector_unit at `params`, delay flow at `period`: area, flops, critical path."""
+    out = os.path.join(WORK, name)
+    with open(out + ".ys", "w") as f:
+        f.write(timed_script("mf_vector_unit", params, out, period, "delay", VU_FILES, synth_opts))
+    t0 = time.time()
+    sh(f"yosys -q -l {out}.log {out}.ys > /dev/null 2> {out}.err")
+    st = open(out + ".stat").read()
+    area = float(re.search(r"Chip area for module .*?: ([\d.]+)", st).group(1))
+    flops = sum(int(n) for n in re.findall(r"DFFHQNx\d_ASAP7_75t_R\s+(\d+)", st))
+    d = max(float(x) for x in re.findall(r"Delay =\s+([\d.]+) ps", open(out + ".log").read()))
+    return {"period_ps": period, "area_um2": area, "flops": flops, "comb_delay_ps": d,
+            "cycle_ps": round(d + REG_OVERHEAD_PS, 1), "met": d + REG_OVERHEAD_PS <= period + 0.5,
+            "synth_s": round(time.time() - t0, 1)}
 
 
 def run_stages(vlen=64, rows=4, period=500):
@@ -681,29 +700,39 @@ def run_stages(vlen=64, rows=4, period=500):
     res = []
     for mask, fmt in STAGE_RUNS:
         for stages in (1, 2):
-            name = f"stages_{fmt}_v{vlen}_r{rows}_s{stages}"
-            out = os.path.join(WORK, name)
             params = {"VLEN": vlen, "ROWS": rows, "FORMATS": mask, "INT_STAGES": stages}
-            with open(out + ".ys", "w") as f:
-                f.write(timed_script("mf_vector_unit", params, out, period, "delay", VU_FILES))
-            t0 = time.time()
-            sh(f"yosys -q -l {out}.log {out}.ys > /dev/null 2> {out}.err")
-            st = open(out + ".stat").read()
-            area = float(re.search(r"Chip area for module .*?: ([\d.]+)", st).group(1))
-            flops = sum(int(n) for n in re.findall(r"DFFHQNx\d_ASAP7_75t_R\s+(\d+)", st))
-            d = max(float(x) for x in re.findall(r"Delay =\s+([\d.]+) ps", open(out + ".log").read()))
-            r = {"fmt": fmt, "vlen": vlen, "rows": rows, "int_stages": stages, "period_ps": period,
-                 "area_um2": area, "flops": flops, "comb_delay_ps": d, "cycle_ps": round(d + REG_OVERHEAD_PS, 1),
-                 "met": d + REG_OVERHEAD_PS <= period + 0.5, "synth_s": round(time.time() - t0, 1)}
+            r = {"fmt": fmt, "vlen": vlen, "rows": rows, "int_stages": stages,
+                 **synth_vu_timed(f"stages_{fmt}_v{vlen}_r{rows}_s{stages}", params, period)}
             res.append(r)
             print(json.dumps(r), flush=True)
     json.dump(res, open(os.path.join(WORK, "stages.json"), "w"), indent=1)
     return res
 
 
+# ---- the vector unit's floating-point lanes, FP_STAGES 1 against 4 (`synth.py fp_stages`) ----
+# One fp16 lane (VLEN 16, ROWS 1) of mf_vector_unit as meshforge rtl emits it -- the chain, the
+# partial accumulators, the reduction adder and the control -- mapped with the delay flow at a
+# 500 ps period: does cutting the FMA at its phases bring the cycle to ~1/4 of the one-stage path?
+# `synth -noshare`: Yosys 0.23's SAT-based resource sharing on a floating-point lane inside
+# mf_vector_unit grows past 23 GB (FP_STAGES 1 and the RTL before FP_STAGES alike; one lane of one
+# format has nothing to share).
+def run_fp_stages(vlen=16, rows=1, period=500, mask=2, fmt="fp16"):
+    with open(os.path.join(WORK, "timed.constr"), "w") as f:
+        f.write(CONSTR)
+    res = []
+    for stages in (1, 4):
+        params = {"VLEN": vlen, "ROWS": rows, "FORMATS": mask, "FP_STAGES": stages}
+        r = {"fmt": fmt, "vlen": vlen, "rows": rows, "fp_stages": stages,
+             **synth_vu_timed(f"fpstages_{fmt}_v{vlen}_r{rows}_s{stages}", params, period, " -noshare")}
+        res.append(r)
+        print(json.dumps(r), flush=True)
+    json.dump(res, open(os.path.join(WORK, "fp_stages.json"), "w"), indent=1)
+    return res
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("step", choices=["lib", "area", "verify", "energy", "timed", "stages", "all"])
+    ap.add_argument("step", choices=["lib", "area", "verify", "energy", "timed", "stages", "fp_stages", "all"])
     ap.add_argument("--quick", action="store_true")
     a = ap.parse_args()
     ensure_lib()
@@ -720,6 +749,8 @@ def main():
         run_timed()
     if a.step == "stages":         # not part of "all"; docs/rtl.md quotes its output
         run_stages()
+    if a.step == "fp_stages":      # not part of "all"; docs/rtl.md quotes its output
+        run_fp_stages()
 
 
 if __name__ == "__main__":

@@ -17,10 +17,14 @@ std::string header_comment(const Inputs& in, const std::string& title);
 // The generate-block name of tile class c: "c<c>_<name reduced to [a-z0-9_]>".
 std::string class_block_name(const arch::Design& d, std::size_t c);
 
+// The most pipeline stages mf_vector_unit's floating-point lanes support (FP_STAGES).
+inline constexpr int kMaxFpStages = 8;
+
 // The mf_tile parameters of tile class c, as the mesh top passes them.
 struct TileParameters {
   int vlen = 0, rows = 0, formats = 0, fetch_width = 0, weight_rom = 0;
   int int_stages = 1;  // the integer MAC lanes' pipeline stages (1 or 2), as the area model prices them
+  int fp_stages = 1;   // the floating-point MAC lanes' pipeline stages (1 .. kMaxFpStages, at most 4 * rows)
   std::int64_t imem_words = 0, wmem_words = 0, amem_words = 0;
   std::string imem_init, wmem_init;  // paths relative to the output directory ("" = none)
 };

@@ -64,14 +64,19 @@ TileParameters tile_parameters(const Inputs& in, std::size_t c) {
   p.rows = t.mac_rows;
   p.formats = static_cast<int>(t.mac_formats);
   p.fetch_width = t.fetch_width;
-  // The integer lanes are cut as the model prices them; at a clock the node reaches that is at most
-  // 2 stages (ppa lane_stages: int8's path is ~1.5 cycles of fmax). Floating-point lanes stay one
-  // stage (docs/rtl.md).
+  // The lanes are cut as the model prices them. Integer: at a clock the node reaches that is at most
+  // 2 stages (ppa lane_stages: int8's path is ~1.5 cycles of fmax). Floating point: the most any
+  // declared fp format needs, at most 8 and at most a cut after every FMA phase (4 per row;
+  // mf_vector_unit FP_STAGES, docs/rtl.md).
   if (c < in.tile_areas.size()) {
     const auto& stages = in.tile_areas[c].mac_lane_stages;
     p.int_stages = std::clamp(std::max(stages[static_cast<std::size_t>(tech::MacFormat::int8)],
                                        stages[static_cast<std::size_t>(tech::MacFormat::int4)]),
                               1, 2);
+    int fp = 1;
+    for (const auto f : {tech::MacFormat::fp32, tech::MacFormat::fp16, tech::MacFormat::bf16, tech::MacFormat::fp8})
+      fp = std::max(fp, stages[static_cast<std::size_t>(f)]);
+    p.fp_stages = std::clamp(fp, 1, std::min(kMaxFpStages, 4 * std::max(1, t.mac_rows)));
   }
   p.imem_words = t.imem_bytes / 4;
   p.wmem_words = t.wmem_bytes > 0 ? (t.wmem_bytes * 8 + word_bits - 1) / word_bits : 0;
@@ -91,8 +96,8 @@ TileParameters tile_parameters(const Inputs& in, std::size_t c) {
 
 namespace {
 
-// "model int8 2, fp16 4; generated integer 2, floating point 1": what the area model prices per
-// declared format at the design's clock, and what this RTL builds (fp lanes are not cut).
+// "model int8 2, fp16 4; generated integer 2, floating point 4": what the area model prices per
+// declared format at the design's clock, and what this RTL builds.
 std::string lane_stage_note(const Inputs& in, std::size_t c, const TileParameters& p) {
   if (c >= in.tile_areas.size()) return "not modelled";
   std::string model, generated;
@@ -106,7 +111,7 @@ std::string lane_stage_note(const Inputs& in, std::size_t c, const TileParameter
     model += fmt::format("{} {}", tech::to_string(format), st);
   }
   if (has_int) generated += fmt::format("integer {}", p.int_stages);
-  if (has_fp) generated += std::string(has_int ? ", " : "") + "floating point 1";
+  if (has_fp) generated += fmt::format("{}floating point {}", has_int ? ", " : "", p.fp_stages);
   return "model " + model + "; generated " + generated;
 }
 
@@ -243,7 +248,7 @@ std::string mesh_top(const Inputs& in) {
     const TileParameters p = tile_parameters(in, c);
     v += fmt::format(
         "        {} (CLASS == {}) begin : {}  // tile class {} \"{}\"; MAC lane stages {}\n"
-        "          mf_tile #(.VLEN({}), .ROWS({}), .FORMATS(6'b{:06b}), .INT_STAGES({}), .FETCH_WIDTH({}),  // formats: {}\n"
+        "          mf_tile #(.VLEN({}), .ROWS({}), .FORMATS(6'b{:06b}), .INT_STAGES({}), .FP_STAGES({}), .FETCH_WIDTH({}),  // formats: {}\n"
         "                    .IMEM_WORDS({}), .WMEM_WORDS({}), .AMEM_WORDS({}), .WEIGHT_ROM({}),\n"
         "                    .IMEM_INIT({}), .WMEM_INIT(\"{}\"),\n"
         "                    .LINK_BITS(LINK_BITS), .VCS(VCS), .DEPTH(DEPTH)) tile (\n"
@@ -251,7 +256,7 @@ std::string mesh_top(const Inputs& in) {
         "            `MF_TILE_PORTS(T));\n"
         "        end\n",
         c == 0 ? "if" : "else if", c, class_block_name(d, c), c, d.tile_classes[c].name, lane_stage_note(in, c, p),
-        p.vlen, p.rows, p.formats, p.int_stages, p.fetch_width, arch::format_mac_formats(d.tile_classes[c].mac_formats), p.imem_words, p.wmem_words,
+        p.vlen, p.rows, p.formats, p.int_stages, p.fp_stages, p.fetch_width, arch::format_mac_formats(d.tile_classes[c].mac_formats), p.imem_words, p.wmem_words,
         p.amem_words, p.weight_rom, in.model.graph ? std::string("tile_program(T)") : "\"" + p.imem_init + "\"", p.wmem_init);
   }
   v += "      end\n    end\n  endgenerate\n";

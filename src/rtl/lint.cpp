@@ -96,10 +96,10 @@ void add_lint_plan(const Inputs& in, std::vector<File>& files) {
   for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
     const TileParameters p = tile_parameters(in, c);
     sh += fmt::format(
-        "lint -f lint/units.f --top-module mf_tile -GVLEN={} -GROWS={} -GFORMATS=\"6'b{:06b}\" -GINT_STAGES={} -GFETCH_WIDTH={} "
+        "lint -f lint/units.f --top-module mf_tile -GVLEN={} -GROWS={} -GFORMATS=\"6'b{:06b}\" -GINT_STAGES={} -GFP_STAGES={} -GFETCH_WIDTH={} "
         "-GIMEM_WORDS={} -GWMEM_WORDS={} -GAMEM_WORDS={} -GWEIGHT_ROM={} -GIMEM_INIT='\"{}\"' -GWMEM_INIT='\"{}\"' "
         "-GLINK_BITS={} -GVCS={} -GDEPTH={}  # tile class {} \"{}\"\n",
-        p.vlen, p.rows, p.formats, p.int_stages, p.fetch_width, p.imem_words, p.wmem_words, p.amem_words, p.weight_rom,
+        p.vlen, p.rows, p.formats, p.int_stages, p.fp_stages, p.fetch_width, p.imem_words, p.wmem_words, p.amem_words, p.weight_rom,
         p.imem_init, p.wmem_init, link, vcs, depth, c, d.tile_classes[c].name);
   }
   if (has_dram)

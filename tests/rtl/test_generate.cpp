@@ -84,10 +84,10 @@ TEST(Generate, TopCarriesTheParametersThatProducedIt) {
   // Tile (0, 0) is class 1 (the control tile), every other tile class 0: the lowest nibble is 1.
   EXPECT_THAT(top, HasSubstr("CLASS_MAP = 64'h0000000000000001;"));
   // One instantiation per class, with the class's own parameters.
-  EXPECT_THAT(top, HasSubstr("mf_tile #(.VLEN(512), .ROWS(1), .FORMATS(6'b010010), .INT_STAGES(1), .FETCH_WIDTH(2)"));
-  EXPECT_THAT(top, HasSubstr("mf_tile #(.VLEN(256), .ROWS(1), .FORMATS(6'b010010), .INT_STAGES(1), .FETCH_WIDTH(4)"));
-  // At 800 MHz the model prices int8 lanes of one stage and fp16 lanes of three (not generated).
-  EXPECT_THAT(top, HasSubstr("MAC lane stages model fp16 3, int8 1; generated integer 1, floating point 1"));
+  EXPECT_THAT(top, HasSubstr("mf_tile #(.VLEN(512), .ROWS(1), .FORMATS(6'b010010), .INT_STAGES(1), .FP_STAGES(3), .FETCH_WIDTH(2)"));
+  EXPECT_THAT(top, HasSubstr("mf_tile #(.VLEN(256), .ROWS(1), .FORMATS(6'b010010), .INT_STAGES(1), .FP_STAGES(3), .FETCH_WIDTH(4)"));
+  // At 800 MHz the model prices int8 lanes of one stage and fp16 lanes of three; both are generated so.
+  EXPECT_THAT(top, HasSubstr("MAC lane stages model fp16 3, int8 1; generated integer 1, floating point 3"));
   EXPECT_THAT(top, HasSubstr(".IMEM_WORDS(4096), .WMEM_WORDS(16384), .AMEM_WORDS(4096)"));
   // One LPDDR5 channel: a DRAM port on the east edge, beyond column 3, halfway down.
   EXPECT_THAT(top, HasSubstr("DRAM channel 0: network coordinates (4, 2)"));
@@ -108,7 +108,7 @@ TEST(Generate, LintPlanShellsEveryModuleTheTopInstantiatesAndLintsEachClass) {
   EXPECT_THAT(sh, HasSubstr("lint -f lint/top.f --top-module small_4x4_top\n"));
   EXPECT_THAT(sh, HasSubstr("--top-module mf_router -GLINK_BITS=128 -GVCS=2 -GDEPTH=4 -GROUTING=0\n"));
   // One unit lint per tile class with the parameters the top passes it, and the DRAM port.
-  EXPECT_THAT(sh, HasSubstr("--top-module mf_tile -GVLEN=512 -GROWS=1 -GFORMATS=\"6'b010010\" -GINT_STAGES=1 -GFETCH_WIDTH=2 "
+  EXPECT_THAT(sh, HasSubstr("--top-module mf_tile -GVLEN=512 -GROWS=1 -GFORMATS=\"6'b010010\" -GINT_STAGES=1 -GFP_STAGES=3 -GFETCH_WIDTH=2 "
                             "-GIMEM_WORDS=4096 -GWMEM_WORDS=16384 -GAMEM_WORDS=4096"));
   EXPECT_THAT(sh, HasSubstr("-GIMEM_INIT='\"programs/c1_ctrl.hex\"'"));
   EXPECT_THAT(sh, HasSubstr("--top-module mf_dram_port -GLINK_BITS=128"));
@@ -135,6 +135,38 @@ TEST(Generate, IntegerLanesArePipelinedWhereTheAreaModelPricesTwoStages) {
     } else {
       EXPECT_EQ(int8, 1);
       EXPECT_THAT(top, HasSubstr(".FORMATS(6'b010010), .INT_STAGES(1),"));
+    }
+  }
+}
+
+TEST(Generate, FloatingPointLanesArePipelinedAsTheAreaModelPricesThem) {
+  // FP_STAGES is the model's fp16 lane stages at the design's clock, at most a cut after every FMA
+  // phase (4 per MAC row): at 2 GHz the model asks for 5, which one row clamps to 4 and two rows
+  // build; at 200 MHz one stage, today's combinational chain.
+  const auto node = tech::load_node("7nm", kData);
+  const auto micro = ppa::load_microarch(kData);
+  for (const double clock_hz : {2.0e9, 2.0e8}) {
+    for (const int rows : {1, 2}) {
+      arch::Design d = arch::load_design(kData / "designs/small-4x4.yaml");
+      d.clock_hz = clock_hz;
+      d.tile_classes[0].mac_rows = rows;
+      const auto areas = ppa::tile_areas(d, node, micro);
+      const int fp16 = areas[0].mac_lane_stages[static_cast<std::size_t>(tech::MacFormat::fp16)];
+      const auto files = generate(d);
+      const auto& top = files.at("rtl/small_4x4_top.v");
+      const int built = clock_hz > 1e9 ? std::min(fp16, 4 * rows) : 1;
+      if (clock_hz > 1e9) {
+        EXPECT_EQ(fp16, 5);
+      } else {
+        EXPECT_EQ(fp16, 1);
+      }
+      SCOPED_TRACE(testing::Message() << clock_hz << " Hz, " << rows << " rows");
+      const std::string ints = clock_hz > 1e9 ? "2" : "1", fps = std::to_string(built), r = std::to_string(rows);
+      EXPECT_THAT(top, HasSubstr(".ROWS(" + r + "), .FORMATS(6'b010010), .INT_STAGES(" + ints + "), .FP_STAGES(" + fps + "),"));
+      EXPECT_THAT(top, HasSubstr("model fp16 " + std::to_string(fp16) + ", int8 " + ints + "; generated integer " + ints +
+                                 ", floating point " + fps));
+      EXPECT_THAT(files.at("lint.sh"),
+                  HasSubstr("-GROWS=" + r + " -GFORMATS=\"6'b010010\" -GINT_STAGES=" + ints + " -GFP_STAGES=" + fps + " "));
     }
   }
 }

@@ -29,7 +29,9 @@
 // issued, so MACs overlap the next gather; when a step's ROWS elements lie in one AMEM word they are
 // gathered in one cycle, so a stream's later steps take 2 cycles (+ 2 when their x starts in a new
 // AMEM word; ROWS + 1 when it straddles two); vst waits for the vector unit's latency, then writes
-// one AMEM word per cycle; send / recv move one flit per cycle when the network allows; wld takes
+// one AMEM word per cycle (with pipelined floating-point lanes, FP_STAGES > 1, and a floating-point
+// format, vst first issues op 3, the reduction of the partial accumulators, and waits for it:
+// REDUCE_LATENCY cycles, docs/rtl.md); send / recv move one flit per cycle when the network allows; wld takes
 // two cycles per row (an AMEM read, then the row's slice of the WMEM word written). A ROM WMEM
 // (or none) ignores wld: its contents come from WMEM_INIT.
 // FETCH_WIDTH is recorded for the cost model; the core issues one instruction per cycle.
@@ -38,6 +40,7 @@ module mf_tile #(
   parameter ROWS = 1,
   parameter [5:0] FORMATS = 6'b000010,  // bit i = tech::MacFormat i: fp32 fp16 bf16 fp8 int8 int4
   parameter INT_STAGES = 1,             // pipeline stages of the integer MAC lanes (1 or 2)
+  parameter FP_STAGES = 1,              // pipeline stages of the floating-point MAC lanes (1 .. 8)
   /* verilator lint_off UNUSEDPARAM */
   parameter FETCH_WIDTH = 1,            // recorded for the cost model: the core issues one per cycle
   /* verilator lint_on UNUSEDPARAM */
@@ -168,7 +171,7 @@ module mf_tile #(
   reg [ROWS*32-1:0] x_reg;
   wire [ACC_LANES*32-1:0] acc_out;
   wire vu_out_valid;
-  mf_vector_unit #(.VLEN(VLEN), .ROWS(ROWS), .FORMATS(FORMATS), .INT_STAGES(INT_STAGES)) vu (
+  mf_vector_unit #(.VLEN(VLEN), .ROWS(ROWS), .FORMATS(FORMATS), .INT_STAGES(INT_STAGES), .FP_STAGES(FP_STAGES)) vu (
     .clk(clk), .rst(rst), .in_valid(vu_valid), .in_op(vu_op), .in_fmt(vu_fmt), .in_w(wmem_rdata),
     .in_x(x_reg), .acc_out(acc_out), .out_valid(vu_out_valid));
   // Ops issued whose results are not yet in acc_out (vst waits for zero).
@@ -314,7 +317,11 @@ module mf_tile #(
                   r <= 0;
                   state <= (WMEM_WORDS == 0 || WEIGHT_ROM != 0) ? S_DONE : S_WLD_REQ;
                 end
-                default: begin  // vst
+                default: begin  // vst (pipelined fp lanes: reduce the partial accumulators first)
+                  if (FP_STAGES > 1 && vu_fmt < 3'd4) begin
+                    vu_valid <= 1'b1;
+                    vu_op <= 2'd3;
+                  end
                   word_addr <= cop_rs1[AAW+VOFF-1:VOFF];
                   k <= 4'd0;
                   k_end <= acc_words(vu_fmt);

@@ -3,13 +3,17 @@
 // W vector (w[r*VLEN + l*B +: B]), every row's scalar (x[r*32 +: B]) and its accumulator from the
 // low ACCW bits of acc[l*32 +: 32] (int4 -> int16, int8 -> int32, fp8 -> fp16, fp16 / bf16 /
 // fp32 -> fp32) and returns the updated accumulator in nxt[l*32 +: 32] (integers sign-extended,
-// fp16 zero-extended). nxt lanes L .. ACC_LANES-1 are 0. Combinational. Verilog-2005.
+// fp16 zero-extended). nxt lanes L .. ACC_LANES-1 are 0. Combinational, except floating-point
+// lanes with STAGES > 1 (mf_vu_lane_fp: nxt follows the inputs by STAGES - 1 cycles; integer lanes
+// ignore STAGES and clk). Verilog-2005.
 module mf_vu_format #(
   parameter FMT = 4,
   parameter VLEN = 64,
   parameter ROWS = 1,
-  parameter ACC_LANES = 8
+  parameter ACC_LANES = 8,
+  parameter STAGES = 1
 ) (
+  input                    clk,
   input  [ROWS*VLEN-1:0]   w,
   input  [ROWS*32-1:0]     x,
   input  [ACC_LANES*32-1:0] acc,
@@ -30,6 +34,9 @@ module mf_vu_format #(
   localparam G = 64;
   genvar r, l, g;
   generate
+    if (INT || STAGES == 1) begin : comb
+      wire unused_clk = clk;
+    end
     for (r = 0; r < ROWS; r = r + 1) begin : xrow
       assign xs[r*B +: B] = x[r*32 +: B];
       if (B < 32) begin : hi
@@ -53,8 +60,8 @@ module mf_vu_format #(
             mf_vu_lane_int #(.ROWS(ROWS), .W(B), .ACCW(ACCW)) u (
               .w(col), .x(xs), .acc(acc[LI*32 +: ACCW]), .s(s));
           end else begin : f
-            mf_vu_lane_fp #(.ROWS(ROWS), .EI(EI), .MI(MI), .EC(EC), .MC(MC)) u (
-              .w(col), .x(xs), .acc(acc[LI*32 +: ACCW]), .s(s));
+            mf_vu_lane_fp #(.ROWS(ROWS), .EI(EI), .MI(MI), .EC(EC), .MC(MC), .STAGES(STAGES)) u (
+              .clk(clk), .w(col), .x(xs), .acc(acc[LI*32 +: ACCW]), .s(s));
           end
           if (ACCW < 32) begin : ext
             wire unused_acc = ^acc[LI*32+ACCW +: 32-ACCW];   // not this format's accumulator bits

@@ -1,9 +1,12 @@
-# cmake -DTOOL=verilator|iverilog|yosys -DEXE=<tool> -DPOINTS="VLEN:ROWS:FORMATS[:INT_STAGES];..." -DFILES="a.v;b.v"
-#       [-DWORK=<dir>] -P elaborate.cmake
-# Elaborates mf_vector_unit at every point with the tool and fails on an error or (verilator) any
-# warning of --lint-only -Wall. With TOOL=verilator every module of FILES is also linted as the
-# top on its own with its default parameters.
+# cmake -DTOOL=verilator|iverilog|yosys -DEXE=<tool> -DPOINTS="VLEN:ROWS:FORMATS[:INT_STAGES[:FP_STAGES]];..." -DFILES="a.v;b.v"
+#       [-DWORK=<dir>] [-DTOP=mf_tile] -P elaborate.cmake
+# Elaborates TOP (default mf_vector_unit) at every point with the tool and fails on an error or
+# (verilator) any warning of --lint-only -Wall. With TOOL=verilator and the default TOP every module
+# of FILES is also linted as the top on its own with its default parameters.
 cmake_minimum_required(VERSION 3.16)
+if(NOT TOP)
+  set(TOP mf_vector_unit)
+endif()
 set(fails 0)
 macro(run what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -20,7 +23,7 @@ macro(run what)
   endif()
 endmacro()
 
-if(TOOL STREQUAL "verilator")
+if(TOOL STREQUAL "verilator" AND TOP STREQUAL "mf_vector_unit")
   foreach(f ${FILES})
     get_filename_component(m ${f} NAME_WE)
     run("${m} (default parameters)" ${EXE} --lint-only -Wall --top-module ${m} ${FILES})
@@ -37,19 +40,28 @@ foreach(p ${POINTS})
   if(n GREATER 3)
     list(GET v 3 stages)
   endif()
-  set(what "VLEN=${vlen} ROWS=${rows} FORMATS=${fmts} INT_STAGES=${stages}")
+  set(fps 1)
+  if(n GREATER 4)
+    list(GET v 4 fps)
+  endif()
+  set(what "VLEN=${vlen} ROWS=${rows} FORMATS=${fmts} INT_STAGES=${stages} FP_STAGES=${fps}")
+  set(fmtarg ${fmts})
+  if(TOP STREQUAL "mf_tile")
+    set(fmtarg "6'd${fmts}")   # mf_tile's FORMATS is a sized [5:0] parameter
+  endif()
   if(TOOL STREQUAL "verilator")
-    run("${what}" ${EXE} --lint-only -Wall --top-module mf_vector_unit
-        -GVLEN=${vlen} -GROWS=${rows} -GFORMATS=${fmts} -GINT_STAGES=${stages} ${FILES})
+    run("${TOP} ${what}" ${EXE} --lint-only -Wall --top-module ${TOP}
+        -GVLEN=${vlen} -GROWS=${rows} -GFORMATS=${fmtarg} -GINT_STAGES=${stages} -GFP_STAGES=${fps} ${FILES})
   elseif(TOOL STREQUAL "iverilog")
     file(MAKE_DIRECTORY ${WORK})
     run("${what}" ${EXE} -g2005 -Wall -o ${WORK}/elab.vvp -s mf_vector_unit
         -Pmf_vector_unit.VLEN=${vlen} -Pmf_vector_unit.ROWS=${rows}
-        -Pmf_vector_unit.FORMATS=${fmts} -Pmf_vector_unit.INT_STAGES=${stages} ${FILES})
+        -Pmf_vector_unit.FORMATS=${fmts} -Pmf_vector_unit.INT_STAGES=${stages}
+        -Pmf_vector_unit.FP_STAGES=${fps} ${FILES})
   elseif(TOOL STREQUAL "yosys")
     string(REPLACE ";" " " files "${FILES}")
     file(MAKE_DIRECTORY ${WORK})
-    file(WRITE ${WORK}/elab.ys "read_verilog ${files}\nchparam -set VLEN ${vlen} -set ROWS ${rows} -set FORMATS ${fmts} -set INT_STAGES ${stages} mf_vector_unit\nhierarchy -check -top mf_vector_unit\n")
+    file(WRITE ${WORK}/elab.ys "read_verilog ${files}\nchparam -set VLEN ${vlen} -set ROWS ${rows} -set FORMATS ${fmts} -set INT_STAGES ${stages} -set FP_STAGES ${fps} mf_vector_unit\nhierarchy -check -top mf_vector_unit\n")
     run("${what}" ${EXE} -s ${WORK}/elab.ys)
   endif()
 endforeach()

@@ -160,6 +160,11 @@ uint32_t fma(uint32_t a, uint32_t b, uint32_t c, FpFormat in, FpFormat acc) {
   return k > 0 ? round_pack(tp.neg, bp.sub(bc), lo, acc) : round_pack(tc.neg, bc.sub(bp), lo, acc);
 }
 
+uint32_t add(uint32_t a, uint32_t b, FpFormat f) {
+  const uint32_t one = static_cast<uint32_t>((1 << (f.e - 1)) - 1) << f.m;
+  return fma(one, b, a, f, f);
+}
+
 uint32_t encode(double v, FpFormat f) {
   if (v == 0.0 || std::isnan(v)) return 0;
   const bool neg = v < 0;
@@ -189,11 +194,23 @@ int acc_lanes(int vlen, unsigned formats) {
   return n;
 }
 
-Unit::Unit(int vlen, int rows, unsigned formats)
-    : vlen_(vlen), rows_(rows), formats_(formats), acc_(vuref::acc_lanes(vlen, formats), 0) {}
+Unit::Unit(int vlen, int rows, unsigned formats, int fp_stages)
+    : vlen_(vlen),
+      rows_(rows),
+      formats_(formats),
+      fp_stages_(fp_stages),
+      acc_(vuref::acc_lanes(vlen, formats), 0),
+      part_(static_cast<std::size_t>(fp_stages > 1 ? fp_stages : 0), acc_) {}
 
 void Unit::reset() {
   for (auto& a : acc_) a = 0;
+  clear_partials();
+}
+
+void Unit::clear_partials() {
+  for (auto& p : part_)
+    for (auto& a : p) a = 0;
+  next_ = 0;
 }
 
 uint32_t Unit::w_elem(const uint32_t* w, int r, int l, int f) const {
@@ -202,31 +219,70 @@ uint32_t Unit::w_elem(const uint32_t* w, int r, int l, int f) const {
   return (w[bit / 32] >> (bit % 32)) & mask(b);
 }
 
+bool Unit::reduces(int op, int fmt) const {
+  return op == 3 && fp_stages_ > 1 && fmt >= 0 && fmt < kFormats && !is_int(fmt) && ((formats_ >> fmt) & 1);
+}
+
+std::vector<uint32_t> Unit::chain_base(int op) const {
+  if (op == 1) return std::vector<uint32_t>(acc_.size(), 0);
+  return fp_stages_ > 1 ? part_[static_cast<std::size_t>(next_)] : acc_;
+}
+
+void Unit::reduce(int fmt) {
+  const int nl = lanes(vlen_, fmt);
+  const FpFormat af = acc_format(fmt);
+  const uint32_t am = mask(acc_bits(fmt));
+  for (int l = 0; l < acc_lanes(); ++l) {
+    uint32_t s = 0;
+    if (l < nl) {
+      s = part_[0][l] & am;
+      for (std::size_t k = 1; k < part_.size(); ++k) s = add(s, part_[k][l] & am, af);
+    }
+    acc_[l] = s;
+  }
+  clear_partials();
+  part_[0] = acc_;
+}
+
 void Unit::op(int op, int fmt, const uint32_t* w, const uint32_t* x) {
+  if (reduces(op, fmt)) {
+    reduce(fmt);
+    return;
+  }
   if (op == 3) return;  // reserved: no change
   const bool declared = fmt >= 0 && fmt < kFormats && ((formats_ >> fmt) & 1);
   if (op == 2 || !declared) {  // CLEAR, or an undeclared format: every lane 0
     reset();
     return;
   }
+  const bool piped = fp_stages_ > 1 && !is_int(fmt);
+  if (fp_stages_ > 1 && is_int(fmt)) clear_partials();
+  int slot = 0;
+  if (piped) {
+    if (op == 1) clear_partials();
+    slot = next_;
+    next_ = (next_ + 1) % fp_stages_;
+  }
+  std::vector<uint32_t>& state = piped ? part_[static_cast<std::size_t>(slot)] : acc_;
   const int nl = lanes(vlen_, fmt), b = format_bits(fmt), ab = acc_bits(fmt);
   for (int l = 0; l < acc_lanes(); ++l) {
     if (l >= nl) {
-      acc_[l] = 0;
+      state[l] = 0;
       continue;
     }
-    const uint32_t base = (op == 1) ? 0 : acc_[l];
+    const uint32_t base = (op == 1) ? 0 : state[l];
     if (is_int(fmt)) {
       int64_t s = sext(base, ab);
       for (int r = 0; r < rows_; ++r) s += sext(w_elem(w, r, l, fmt), b) * sext(x[r] & mask(b), b);
-      acc_[l] = static_cast<uint32_t>(sext(static_cast<uint32_t>(s), ab));
+      state[l] = static_cast<uint32_t>(sext(static_cast<uint32_t>(s), ab));
     } else {
       uint32_t p = base & mask(ab);
       for (int r = 0; r < rows_; ++r)
         p = fma(w_elem(w, r, l, fmt), x[r] & mask(b), p, operand_format(fmt), acc_format(fmt));
-      acc_[l] = p;
+      state[l] = p;
     }
   }
+  if (piped) acc_ = state;
 }
 
 }  // namespace vuref

@@ -1,14 +1,20 @@
 // Verilator testbench of mf_vector_unit against the C++ reference (vu_ref.h).
 //
-// Built once per configuration (VU_VLEN, VU_ROWS, VU_FORMATS, VU_LATENCY = the RTL's LATENCY
-// localparam, all from tests/rtl/vector_unit.cmake). Every cycle it compares out_valid and the
-// whole acc_out with the reference's state LATENCY cycles after the op that produced it, so a
-// wrong value, a wrong lane, an early or a late result all fail.
+// Built once per configuration (VU_VLEN, VU_ROWS, VU_FORMATS, VU_FP_STAGES, VU_LATENCY and
+// VU_REDUCE_LATENCY = the RTL's LATENCY and REDUCE_LATENCY localparams, all from
+// tests/rtl/vector_unit.cmake). Every cycle it compares out_valid and the whole acc_out with the
+// reference's state LATENCY cycles after the op that produced it (REDUCE_LATENCY after a
+// reduction, op 3 in a floating-point format at FP_STAGES > 1; ops presented while one is in flight
+// are dropped, in the reference too), so a wrong value, a wrong lane, an early or a late result all
+// fail.
 //
 //   vu_tb --scenario NAME [--seed S] [--corrupt]
-//     ops        op 0 / 1 / 2 / 3 semantics, idle cycles, reset, latency, undeclared formats
+//     ops        op 0 / 1 / 2 / 3 semantics, idle cycles, reset, latency, undeclared formats; at
+//                FP_STAGES > 1 reductions after MAC runs, op 1, CLEAR, each other, with an op
+//                dropped during one, and MACs continuing from a reduced sum
 //     gemv_FMT   GEMV tiles y = W^T x (K = ROWS x steps, op 1 then op 0 back to back), Gaussian
-//                and random-bit operands; int formats also against a direct dot product
+//                and random-bit operands; int formats also against a direct dot product; at
+//                FP_STAGES > 1 each fp tile ends with op 3 (the reduction)
 //     random_FMT random ops and gaps; random-bit, cancellation, underflow and overflow operands
 //     switch     random formats and ops on a multi-format unit (MAC after a format switch too)
 //     --corrupt  flips one expected bit: the run must fail (a CTest WILL_FAIL test)
@@ -30,6 +36,12 @@
 #ifndef VU_VLEN
 #error "VU_VLEN, VU_ROWS, VU_FORMATS, VU_LATENCY must be defined"
 #endif
+#ifndef VU_FP_STAGES
+#define VU_FP_STAGES 1
+#endif
+#ifndef VU_REDUCE_LATENCY
+#define VU_REDUCE_LATENCY VU_LATENCY
+#endif
 
 using vuref::FpFormat;
 using namespace vustim;
@@ -37,6 +49,7 @@ using namespace vustim;
 namespace {
 
 constexpr int kVlen = VU_VLEN, kRows = VU_ROWS, kLatency = VU_LATENCY;
+constexpr int kFpStages = VU_FP_STAGES, kReduceLatency = VU_REDUCE_LATENCY;
 constexpr unsigned kFormats = VU_FORMATS;
 constexpr int kWWords = kRows * kVlen / 32;
 
@@ -70,7 +83,7 @@ struct Op {
 
 class Bench {
  public:
-  explicit Bench(bool corrupt) : ref_(kVlen, kRows, kFormats), corrupt_(corrupt) {
+  explicit Bench(bool corrupt) : ref_(kVlen, kRows, kFormats, kFpStages), corrupt_(corrupt) {
     top_ = new Vmf_vector_unit;
     if (port_words(&top_->acc_out) != ref_.acc_lanes()) {
       std::printf("FAIL: acc_out has %d words, the reference %d lanes\n", port_words(&top_->acc_out),
@@ -106,13 +119,29 @@ class Bench {
     if (rst) {  // the reset edge clears out_valid and the accumulators; nothing is in flight
       ref_.reset();
       pipe_.clear();
+      busy_left_ = reduce_in_ = 0;
       for (int i = 0; i < kLatency - 1; ++i) pipe_.push_back({false, ref_.acc()});
       check({false, ref_.acc()});
       return;
     }
-    // the op's result is visible LATENCY edges after the edge that sampled it (this one)
-    if (o.valid) ref_.op(o.op, o.fmt, o.w.data(), o.x.data());
-    pipe_.push_back({o.valid, ref_.acc()});
+    // the op's result is visible LATENCY edges after the edge that sampled it (this one); a
+    // reduction's REDUCE_LATENCY edges after, and the unit drops ops until then
+    const bool accepted = o.valid && busy_left_ == 0;
+    if (busy_left_ > 0) --busy_left_;
+    const bool reduce_now = reduce_in_ > 0 && --reduce_in_ == 0;
+    if (o.valid && !accepted) ++dropped_;
+    if (accepted && ref_.reduces(o.op, o.fmt)) {
+      busy_left_ = kReduceLatency - 1;
+      reduce_in_ = kReduceLatency - kLatency;
+      reduce_ = o;
+      pipe_.push_back({false, ref_.acc()});
+    } else if (reduce_now) {
+      ref_.op(reduce_.op, reduce_.fmt, reduce_.w.data(), reduce_.x.data());
+      pipe_.push_back({true, ref_.acc()});
+    } else {
+      if (accepted) ref_.op(o.op, o.fmt, o.w.data(), o.x.data());
+      pipe_.push_back({accepted, ref_.acc()});
+    }
     const Expect e = pipe_.front();
     pipe_.pop_front();
     check(e);
@@ -120,8 +149,9 @@ class Bench {
   void idle(int n) {
     for (int i = 0; i < n; ++i) step(Op());
   }
-  void drain() { idle(kLatency + 1); }
+  void drain() { idle(kReduceLatency + 1); }
   long checks() const { return checks_; }
+  long dropped() const { return dropped_; }
   long errors() const { return errors_; }
   long ops() const { return ops_; }
   void count_op() { ++ops_; }
@@ -154,7 +184,10 @@ class Bench {
   vuref::Unit ref_;
   std::deque<Expect> pipe_;
   bool corrupt_;
-  long cycle_ = 0, checks_ = 0, errors_ = 0, ops_ = 0;
+  long cycle_ = 0, checks_ = 0, errors_ = 0, ops_ = 0, dropped_ = 0;
+  int busy_left_ = 0;   // cycles the unit still drops ops (a reduction in flight)
+  int reduce_in_ = 0;   // cycles until the reduction's result enters the expected pipe
+  Op reduce_;           // the reduction in flight
 };
 
 void set_w(Op& o, int r, int l, int f, uint32_t v) {
@@ -214,7 +247,7 @@ int run_ops(Bench& b, Rng& g) {
     o.fmt = f;
     auto issue = [&](int op, Kind k) {
       o.op = op;
-      fill(g, o, f, k, b.ref().acc());
+      fill(g, o, f, k, b.ref().chain_base(op));
       b.step(o);
       b.count_op();
     };
@@ -240,6 +273,26 @@ int run_ops(Bench& b, Rng& g) {
     issue(0, kGauss);
     for (int i = 0; i < 20; ++i) issue(static_cast<int>(g() % 3), kBits);
     b.drain();
+    if (kFpStages > 1 && !vuref::is_int(f)) {
+      // reductions: after a MAC run (partials in every slot), at once after op 1 (one partial),
+      // right after CLEAR (all zero), twice in a row, and MACs continuing from a reduced sum
+      for (int i = 0; i < 2 * kFpStages + 1; ++i) issue(i == 0 ? 1 : 0, kGauss);
+      issue(3, kGauss);
+      b.drain();
+      issue(0, kGauss);
+      issue(0, kBits);
+      issue(3, kGauss);
+      b.drain();
+      issue(3, kGauss);
+      b.drain();
+      issue(1, kGauss);
+      issue(3, kGauss);
+      issue(0, kGauss);     // dropped: the reduction is in flight
+      b.drain();
+      issue(2, kGauss);
+      issue(3, kGauss);
+      b.drain();
+    }
   }
   // undeclared formats (and codes 6, 7): every lane becomes 0
   for (int f = 0; f < 8; ++f) {
@@ -248,7 +301,7 @@ int run_ops(Bench& b, Rng& g) {
     o.valid = true;
     o.fmt = pick_format(g);
     o.op = 1;
-    fill(g, o, o.fmt, kGauss, b.ref().acc());
+    fill(g, o, o.fmt, kGauss, b.ref().chain_base(o.op));
     b.step(o);
     o.fmt = f;
     o.op = 0;
@@ -273,7 +326,7 @@ int run_gemv(Bench& b, Rng& g, int f) {
       o.valid = true;
       o.fmt = f;
       o.op = (s == 0) ? 1 : 0;
-      fill(g, o, f, k, b.ref().acc());
+      fill(g, o, f, k, b.ref().chain_base(o.op));
       const int bits = vuref::format_bits(f);
       for (int l = 0; l < nl; ++l)
         for (int r = 0; r < kRows; ++r) {
@@ -289,6 +342,14 @@ int run_gemv(Bench& b, Rng& g, int f) {
         }
       b.step(o);
       b.count_op();
+    }
+    if (kFpStages > 1 && !vuref::is_int(f)) {  // combine the partial accumulators
+      b.idle(static_cast<int>(g() % 3));
+      Op red;
+      red.valid = true;
+      red.op = 3;
+      red.fmt = f;
+      b.step(red);
     }
     b.drain();
     const std::vector<uint32_t> got = b.acc_now();
@@ -329,7 +390,7 @@ int run_random(Bench& b, Rng& g, int f, bool switching) {
     o.valid = true;
     o.fmt = switching ? pick_format(g) : f;
     o.op = u < 80 ? 0 : u < 92 ? 1 : u < 97 ? 2 : 3;
-    fill(g, o, o.fmt, kMixed, b.ref().acc());
+    fill(g, o, o.fmt, kMixed, b.ref().chain_base(o.op));
     b.step(o);
     b.count_op();
     if (g() % 400 == 0) b.step(Op(), true);  // occasional reset
@@ -380,8 +441,10 @@ int main(int argc, char** argv) {
     std::printf("usage: %s --scenario ops|gemv_FMT|random_FMT|switch [--seed S] [--corrupt]\n", argv[0]);
     return 2;
   }
-  std::printf("%s: VLEN %d ROWS %d FORMATS 0x%02x LATENCY %d: %ld ops, %ld cycle checks, %ld mismatches\n",
-              scenario.c_str(), kVlen, kRows, kFormats, kLatency, b.ops(), b.checks(), b.errors());
+  std::printf("%s: VLEN %d ROWS %d FORMATS 0x%02x FP_STAGES %d LATENCY %d REDUCE_LATENCY %d: %ld ops (%ld dropped "
+              "during reductions), %ld cycle checks, %ld mismatches\n",
+              scenario.c_str(), kVlen, kRows, kFormats, kFpStages, kLatency, kReduceLatency, b.ops(), b.dropped(),
+              b.checks(), b.errors());
   if (b.errors() || rc) {
     std::printf("FAIL\n");
     return 1;
