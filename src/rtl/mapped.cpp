@@ -216,7 +216,6 @@ void connect_and_lay_out(const arch::Design& d, Mapped& mp, std::vector<std::str
   // reduction tree, or (the root of a layer that is not the last) its y8 slice to every consumer.
   for (std::size_t s = 0; s < mp.tiles.size(); ++s) {
     for (auto& j : mp.tiles[s].jobs) {
-      const auto& l = layers[static_cast<std::size_t>(j.layer)];
       const std::int64_t cols = j.n1 - j.n0;
       if (j.reducer != static_cast<int>(s)) {
         incoming[static_cast<std::size_t>(j.parent)][static_cast<int>(s)].push_back({j.layer * 2 + 1, round_up(cols * 4, link_bytes)});
@@ -231,7 +230,6 @@ void connect_and_lay_out(const arch::Design& d, Mapped& mp, std::vector<std::str
           incoming[static_cast<std::size_t>(c)][static_cast<int>(s)].push_back({j.layer * 2, round_up(cols, link_bytes)});
         }
       }
-      (void)l;
     }
   }
   for (std::size_t r = 0; r < mp.tiles.size(); ++r) {
