@@ -199,7 +199,7 @@ module mf_tile #(
   // ---------------------------------------------------------------- coprocessor sequencer
   localparam S_IDLE = 4'd0, S_GATHER_REQ = 4'd1, S_GATHER_LOAD = 4'd2, S_GATHER_USE = 4'd3, S_ISSUE = 4'd4,
              S_VST_WAIT = 4'd5, S_VST = 4'd6, S_SEND_REQ = 4'd7, S_SEND_LOAD = 4'd8, S_SEND_OUT = 4'd9,
-             S_RECV_HEAD = 4'd10, S_RECV = 4'd11, S_RECV_WRITE = 4'd12, S_DONE = 4'd13, S_WLD_REQ = 4'd14,
+             S_RECV = 4'd10, S_DONE = 4'd13, S_WLD_REQ = 4'd14,
              S_WLD_WRITE = 4'd15;
   reg [3:0] state;
   wire is_custom1 = cop_insn[5];
@@ -228,14 +228,12 @@ module mf_tile #(
   reg [11:0] steps_left;       // vmac stream: steps after this one
   reg same_word;               // the next x element is in the AMEM word held in word_q
   reg [RB:0] r;                // x element being gathered
-  reg [FB-1:0] word_q;         // the AMEM word being consumed (gather, send) or filled (recv)
-  reg [FB-1:0] flit_buf;      // a wide flit being assembled (send) or written out (recv)
-  reg [AAW-1:0] word_addr;     // next AMEM word (vst, send, recv)
+  reg [VLEN-1:0] word_q;       // the AMEM word being consumed (gather, send)
+  reg [FB-1:0] flit_buf;       // a wide flit being assembled (send; unused when NARROW)
+  reg [AAW-1:0] word_addr;     // next AMEM word (vst, send, wld)
   reg [3:0] k, k_end;          // vst: accumulator word
-  reg [15:0] flits_left, flits_seen;
+  reg [15:0] flits_left;
   reg [PB:0] part;             // flit within a word (narrow) or word within a flit (wide)
-  reg [7:0] src_x, src_y;
-  reg last_seen;
   wire part_last = ({{(31-PB){1'b0}}, part} == PER - 1);
   wire r_last = ({{(31-RB){1'b0}}, r} == ROWS - 1);
   wire [5:0] cur_bits = fmt_bits(vu_fmt);
@@ -257,7 +255,7 @@ module mf_tile #(
     end
   endgenerate
 
-  assign seq_en = (state == S_GATHER_REQ) || (state == S_SEND_REQ) || (state == S_VST) || (state == S_RECV_WRITE) ||
+  assign seq_en = (state == S_GATHER_REQ) || (state == S_SEND_REQ) || (state == S_VST) ||
                   (state == S_WLD_REQ);
   assign wld_we = (state == S_WLD_WRITE);
   wire [WBITS/8-1:0] row_bytes;  // the byte enables of row 0
@@ -268,14 +266,20 @@ module mf_tile #(
     end
   endgenerate
   assign wld_be = row_bytes << (r * VBYTES);
-  assign seq_we = (state == S_VST) || (state == S_RECV_WRITE);
+  assign seq_we = (state == S_VST);
   assign seq_addr = (state == S_GATHER_REQ) ? bitaddr[AAW+OB-1:OB] : word_addr;
-  assign seq_wdata = (state == S_VST) ? acc_out[k*VLEN +: VLEN] : NARROW ? word_q[VLEN-1:0] : flit_buf[part*VLEN +: VLEN];
+  assign seq_wdata = acc_out[k*VLEN +: VLEN];
   assign tx_valid = (state == S_SEND_OUT);
-  assign tx_data = NARROW ? word_q[part*LINK_BITS +: LINK_BITS] : flit_buf[LINK_BITS-1:0];
+  generate  // narrow: PER flits of the AMEM word held; wide: the flit assembled from PER words
+    if (NARROW) begin : tx_narrow
+      assign tx_data = word_q[part*LINK_BITS +: LINK_BITS];
+    end else begin : tx_wide
+      assign tx_data = flit_buf[LINK_BITS-1:0];
+    end
+  endgenerate
   assign tx_last = (flits_left == 16'd1);
-  wire rxe_ready, rxe_on_w;  // the receive engine (below) takes packets once rxring ran
-  assign rx_ready = rxe_on_w ? rxe_ready : (state == S_RECV_HEAD) || (state == S_RECV);
+  wire rxe_ready;  // the receive engine (below) takes every packet: for recv, or all once rxring ran
+  assign rx_ready = rxe_ready;
 
   always @(posedge clk) begin
     if (rst) begin
@@ -338,14 +342,7 @@ module mf_tile #(
                   part <= 0;
                   state <= (cop_rs2[15:0] == 16'd0) ? S_DONE : S_SEND_REQ;
                 end
-                3'd1: begin  // recv
-                  word_addr <= cop_rs1[AAW+VOFF-1:VOFF];
-                  flits_seen <= 16'd0;
-                  word_q <= 0;
-                  last_seen <= 1'b0;
-                  part <= 0;
-                  state <= S_RECV_HEAD;
-                end
+                3'd1: state <= S_RECV;  // recv: the receive engine takes one packet to rs1
                 3'd3: state <= S_DONE;  // rxring: the receive engine below takes it
                 default: begin  // whoami
                   cop_rd <= {16'd0, my_y, my_x};
@@ -433,44 +430,11 @@ module mf_tile #(
               state <= S_SEND_REQ;
             end
           end
-        // recv: the head names the source; body flits fill AMEM words
-        S_RECV_HEAD:
-          if (rx_valid) begin
-            src_x <= rx_data[23:16];
-            src_y <= rx_data[31:24];
-            if (rx_last) begin
-              cop_rd <= {rx_data[31:24], rx_data[23:16], 16'd0};
-              state <= S_DONE;
-            end else begin
-              state <= S_RECV;
-            end
+        S_RECV:  // the receive engine has put the packet's body at rs1
+          if (e_done) begin
+            cop_rd <= {e_src_y, e_src_x, e_flits};
+            state <= S_DONE;
           end
-        S_RECV:
-          if (rx_valid) begin
-            flits_seen <= flits_seen + 1'b1;
-            last_seen <= rx_last;
-            if (rx_last) cop_rd <= {src_y, src_x, flits_seen + 1'b1};
-            if (NARROW) begin
-              word_q[part*LINK_BITS +: LINK_BITS] <= rx_data;
-              part <= part + 1'b1;
-              if (part_last || rx_last) state <= S_RECV_WRITE;
-            end else begin
-              flit_buf[LINK_BITS-1:0] <= rx_data;
-              part <= 0;
-              state <= S_RECV_WRITE;
-            end
-          end
-        S_RECV_WRITE: begin
-          word_addr <= word_addr + 1'b1;
-          if (NARROW) begin
-            word_q <= 0;
-            part <= 0;
-            state <= last_seen ? S_DONE : S_RECV;
-          end else begin
-            part <= part + 1'b1;
-            if (part_last) state <= last_seen ? S_DONE : S_RECV;
-          end
-        end
         default: begin  // S_DONE
           cop_ready <= 1'b1;
           state <= S_IDLE;
@@ -479,11 +443,15 @@ module mf_tile #(
     end
   end
 
-  // ---------------------------------------------------------------- receive engine (rxring)
-  // Takes packets from the NI into a ring of AMEM slots while the core and the sequencer do anything
-  // else (a send included): body words from the slot's second word, the header word last.
+  // ---------------------------------------------------------------- receive engine (recv, rxring)
+  // The one path from the NI into AMEM. recv arms it for one packet, its body at rs1 (the sequencer
+  // waits in S_RECV for e_done). rxring turns it on for good: packets go into a ring of AMEM slots
+  // while the core and the sequencer do anything else (a send included), body words from the slot's
+  // second word, the header word last.
   localparam E_HEAD = 2'd0, E_BODY = 2'd1, E_WRITE = 2'd2, E_HDR = 2'd3;
-  reg rxe_on;
+  reg rxe_on;                  // rxring ran: every packet, into the ring
+  reg e_once;                  // recv: one packet
+  reg e_done;                  // recv's packet is in (one cycle)
   reg [1:0] e_state;
   reg [AAW-1:0] e_slot, e_slot_words, e_addr;
   reg [FB-1:0] e_q;            // the AMEM word (narrow) or the wide flit being written
@@ -492,25 +460,29 @@ module mf_tile #(
   reg [7:0] e_src_x, e_src_y;
   reg e_last;
   wire e_part_last = ({{(31-PB){1'b0}}, e_part} == PER - 1);
-  assign rxe_on_w = rxe_on;
-  assign rxe_ready = (e_state == E_HEAD) || (e_state == E_BODY);
-  assign rxe_we = rxe_on && ((e_state == E_WRITE) || (e_state == E_HDR));
+  wire cop_custom1_new = state == S_IDLE && cop_valid && !cop_ready && is_custom1 && !rxe_on;
+  assign rxe_ready = (rxe_on || e_once) && ((e_state == E_HEAD) || (e_state == E_BODY));
+  assign rxe_we = (e_state == E_WRITE) || (e_state == E_HDR && rxe_on);  // recv writes no header
   assign rxe_addr = (e_state == E_HDR) ? e_slot : e_addr;
   assign rxe_wdata = (e_state == E_HDR) ? {{(VLEN-32){1'b0}}, e_src_y, e_src_x, e_flits}
                    : NARROW ? e_q[VLEN-1:0] : e_q[e_part*VLEN +: VLEN];
   always @(posedge clk) begin
+    e_done <= 1'b0;
     if (rst) begin
       rxe_on <= 1'b0;
+      e_once <= 1'b0;
       e_state <= E_HEAD;
-    end else if (!rxe_on) begin
-      if (state == S_IDLE && cop_valid && !cop_ready && is_custom1 && f3 == 3'd3) begin
-        rxe_on <= 1'b1;
-        e_slot <= cop_rs1[AAW+VOFF-1:VOFF];
-        e_addr <= cop_rs1[AAW+VOFF-1:VOFF] + 1'b1;
-        e_slot_words <= cop_rs2[AAW+VOFF-1:VOFF];
-        e_state <= E_HEAD;
-      end
-    end else begin
+    end else if (cop_custom1_new && f3 == 3'd3) begin  // rxring
+      rxe_on <= 1'b1;
+      e_slot <= cop_rs1[AAW+VOFF-1:VOFF];
+      e_addr <= cop_rs1[AAW+VOFF-1:VOFF] + 1'b1;
+      e_slot_words <= cop_rs2[AAW+VOFF-1:VOFF];
+      e_state <= E_HEAD;
+    end else if (cop_custom1_new && f3 == 3'd1) begin  // recv
+      e_once <= 1'b1;
+      e_addr <= cop_rs1[AAW+VOFF-1:VOFF];
+      e_state <= E_HEAD;
+    end else if (rxe_on || e_once) begin
       case (e_state)
         E_HEAD:
           if (rx_valid) begin
@@ -548,7 +520,11 @@ module mf_tile #(
             end
           end
         default:  // E_HDR
-          if (rxe_go) begin
+          if (!rxe_on) begin  // recv: done, no header to write
+            e_done <= 1'b1;
+            e_once <= 1'b0;
+            e_state <= E_HEAD;
+          end else if (rxe_go) begin
             e_slot <= e_slot + e_slot_words;
             e_addr <= e_slot + e_slot_words + 1'b1;
             e_state <= E_HEAD;
@@ -559,6 +535,6 @@ module mf_tile #(
 
   // Address bits beyond the memories' depth, instruction fields the sequencer does not decode, the
   // head flag (the sequencer knows the head is first), the gather shifter's upper bits.
-  wire unused = &{1'b0, imem_addr, dmem_addr, cop_insn, cop_rs1, cop_rs2, rx_head, shifted, wmem_en, wmem_addr, word_q,
+  wire unused = &{1'b0, imem_addr, dmem_addr, cop_insn, cop_rs1, cop_rs2, rx_head, shifted, wmem_en, wmem_addr, word_q, flit_buf,
                   wld_we, wld_be};
 endmodule
