@@ -2,7 +2,9 @@
 // traffic that results. The schedule itself (timing) is the evaluator's job: it needs the node.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -48,6 +50,19 @@ struct Plan {
   std::vector<double> stage_traffic_bytes;
   std::vector<std::string> violations; // "weights: ..." when a capacity cannot be met at all
 };
+
+// How one GEMM is cut over a group of `group_tiles` tiles: its output columns first, at most one
+// lane-width per tile (lanes_avg: the group's mean lanes), then the remaining tiles split the
+// reduction dimension K. The evaluator prices this cut and `meshforge rtl --model` generates it.
+struct GemmSplit {
+  double n_split = 1, k_split = 1;
+};
+inline GemmSplit gemm_split(double total_cols, double lanes_avg, double group_tiles, double k) {
+  GemmSplit s;
+  s.n_split = std::clamp(std::ceil(total_cols / std::max(1.0, lanes_avg)), 1.0, group_tiles);
+  s.k_split = std::clamp(std::floor(group_tiles / s.n_split), 1.0, std::max(1.0, k));
+  return s;
+}
 
 // The layer units of a graph: maximal runs of ops with the same (block, layer), the granularity
 // of pipeline cuts. Depends on the graph only, so the search computes it once.

@@ -354,8 +354,9 @@ struct Evaluator::Impl {
     double lanes_avg = 0;
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c) lanes_avg += st.class_counts[c] * classes[c].lanes / st.tiles;
     const double total_cols = gemm ? static_cast<double>(op.gemm.n) * static_cast<double>(op.gemm.count) : 0.0;
-    const double n_split = gemm ? std::clamp(std::ceil(total_cols / std::max(1.0, lanes_avg)), 1.0, g) : g;
-    const double k_split = gemm ? std::clamp(std::floor(g / n_split), 1.0, static_cast<double>(std::max<std::int64_t>(1, op.gemm.k))) : 1.0;
+    const mapping::GemmSplit split =
+        gemm ? mapping::gemm_split(total_cols, lanes_avg, g, static_cast<double>(op.gemm.k)) : mapping::GemmSplit{g, 1.0};
+    const double n_split = split.n_split, k_split = split.k_split;
     double rate_ideal = 0, rate_issued = 0, ports = 0, rows_weighted = 0;
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
       const double n = st.class_counts[c] * scale;

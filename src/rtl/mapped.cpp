@@ -83,6 +83,10 @@ struct Mapped {
   std::vector<TilePlan> tiles;
 };
 
+const arch::TileClass& class_of_tile(const arch::Design& d, std::int64_t t) {
+  return d.tile_classes[static_cast<std::size_t>(d.class_of(static_cast<int>(t / d.cols), static_cast<int>(t % d.cols)))];
+}
+
 std::string op_label(const workload::Op& op) { return "op '" + op.name + "'"; }
 
 // The chain of GEMMs, or why the graph is not one.
@@ -129,8 +133,7 @@ std::vector<Layer> gemm_chain(const workload::Graph& g, std::vector<std::string>
   return layers;
 }
 
-// Cuts each layer over its stage's tiles as the evaluator's op_terms does: output columns first,
-// at most one lane-width per tile, the remaining tiles split K. Consecutive ops of a stage take its
+// Cuts each layer over its stage's tiles with the evaluator's cut (mapping::gemm_split). Consecutive ops of a stage take its
 // tile groups in turn (the evaluator's list schedule does so for a chain).
 Mapped map_layers(const arch::Design& d, const ModelRun& m, std::vector<std::string>& problems) {
   Mapped out;
@@ -139,7 +142,7 @@ Mapped map_layers(const arch::Design& d, const ModelRun& m, std::vector<std::str
   const auto& plan = *m.plan;
   out.tiles.resize(static_cast<std::size_t>(d.tiles()));
   for (int t = 0; t < d.tiles(); ++t) {
-    const auto& cls = d.tile_classes[static_cast<std::size_t>(d.class_of(t / d.cols, t % d.cols))];
+    const auto& cls = class_of_tile(d, t);
     out.tiles[static_cast<std::size_t>(t)].lanes = cls.vlen_bits / 8;
     out.tiles[static_cast<std::size_t>(t)].rows = cls.mac_rows;
   }
@@ -151,14 +154,15 @@ Mapped map_layers(const arch::Design& d, const ModelRun& m, std::vector<std::str
     double lanes_avg = 0;
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c)
       lanes_avg += st.class_counts[c] * (d.tile_classes[c].vlen_bits / 8.0) / st.tiles;
-    l.n_split = static_cast<int>(std::clamp(std::ceil(static_cast<double>(l.n) / std::max(1.0, lanes_avg)), 1.0, static_cast<double>(g)));
-    l.k_split = static_cast<int>(std::clamp(std::floor(static_cast<double>(g) / l.n_split), 1.0, static_cast<double>(l.k)));
+    const auto split = mapping::gemm_split(static_cast<double>(l.n), lanes_avg, g, static_cast<double>(l.k));
+    l.n_split = static_cast<int>(split.n_split);
+    l.k_split = static_cast<int>(split.k_split);
     for (int t = 0; t < l.n_split * l.k_split; ++t)
       l.tiles.push_back(plan.tile_order[static_cast<std::size_t>(st.first_slot + group * g + t)]);
     for (int t = 0; t < l.n_split * l.k_split; ++t) {
       const int tile = l.tiles[static_cast<std::size_t>(t)];
       auto& tp = out.tiles[static_cast<std::size_t>(tile)];
-      const auto& cls = d.tile_classes[static_cast<std::size_t>(d.class_of(tile / d.cols, tile % d.cols))];
+      const auto& cls = class_of_tile(d, tile);
       Job j;
       j.layer = static_cast<int>(li);
       j.ni = t % l.n_split;
@@ -254,7 +258,7 @@ void connect_and_lay_out(const arch::Design& d, Mapped& mp, std::vector<std::str
     // layer), the sums, the y8 slice; then one slot per expected packet. Every x region has
     // ROWS bytes of slack: a block's last MAC step gathers up to ROWS - 1 elements past its end,
     // multiplied by W rows that are zero.
-    const auto& cls = d.tile_classes[static_cast<std::size_t>(d.class_of(static_cast<int>(r) / d.cols, static_cast<int>(r) % d.cols))];
+    const auto& cls = class_of_tile(d, static_cast<std::int64_t>(r));
     // Regions are whole AMEM words and whole flits: a send reads flits, a recv writes them.
     const std::int64_t vb = std::max<std::int64_t>(cls.vlen_bits / 8, link_bytes);
     const std::int64_t slack = round_up(cls.mac_rows, vb);
@@ -478,7 +482,7 @@ struct Emitter {
     as.define("record");
     as.slli(t2, t2, 2);
     as.add(t2, t2, s4);
-    as.addi(t1, s3, d.tile_classes[static_cast<std::size_t>(d.class_of(tile / d.cols, tile % d.cols))].vlen_bits / 8);
+    as.addi(t1, s3, class_of_tile(d, tile).vlen_bits / 8);
     as.sw(t1, t2, 0);              // the body's address
     as.li(t1, tp.slot_bytes);
     as.add(s3, s3, t1);
@@ -508,7 +512,7 @@ std::vector<std::string> check_mappable(const arch::Design& design, const ModelR
   for (int t = 0; t < design.tiles(); ++t) {
     Emitter e{design, mp, t, {}};
     const auto words = static_cast<std::int64_t>(e.build().words.size());
-    const auto& cls = design.tile_classes[static_cast<std::size_t>(design.class_of(t / design.cols, t % design.cols))];
+    const auto& cls = class_of_tile(design, t);
     if (words * 4 > cls.imem_bytes)
       problems.push_back(fmt::format("tile_classes: tile ({}, {})'s program is {} bytes, its class \"{}\" has {} bytes of IMEM",
                                      t % design.cols, t / design.cols, words * 4, cls.name, cls.imem_bytes));
