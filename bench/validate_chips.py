@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
 """Predicted vs published area, power and peak throughput of the chips in data/chips/published.yaml.
 
-Run from the repository root after building:  /usr/bin/python3 bench/validate_chips.py [build/meshforge]
+Run from the repository root after building:  /usr/bin/python3 bench/validate_chips.py [build/meshforge] [--check-fit]
 Prints the markdown table that docs/validation.md quotes, then the median |error| of area, power and
 peak throughput over the chips that publish the figure (figures marked doubtful or by_construction in
 published.yaml are printed but left out of the medians).
+
+Then the one calibration factor meshforge has, data/microarch.yaml `die_area_fit`: the median of
+published / predicted die area over the chips whose area counts in the medians (a fit, named as one),
+its in-sample error and its leave-one-out error (each chip predicted with the factor fitted on the
+others). With --check-fit it exits non-zero when the data file's value is more than 2% from the fit
+the current model gives (a model change that moves areas must re-fit it).
 
 Each chip is described by data/designs/chips/<design>.yaml and runs Llama 3.1 8B prefill (batch 16 x
 512 tokens) at the precision published.yaml gives: a GEMM-heavy load that keeps the MAC arrays busy,
@@ -27,7 +33,11 @@ import yaml
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 from meshforge_report import parse_bytes  # noqa: E402  (the report's reader of design byte sizes)
 
-BINARY = sys.argv[1] if len(sys.argv) > 1 else "build/meshforge"
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+CHECK_FIT = "--check-fit" in sys.argv[1:]
+BINARY = ARGS[0] if ARGS else "build/meshforge"
+MICROARCH = "data/microarch.yaml"
+FIT_TOLERANCE = 0.02
 PUBLISHED = "data/chips/published.yaml"
 INCLUDES_DRAM = {"board", "system"}
 ON_DIE = {"die", "chip_typical", "chip_tdp"}
@@ -113,6 +123,7 @@ def main():
 
     rows = []
     errors = {"area": {}, "power": {}, "peak": {}}
+    area_ratio = {}     # published / predicted area, over the figures that count: what die_area_fit fits
     # A rating (TDP, total board power, a system's supply) is a limit the chip is built to stay
     # under, not what it draws on a workload: the medians are also given for each kind alone.
     power_kind = {}
@@ -135,6 +146,7 @@ def main():
                          published_text(area_fig, "mm2", f"{pub:g}"), err(area, pub)))
             if counts(area_fig):
                 errors["area"][design] = rel_err(area, pub)
+                area_ratio[design] = pub / area
 
         runs = r["prefill"].get("runs", True)
         model = ev.get("model", "llama-3.1-8b")
@@ -211,6 +223,36 @@ def main():
                     print(f"| {label} | {len(sub)} ({', '.join(sub)}) | {100 * statistics.median(abs(e) for e in sub.values()):.0f}% "
                           f"| {100 * statistics.median(sub.values()):+.0f}% |")
 
+    return area_ratio
+
+
+def report_fit(area_ratio):
+    """The die-area fit (median of published / predicted: robust to the one tiles-only figure and
+    to the spread of undeclared blocks), in sample and leave-one-out; returns the fitted factor."""
+    with open(MICROARCH) as f:
+        in_file = float(yaml.safe_load(f)["die_area_fit"]["value"])
+    k = statistics.median(area_ratio.values())
+    print()
+    print(f"Die-area fit (data/microarch.yaml die_area_fit = {in_file:g}; fitted now: {k:.3f}, median of published / "
+          f"predicted over {len(area_ratio)} chips):")
+    print()
+    print("| chip | published / predicted | estimate error, in sample | factor without this chip | estimate error, left out |")
+    print("|---|---|---|---|---|")
+    loo = {}
+    for chip, r in area_ratio.items():
+        k_out = statistics.median(v for c, v in area_ratio.items() if c != chip)
+        loo[chip] = k_out / r - 1
+        print(f"| {chip} | {r:.3f} | {100 * (k / r - 1):+.0f}% | {k_out:.3f} | {100 * loo[chip]:+.0f}% |")
+    ins = [k / r - 1 for r in area_ratio.values()]
+    print()
+    print(f"| die estimate | median abs(error) in sample {100 * statistics.median(abs(e) for e in ins):.0f}% "
+          f"(median {100 * statistics.median(ins):+.0f}%) | leave-one-out {100 * statistics.median(abs(e) for e in loo.values()):.0f}% "
+          f"(median {100 * statistics.median(loo.values()):+.0f}%) |")
+    return k, in_file
+
 
 if __name__ == "__main__":
-    main()
+    fitted, in_file = report_fit(main())
+    if CHECK_FIT and abs(in_file / fitted - 1) > FIT_TOLERANCE:
+        raise SystemExit(f"{MICROARCH}: die_area_fit.value: {in_file:g} is {100 * (in_file / fitted - 1):+.1f}% from the "
+                         f"{fitted:.3f} the current model fits (re-fit it: bench/validate_chips.py)")

@@ -335,9 +335,29 @@ def cancel_stimulus(fmt, lanes, ncyc, seed):
     return A, B
 
 
+def virus_stimulus(fmt, lanes, ncyc, seed):
+    """Worst-case switching (a power virus): each operand is the bitwise complement of the one
+    before, so every input bit toggles every cycle. Fresh random 'bits' operands start each pair of
+    cycles for floats (their complement keeps an exponent near the bias, finite), any bits for ints."""
+    rng = random.Random(seed)
+    iw, _ = io_widths(fmt)
+    mask = (1 << iw) - 1
+    A, B = [], []
+    a = [operand(fmt, rng, "bits") for _ in range(lanes)]
+    b = [operand(fmt, rng, "bits") for _ in range(lanes)]
+    for _ in range(ncyc):
+        A.append(sum(x << (l * iw) for l, x in enumerate(a)))
+        B.append(sum(x << (l * iw) for l, x in enumerate(b)))
+        a = [~x & mask for x in a]
+        b = [~x & mask for x in b]
+    return A, B
+
+
 def stimulus(fmt, lanes, ncyc, kind, seed):
     if kind == "cancel":
         return cancel_stimulus(fmt, lanes, ncyc, seed)
+    if kind == "virus":
+        return virus_stimulus(fmt, lanes, ncyc, seed)
     rng = random.Random(seed)
     iw, _ = io_widths(fmt)
     A, B = [], []
@@ -599,6 +619,40 @@ def run_energy(lanes=4, ncyc=512):
     return out
 
 
+# ---- worst-case switching (`synth.py switching`) ----
+SWITCHING_FORMATS = ["int8", "int4", "fp8", "fp16", "bf16", "fp32"]
+
+
+def run_switching(lanes=4, ncyc=512):
+    """Datapath energy per MAC under a power virus (every operand bit toggles every cycle) and under
+    uniformly random bits, over the Gaussian operands the model's MAC energies come from: the
+    factor a thermal-design (rated) power applies to MAC energy. Same netlists, window and energy
+    accounting as `energy`."""
+    lib = lib_power()
+    out = {}
+    for fmt in SWITCHING_FORMATS:
+        r = synth(f"{fmt}_L{lanes}", module_of(fmt), {"LANES": lanes})
+        gl = r["netlist"]
+        row = {"lanes": lanes}
+        for kind in ("gauss", "bits", "virus"):
+            pre = os.path.join(WORK, f"sw_{fmt}_{kind}")
+            A, B = stimulus(fmt, lanes, ncyc, kind, 11)
+            outs = simulate(fmt, lanes, [gl], pre, A, B, vcd=True, gate=True)
+            _, bad, _ = check(fmt, lanes, outs, A, B)
+            t_start = (2 * 2 + 1 + 2 * 8) * 100
+            ncount = ncyc - 16
+            per_mac, _ = energy(gl, pre + ".vcd", t_start, t_start + ncount * 200, ncount * lanes, lib)
+            os.remove(pre + ".vcd")
+            row[kind] = {"mismatches": len(bad), "datapath_pj": round(per_mac["datapath"], 5),
+                         "total_pj": round(per_mac["total"], 5)}
+        row["virus_over_gauss"] = round(row["virus"]["datapath_pj"] / row["gauss"]["datapath_pj"], 3)
+        row["bits_over_gauss"] = round(row["bits"]["datapath_pj"] / row["gauss"]["datapath_pj"], 3)
+        out[fmt] = row
+        print(fmt, json.dumps(row), flush=True)
+    json.dump(out, open(os.path.join(HERE, "switching.json"), "w"), indent=1)
+    return out
+
+
 # ---- timing-driven mapping (`synth.py timed`) ----
 # The lanes are register -> logic -> register, so the combinational budget ABC gets is the clock
 # period minus the register overhead: DFFHQNx1 CLK->QN (~57 ps at 20 ps slew / 1.44 fF) + the INVx1
@@ -732,7 +786,7 @@ def run_fp_stages(vlen=16, rows=1, period=500, mask=2, fmt="fp16"):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("step", choices=["lib", "area", "verify", "energy", "timed", "stages", "fp_stages", "all"])
+    ap.add_argument("step", choices=["lib", "area", "verify", "energy", "switching", "timed", "stages", "fp_stages", "all"])
     ap.add_argument("--quick", action="store_true")
     a = ap.parse_args()
     ensure_lib()
@@ -745,6 +799,8 @@ def main():
         run_verify()
     if a.step in ("energy", "all"):
         run_energy()
+    if a.step == "switching":      # not part of "all"; bench/synth/switching.json, data/microarch.yaml quotes it
+        run_switching()
     if a.step == "timed":          # not part of "all"; results go to results.md/json via report.py
         run_timed()
     if a.step == "stages":         # not part of "all"; docs/rtl.md quotes its output

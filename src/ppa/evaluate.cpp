@@ -930,6 +930,7 @@ struct Evaluator::Impl {
     r.area.soc = soc.area_mm2;
     soc_w = soc.static_w;
     r.area_mm2 = r.area.total();
+    r.die_area_estimate_mm2 = r.area_mm2 * micro.die_area_fit;
     check_package(d, r);
     double macs_per_cycle = 0, port_bytes_per_cycle = 0;
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {

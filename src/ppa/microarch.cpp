@@ -148,6 +148,9 @@ Microarch load_microarch(const std::filesystem::path& data_dir) {
   m.floorplan_utilisation = r.value("floorplan_utilisation");
   if (!(m.floorplan_utilisation > 0 && m.floorplan_utilisation <= 1))
     throw InputError(path.string(), "floorplan_utilisation.value", "expected a number in (0, 1]");
+  m.die_area_fit = r.value("die_area_fit");
+  if (!(m.die_area_fit >= 1 && m.die_area_fit <= 10))
+    throw InputError(path.string(), "die_area_fit.value", "expected a number in [1, 10]");
   m.memory_floorplan_utilisation = r.value("memory_floorplan_utilisation");
   if (!(m.memory_floorplan_utilisation > 0 && m.memory_floorplan_utilisation <= 1))
     throw InputError(path.string(), "memory_floorplan_utilisation.value", "expected a number in (0, 1]");

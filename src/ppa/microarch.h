@@ -56,6 +56,7 @@ struct Microarch {
   double pipeline_register_energy_per_rf_bit = 0;
   double floorplan_utilisation = 0;         // logic blocks: cell area / this = die area
   double memory_floorplan_utilisation = 0;  // memories: macro area / this = die area
+  double die_area_fit = 1;                  // a fit, not physics: published / predicted die area (Report::die_area_estimate_mm2)
   double leakage_doubling_c = 0;
   double max_microbatches_per_stage = 0;
   double router_pipeline_cycles = 0;

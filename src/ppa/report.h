@@ -135,6 +135,10 @@ struct Report {
   double power_w = 0;                   // the die, DRAM devices and interfaces included
   double board_power_w = 0;             // a board around it: power_w through its regulators, plus board overheads
   double area_mm2 = 0;
+  // area_mm2 x data/microarch.yaml die_area_fit: what a shipping die of this description measures,
+  // by one factor fitted on published dies (bench/validate_chips.py; a fit, not physics). Reported,
+  // never scored or checked against budgets: the search sees area_mm2.
+  double die_area_estimate_mm2 = 0;
   double energy_per_token_j = 0;        // of the scored phase
   double clock_hz = 0;                  // the clock evaluated: the design's, or the node's fmax when it asks more
   double requested_clock_hz = 0;        // the design's clock_mhz

@@ -115,6 +115,7 @@ const ReportColumn kReportColumns[] = {
     {nullptr, "power_w", [](const ppa::Report& r) { return r.power_w; }},
     {nullptr, "board_power_w", [](const ppa::Report& r) { return r.board_power_w; }},
     {nullptr, "area_mm2", [](const ppa::Report& r) { return r.area_mm2; }},
+    {nullptr, "die_area_estimate_mm2", [](const ppa::Report& r) { return r.die_area_estimate_mm2; }},
     {nullptr, "energy_per_token_j", [](const ppa::Report& r) { return r.energy_per_token_j; }},
     {nullptr, "clock_hz", [](const ppa::Report& r) { return r.clock_hz; }},
     {nullptr, "time_to_first_token_s", [](const ppa::Report& r) { return r.time_to_first_token_s; }},

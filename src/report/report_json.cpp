@@ -78,6 +78,7 @@ ordered_json to_json(const ppa::Report& r) {
       {"power_w", r.power_w},
       {"board_power_w", r.board_power_w},
       {"area_mm2", r.area_mm2},
+      {"die_area_estimate_mm2", r.die_area_estimate_mm2},
       {"energy_per_token_j", r.energy_per_token_j},
       {"clock_hz", r.clock_hz},
       {"requested_clock_hz", r.requested_clock_hz},
@@ -154,7 +155,8 @@ std::string to_table(const ppa::Report& r) {
   line(fmt::format("power ({})    {}   board {}", r.scored_phase, si(r.power_w, "W"), si(r.board_power_w, "W")));
   for (const auto& p : ppa::kPowerParts)
     line(fmt::format("  {:<24} {:>12} {:>7}", p.label, si(r.power.*p.member, "W"), pct(r.power_w > 0 ? r.power.*p.member / r.power_w : 0)));
-  line(fmt::format("area         {:.4g} mm2", r.area_mm2));
+  line(fmt::format("area         {:.4g} mm2   (a shipping die of this description: ~{:.4g} mm2, by a fitted factor)", r.area_mm2,
+                   r.die_area_estimate_mm2));
   for (const auto& p : ppa::kAreaParts)
     line(fmt::format("  {:<24} {:>12} {:>7}", p.label, fmt::format("{:.4g} mm2", r.area.*p.member),
                      pct(r.area_mm2 > 0 ? r.area.*p.member / r.area_mm2 : 0)));
@@ -185,6 +187,7 @@ std::string to_comparison_table(const std::vector<std::string>& names, const std
   row("power (scored phase)", [](const ppa::Report& r) { return si(r.power_w, "W"); });
   row("board power", [](const ppa::Report& r) { return si(r.board_power_w, "W"); });
   row("area", [](const ppa::Report& r) { return fmt::format("{:.4g} mm2", r.area_mm2); });
+  row("die estimate (fitted)", [](const ppa::Report& r) { return fmt::format("{:.4g} mm2", r.die_area_estimate_mm2); });
   row("clock", [](const ppa::Report& r) { return si(r.clock_hz, "Hz"); });
   row("supply", [](const ppa::Report& r) { return fmt::format("{:.3f} V", r.supply_v); });
   row("peak", [](const ppa::Report& r) { return si(r.peak_flops_per_s, "FLOP/s"); });

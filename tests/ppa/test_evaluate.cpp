@@ -258,6 +258,22 @@ TEST(Physics, FinerNodeMeansLessAreaForTheSameDesign) {
   }
 }
 
+// The one fitted constant (die_area_fit) scales the reported die estimate and nothing else: area,
+// power, throughput, feasibility and the score are the uncalibrated model's.
+TEST(Calibration, TheDieAreaFitIsReportedNeverScored) {
+  const auto d = base_design();
+  auto fitted = micro();
+  const Report plain = evaluate(llama(), node("7nm"), fitted, d, perf());
+  EXPECT_GT(fitted.die_area_fit, 1.0);
+  EXPECT_DOUBLE_EQ(plain.die_area_estimate_mm2, plain.area_mm2 * fitted.die_area_fit);
+  fitted.die_area_fit *= 3;
+  const Report other = evaluate(llama(), node("7nm"), fitted, d, perf());
+  EXPECT_DOUBLE_EQ(other.die_area_estimate_mm2, 3 * plain.die_area_estimate_mm2);
+  Report same = other;
+  same.die_area_estimate_mm2 = plain.die_area_estimate_mm2;
+  EXPECT_EQ(same, plain);
+}
+
 TEST(Physics, HigherClockIsFasterAndHungrier) {
   auto d = base_design();
   d.clock_hz = 0.5e9;
