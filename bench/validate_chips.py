@@ -122,7 +122,7 @@ def main():
         chips = yaml.safe_load(f)["chips"]
 
     rows = []
-    errors = {"area": {}, "power": {}, "peak": {}}
+    errors = {"area": {}, "power": {}, "peak": {}, "idle power": {}}
     area_ratio = {}     # published / predicted area, over the figures that count: what die_area_fit fits
     # A rating (TDP, total board power, a system's supply) is a limit the chip is built to stay
     # under, not what it draws on a workload: the medians are also given for each kind alone.
@@ -166,6 +166,15 @@ def main():
             if counts(power_fig):
                 errors["power"][design] = rel_err(p, pub)
                 power_kind[design] = "rating" if power_fig.get("rating") else "measured"
+
+        idle_fig = chip.get("idle_power_w")
+        if idle_fig:
+            # powered, clocked, no work; on die (the HBM stacks' standby is not modelled)
+            pub = float(idle_fig["value"])
+            rows.append((design, node, "idle power on die", fmt(r["idle_power_w"], "W"),
+                         published_text(idle_fig, "", fmt(pub, "W")), err(r["idle_power_w"], pub)))
+            if counts(idle_fig):
+                errors["idle power"][design] = rel_err(r["idle_power_w"], pub)
 
         energy_fig = chip.get("energy_per_op_j")
         if energy_fig and runs:

@@ -22,7 +22,7 @@ constexpr int kReportsTag = 112;  // a peer to root: 'R' + reports, or 'E' + the
 static_assert(sizeof(ppa::StageReport) == 56, "a StageReport field was added: add it to fields() below");
 static_assert(sizeof(ppa::PhaseReport) == 200, "a PhaseReport field was added: add it to fields() below");
 static_assert(sizeof(ppa::Budgets) == 64, "a Budgets field was added: add it to fields() below");
-static_assert(sizeof(ppa::Report) == 864, "a Report field was added: add it to fields() below");
+static_assert(sizeof(ppa::Report) == 872, "a Report field was added: add it to fields() below");
 static_assert(sizeof(arch::TileClass) == 88, "a TileClass field was added: add it to fields() below");
 static_assert(sizeof(arch::Design) == 304, "a Design field was added: add it to fields() below");
 
@@ -59,7 +59,7 @@ void fields(S& r, F& f) {
   f(r.feasible), f(r.violations), f(r.prefill), f(r.decode);
   for (const auto& part : ppa::kPowerParts) f(r.power.*part.member);
   for (const auto& part : ppa::kAreaParts) f(r.area.*part.member);
-  f(r.power_w), f(r.board_power_w), f(r.area_mm2), f(r.die_area_estimate_mm2), f(r.energy_per_token_j), f(r.clock_hz), f(r.requested_clock_hz),
+  f(r.power_w), f(r.board_power_w), f(r.idle_power_w), f(r.area_mm2), f(r.die_area_estimate_mm2), f(r.energy_per_token_j), f(r.clock_hz), f(r.requested_clock_hz),
       f(r.supply_v), f(r.dram_capacity_bytes), f(r.dram_channels_max), f(r.interposer_mm2), f(r.time_to_first_token_s),
       f(r.peak_flops_per_s), f(r.weight_bytes_on_chip), f(r.weight_bytes_in_dram), f(r.kv_bytes_on_chip),
       f(r.kv_bytes_in_dram), f(r.ppa_score), f(r.scored_phase), f(r.unit), f(r.budgets), f(r.tile_order);

@@ -505,6 +505,42 @@ struct Evaluator::Impl {
     }
   }
 
+  // One tile of class c: its leakage (logic and ROM times `gate`, the share not power-gated; SRAM
+  // keeps its contents and stays powered) and its clock tree (MAC datapath clocked `clocked_mac` of
+  // the time, the rest of its logic `clocked_other`).
+  struct TileStatic {
+    double leakage_w = 0, clock_w = 0;
+  };
+  TileStatic tile_static(const arch::Design& d, std::size_t c, double gate, double clocked_mac, double clocked_other, double f,
+                         double lscale, double vscale) const {
+    const auto& m = classes[c];
+    const auto& tc = d.tile_classes[c];
+    const auto& leak = node.leakage.at(d.flavor);
+    const double logic_leak = m.logic_cells_mm2 * leak.logic_mw_per_mm2 * 1e-3;
+    const double sram_bits = 8.0 * static_cast<double>(tc.imem_bytes + tc.amem_bytes + (m.rom ? 0 : tc.wmem_bytes));
+    const double rom_bits = m.rom ? 8.0 * static_cast<double>(tc.wmem_bytes) : 0.0;
+    const double clocked_mm2 = m.vector_cells_mm2 * clocked_mac + (m.logic_cells_mm2 - m.vector_cells_mm2) * clocked_other;
+    return {lscale * (logic_leak * gate + rom_bits * leak.rom_pw_per_bit * 1e-12 * gate + sram_bits * leak.sram_pw_per_bit * 1e-12),
+            node.clock_energy_pj_per_mm2_cycle * 1e-12 * clocked_mm2 * f * vscale};
+  }
+
+  // The chip powered and clocked with no work: every tile as outside its duty in a phase (leaf
+  // clocks gated to the idle share, or the tile power-gated), DRAM PHYs, host links and CPUs up.
+  double idle_power_w(const arch::Design& d, double f, double v, double temperature_scale) const {
+    const double lscale = tech::leakage_scale(node, v) * temperature_scale;
+    const double vscale = tech::dynamic_energy_scale(node, v);
+    const double gate = d.power_gate_idle_tiles ? micro.gating_residual_leakage : 1.0;
+    const double clocked = d.power_gate_idle_tiles ? 0.0 : micro.idle_clock_fraction;
+    double w = soc_w;
+    for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
+      const TileStatic t = tile_static(d, c, gate, clocked, clocked, f, lscale, vscale);
+      w += class_counts[c] * (t.leakage_w + t.clock_w);
+    }
+    const auto it = node.dram.find(d.dram.kind);
+    if (d.dram.channels > 0 && it != node.dram.end()) w += it->second.phy_static_power_w * d.dram.channels;
+    return w;
+  }
+
   void evaluate_phase(const workload::Graph& graph, PhaseScratch& ps, const arch::Design& d, double f, double v,
                       double temperature_scale, PhaseReport& out, PowerBreakdown& power, Report& report) {
     {
@@ -699,7 +735,6 @@ struct Evaluator::Impl {
     // trunk keep toggling, micro.idle_clock_fraction); the MAC datapath is clocked only while it
     // computes, core, control and router while the tile is not stalled on DRAM.
     double clock_w = 0, leak_w = 0;
-    const auto& leak = node.leakage.at(d.flavor);
     const double lscale = tech::leakage_scale(node, v) * temperature_scale;
     const double idle = micro.idle_clock_fraction;
     double wake_j = 0;
@@ -718,16 +753,10 @@ struct Evaluator::Impl {
         const double n = st.class_counts[c];
         if (n <= 0) continue;
         const auto& m = classes[c];
-        const auto& tc = d.tile_classes[c];
         const double gate = d.power_gate_idle_tiles ? duty + (1.0 - duty) * micro.gating_residual_leakage : 1.0;
-        const double logic_leak = m.logic_cells_mm2 * leak.logic_mw_per_mm2 * 1e-3;
-        const double sram_bits = 8.0 * static_cast<double>(tc.imem_bytes + tc.amem_bytes + (m.rom ? 0 : tc.wmem_bytes));
-        const double rom_bits = m.rom ? 8.0 * static_cast<double>(tc.wmem_bytes) : 0.0;
-        // SRAM keeps its contents (weights, KV) and so stays powered; logic and ROM can be gated.
-        leak_w += n * lscale * (logic_leak * gate + rom_bits * leak.rom_pw_per_bit * 1e-12 * gate +
-                                sram_bits * leak.sram_pw_per_bit * 1e-12);
-        const double clocked_mm2 = m.vector_cells_mm2 * clocked_mac + (m.logic_cells_mm2 - m.vector_cells_mm2) * clocked_other;
-        clock_w += n * node.clock_energy_pj_per_mm2_cycle * 1e-12 * clocked_mm2 * f * vscale;
+        const TileStatic t = tile_static(d, c, gate, clocked_mac, clocked_other, f, lscale, vscale);
+        leak_w += n * t.leakage_w;
+        clock_w += n * t.clock_w;
         if (d.power_gate_idle_tiles && duty < 1.0 && out.runs)
           wake_j += n * micro.gating_wakeup_cycles_per_step * node.clock_energy_pj_per_mm2_cycle * 1e-12 * m.logic_cells_mm2 * vscale;
       }
@@ -945,6 +974,7 @@ struct Evaluator::Impl {
     evaluate_phase(workload.prefill, prefill, d, f, v, temperature_scale, r.prefill, prefill_power, r);
     evaluate_phase(workload.decode, decode, d, f, v, temperature_scale, r.decode, decode_power, r);
     r.time_to_first_token_s = r.prefill.evaluated ? r.prefill.step_latency_s : 0.0;
+    r.idle_power_w = idle_power_w(d, f, v, temperature_scale);
 
     const bool decode_scored = sc.scored_phase == workload::Phase::decode && r.decode.evaluated;
     const PhaseReport& scored = decode_scored ? r.decode : r.prefill;

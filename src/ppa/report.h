@@ -134,6 +134,7 @@ struct Report {
   AreaBreakdown area;
   double power_w = 0;                   // the die, DRAM devices and interfaces included
   double board_power_w = 0;             // a board around it: power_w through its regulators, plus board overheads
+  double idle_power_w = 0;              // powered and clocked, no work: leakage, gated clocks, PHYs, links, CPUs
   double area_mm2 = 0;
   // area_mm2 x data/microarch.yaml die_area_fit: what a shipping die of this description measures,
   // by one factor fitted on published dies (bench/validate_chips.py; a fit, not physics). Reported,

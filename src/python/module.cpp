@@ -114,6 +114,7 @@ const ReportColumn kReportColumns[] = {
     {"ms_per_token", "decode", [](const ppa::Report& r) { return r.decode.ms_per_token; }},
     {nullptr, "power_w", [](const ppa::Report& r) { return r.power_w; }},
     {nullptr, "board_power_w", [](const ppa::Report& r) { return r.board_power_w; }},
+    {nullptr, "idle_power_w", [](const ppa::Report& r) { return r.idle_power_w; }},
     {nullptr, "area_mm2", [](const ppa::Report& r) { return r.area_mm2; }},
     {nullptr, "die_area_estimate_mm2", [](const ppa::Report& r) { return r.die_area_estimate_mm2; }},
     {nullptr, "energy_per_token_j", [](const ppa::Report& r) { return r.energy_per_token_j; }},

@@ -77,6 +77,7 @@ ordered_json to_json(const ppa::Report& r) {
       {"ms_per_token", {{"prefill", r.prefill.ms_per_token}, {"decode", r.decode.ms_per_token}}},
       {"power_w", r.power_w},
       {"board_power_w", r.board_power_w},
+      {"idle_power_w", r.idle_power_w},
       {"area_mm2", r.area_mm2},
       {"die_area_estimate_mm2", r.die_area_estimate_mm2},
       {"energy_per_token_j", r.energy_per_token_j},
@@ -152,7 +153,8 @@ std::string to_table(const ppa::Report& r) {
   row("live activations", [](const ppa::PhaseReport& p) { return bytes(p.activation_peak_bytes); });
   row("activations spilled", [](const ppa::PhaseReport& p) { return bytes(p.activation_spill_bytes); });
   line("");
-  line(fmt::format("power ({})    {}   board {}", r.scored_phase, si(r.power_w, "W"), si(r.board_power_w, "W")));
+  line(fmt::format("power ({})    {}   board {}   idle {}", r.scored_phase, si(r.power_w, "W"), si(r.board_power_w, "W"),
+                   si(r.idle_power_w, "W")));
   for (const auto& p : ppa::kPowerParts)
     line(fmt::format("  {:<24} {:>12} {:>7}", p.label, si(r.power.*p.member, "W"), pct(r.power_w > 0 ? r.power.*p.member / r.power_w : 0)));
   line(fmt::format("area         {:.4g} mm2   (a shipping die of this description: ~{:.4g} mm2, by a fitted factor)", r.area_mm2,
@@ -186,6 +188,7 @@ std::string to_comparison_table(const std::vector<std::string>& names, const std
   row(fmt::format("decode energy/{}", unit), [](const ppa::Report& r) { return si(r.decode.energy_per_token_j, "J"); });
   row("power (scored phase)", [](const ppa::Report& r) { return si(r.power_w, "W"); });
   row("board power", [](const ppa::Report& r) { return si(r.board_power_w, "W"); });
+  row("idle power", [](const ppa::Report& r) { return si(r.idle_power_w, "W"); });
   row("area", [](const ppa::Report& r) { return fmt::format("{:.4g} mm2", r.area_mm2); });
   row("die estimate (fitted)", [](const ppa::Report& r) { return fmt::format("{:.4g} mm2", r.die_area_estimate_mm2); });
   row("clock", [](const ppa::Report& r) { return si(r.clock_hz, "Hz"); });

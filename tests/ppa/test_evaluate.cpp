@@ -274,6 +274,26 @@ TEST(Calibration, TheDieAreaFitIsReportedNeverScored) {
   EXPECT_EQ(same, plain);
 }
 
+// Idle power is the chip with nothing to do: what a phase that cannot run draws (no work, only
+// static power), below a phase that runs, and lower again with idle tiles power-gated.
+TEST(Physics, IdlePowerIsTheStaticPowerOfAChipWithNoWork) {
+  auto d = base_design();
+  const Report busy = evaluate(llama(), node("7nm"), micro(), d, perf());
+  ASSERT_TRUE(busy.prefill.runs);
+  EXPECT_GT(busy.idle_power_w, busy.power.leakage);
+  EXPECT_LT(busy.idle_power_w, busy.prefill.power_w);
+  d.tile_classes[0].wmem_bytes = 8 << 20;
+  d.dram = {"none", 0};  // weights with no home: neither phase runs
+  const Report idle = evaluate(llama(), node("7nm"), micro(), d, perf());
+  ASSERT_FALSE(idle.prefill.runs);
+  EXPECT_NEAR(idle.prefill.power_w, idle.idle_power_w, 1e-9 * idle.idle_power_w);
+  d.power_gate_idle_tiles = true;
+  const Report gated = evaluate(llama(), node("7nm"), micro(), d, perf());
+  // gated tiles lose their clock and most logic leakage; SRAM keeps its weights and stays powered
+  EXPECT_LT(gated.idle_power_w, idle.idle_power_w - idle.power.clock);
+  EXPECT_NEAR(gated.prefill.power_w, gated.idle_power_w, 1e-9 * gated.idle_power_w);
+}
+
 TEST(Physics, HigherClockIsFasterAndHungrier) {
   auto d = base_design();
   d.clock_hz = 0.5e9;
