@@ -457,7 +457,11 @@ def main():
         title = f"{report.get('design', 'design')}: {report.get('model', '')} on {report.get('node', '')}, {report.get('mode', '')} mode"
         summary = (f"<p><b>PPA score {report['ppa_score']:.4f}</b> ({'feasible' if report['feasible'] else 'INFEASIBLE'}, "
                    f"scored on {report['scored_phase']}); {si(report['power_w'], 'W')} on die, board {si(report.get('board_power_w'), 'W')}, "
-                   f"{report['area_mm2']:.4g} mm², clock {si(report['clock_hz'], 'Hz')} at {report['supply_v']:.3g} V, "
+                   + (f"idle {si(report['idle_power_w'], 'W')}, " if report.get("idle_power_w") is not None else "")
+                   + f"{report['area_mm2']:.4g} mm²"
+                   + (f" (a shipping die of this description: ~{report['die_area_estimate_mm2']:.4g} mm², by a fitted factor)"
+                      if report.get("die_area_estimate_mm2") is not None else "")
+                   + f", clock {si(report['clock_hz'], 'Hz')} at {report['supply_v']:.3g} V, "
                    f"time to first token {si(report['time_to_first_token_s'], 's')}, peak {si(report['peak_flops_per_s'], 'FLOP/s')}.</p>")
         if search:
             summary += (f"<p>Found by the {html.escape(str(search.get('agent')))} agent (seed {search.get('seed')}) at evaluation "
