@@ -594,6 +594,20 @@ def run_verify(ncyc=400):
     return out
 
 
+def gate_level_energy(fmt, lanes, netlist, pre, A, B, lib):
+    """Simulate the netlist on operands A, B with a VCD, check it against the reference and count
+    its energy over the steady-state window: (pJ per MAC by part, leakage nW, mismatches, cycles)."""
+    outs = simulate(fmt, lanes, [netlist], pre, A, B, vcd=True, gate=True)
+    _, bad, _ = check(fmt, lanes, outs, A, B)
+    # window: from the negedge at which the first MAC's operands are latched + 8 cycles, for
+    # len(A) - 16 cycles (clock period 2 ns = 2000 ps; the VCD timescale is 10 ps)
+    t_start = (2 * 2 + 1 + 2 * 8) * 100     # ps/10 units
+    ncount = len(A) - 16
+    per_mac, leak_nw = energy(netlist, pre + ".vcd", t_start, t_start + ncount * 200, ncount * lanes, lib)
+    os.remove(pre + ".vcd")
+    return per_mac, leak_nw, bad, ncount
+
+
 def run_energy(lanes=4, ncyc=512):
     lib = lib_power()
     out = {}
@@ -602,15 +616,7 @@ def run_energy(lanes=4, ncyc=512):
         pre = os.path.join(WORK, f"e_{fmt}")
         A, B = stimulus(fmt, lanes, ncyc, "gauss", 11)
         t0 = time.time()
-        outs = simulate(fmt, lanes, [gl], pre, A, B, vcd=True, gate=True)
-        n, bad, _ = check(fmt, lanes, outs, A, B)
-        # window: from the negedge at which the first MAC's operands are latched + 8 cycles, for
-        # ncyc - 16 cycles (clock period 2 ns = 2000 ps; the VCD timescale is 10 ps)
-        t_start = (2 * 2 + 1 + 2 * 8) * 100     # ps/10 units
-        ncount = ncyc - 16
-        t_end = t_start + ncount * 200
-        per_mac, leak_nw = energy(gl, pre + ".vcd", t_start, t_end, ncount * lanes, lib)
-        os.remove(pre + ".vcd")
+        per_mac, leak_nw, bad, ncount = gate_level_energy(fmt, lanes, gl, pre, A, B, lib)
         out[fmt] = {"lanes": lanes, "cycles": ncount, "mismatches": len(bad),
                     "pj_per_mac": {k: round(v, 5) for k, v in per_mac.items()},
                     "leakage_nw_per_lane": round(leak_nw / lanes, 2), "sim_s": round(time.time() - t0, 1)}
@@ -637,12 +643,7 @@ def run_switching(lanes=4, ncyc=512):
         for kind in ("gauss", "bits", "virus"):
             pre = os.path.join(WORK, f"sw_{fmt}_{kind}")
             A, B = stimulus(fmt, lanes, ncyc, kind, 11)
-            outs = simulate(fmt, lanes, [gl], pre, A, B, vcd=True, gate=True)
-            _, bad, _ = check(fmt, lanes, outs, A, B)
-            t_start = (2 * 2 + 1 + 2 * 8) * 100
-            ncount = ncyc - 16
-            per_mac, _ = energy(gl, pre + ".vcd", t_start, t_start + ncount * 200, ncount * lanes, lib)
-            os.remove(pre + ".vcd")
+            per_mac, _, bad, _ = gate_level_energy(fmt, lanes, gl, pre, A, B, lib)
             row[kind] = {"mismatches": len(bad), "datapath_pj": round(per_mac["datapath"], 5),
                          "total_pj": round(per_mac["total"], 5)}
         row["virus_over_gauss"] = round(row["virus"]["datapath_pj"] / row["gauss"]["datapath_pj"], 3)
@@ -748,19 +749,25 @@ def synth_vu_timed(name, params, period, synth_opts=""):
             "synth_s": round(time.time() - t0, 1)}
 
 
-def run_stages(vlen=64, rows=4, period=500):
+def timed_vu_sweep(configs, out_json, period, synth_opts=""):
+    """Timing-driven synthesis of mf_vector_unit configurations: each (name, params, row fields)
+    mapped at `period`; rows printed as they finish and written to WORK/out_json."""
     with open(os.path.join(WORK, "timed.constr"), "w") as f:
         f.write(CONSTR)
     res = []
-    for mask, fmt in STAGE_RUNS:
-        for stages in (1, 2):
-            params = {"VLEN": vlen, "ROWS": rows, "FORMATS": mask, "INT_STAGES": stages}
-            r = {"fmt": fmt, "vlen": vlen, "rows": rows, "int_stages": stages,
-                 **synth_vu_timed(f"stages_{fmt}_v{vlen}_r{rows}_s{stages}", params, period)}
-            res.append(r)
-            print(json.dumps(r), flush=True)
-    json.dump(res, open(os.path.join(WORK, "stages.json"), "w"), indent=1)
+    for name, params, fields in configs:
+        r = {**fields, **synth_vu_timed(name, params, period, synth_opts)}
+        res.append(r)
+        print(json.dumps(r), flush=True)
+    json.dump(res, open(os.path.join(WORK, out_json), "w"), indent=1)
     return res
+
+
+def run_stages(vlen=64, rows=4, period=500):
+    return timed_vu_sweep([(f"stages_{fmt}_v{vlen}_r{rows}_s{stages}",
+                            {"VLEN": vlen, "ROWS": rows, "FORMATS": mask, "INT_STAGES": stages},
+                            {"fmt": fmt, "vlen": vlen, "rows": rows, "int_stages": stages})
+                           for mask, fmt in STAGE_RUNS for stages in (1, 2)], "stages.json", period)
 
 
 # ---- the vector unit's floating-point lanes, FP_STAGES 1 against 4 (`synth.py fp_stages`) ----
@@ -771,17 +778,10 @@ def run_stages(vlen=64, rows=4, period=500):
 # mf_vector_unit grows past 23 GB (FP_STAGES 1 and the RTL before FP_STAGES alike; one lane of one
 # format has nothing to share).
 def run_fp_stages(vlen=16, rows=1, period=500, mask=2, fmt="fp16"):
-    with open(os.path.join(WORK, "timed.constr"), "w") as f:
-        f.write(CONSTR)
-    res = []
-    for stages in (1, 4):
-        params = {"VLEN": vlen, "ROWS": rows, "FORMATS": mask, "FP_STAGES": stages}
-        r = {"fmt": fmt, "vlen": vlen, "rows": rows, "fp_stages": stages,
-             **synth_vu_timed(f"fpstages_{fmt}_v{vlen}_r{rows}_s{stages}", params, period, " -noshare")}
-        res.append(r)
-        print(json.dumps(r), flush=True)
-    json.dump(res, open(os.path.join(WORK, "fp_stages.json"), "w"), indent=1)
-    return res
+    return timed_vu_sweep([(f"fpstages_{fmt}_v{vlen}_r{rows}_s{stages}",
+                            {"VLEN": vlen, "ROWS": rows, "FORMATS": mask, "FP_STAGES": stages},
+                            {"fmt": fmt, "vlen": vlen, "rows": rows, "fp_stages": stages})
+                           for stages in (1, 4)], "fp_stages.json", period, " -noshare")
 
 
 def main():

@@ -511,11 +511,10 @@ struct Evaluator::Impl {
   struct TileStatic {
     double leakage_w = 0, clock_w = 0;
   };
-  TileStatic tile_static(const arch::Design& d, std::size_t c, double gate, double clocked_mac, double clocked_other, double f,
-                         double lscale, double vscale) const {
+  TileStatic tile_static(const arch::Design& d, const tech::Leakage& leak, std::size_t c, double gate, double clocked_mac,
+                         double clocked_other, double f, double lscale, double vscale) const {
     const auto& m = classes[c];
     const auto& tc = d.tile_classes[c];
-    const auto& leak = node.leakage.at(d.flavor);
     const double logic_leak = m.logic_cells_mm2 * leak.logic_mw_per_mm2 * 1e-3;
     const double sram_bits = 8.0 * static_cast<double>(tc.imem_bytes + tc.amem_bytes + (m.rom ? 0 : tc.wmem_bytes));
     const double rom_bits = m.rom ? 8.0 * static_cast<double>(tc.wmem_bytes) : 0.0;
@@ -531,9 +530,10 @@ struct Evaluator::Impl {
     const double vscale = tech::dynamic_energy_scale(node, v);
     const double gate = d.power_gate_idle_tiles ? micro.gating_residual_leakage : 1.0;
     const double clocked = d.power_gate_idle_tiles ? 0.0 : micro.idle_clock_fraction;
+    const auto& leak = node.leakage.at(d.flavor);
     double w = soc_w;
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
-      const TileStatic t = tile_static(d, c, gate, clocked, clocked, f, lscale, vscale);
+      const TileStatic t = tile_static(d, leak, c, gate, clocked, clocked, f, lscale, vscale);
       w += class_counts[c] * (t.leakage_w + t.clock_w);
     }
     const auto it = node.dram.find(d.dram.kind);
@@ -735,6 +735,7 @@ struct Evaluator::Impl {
     // trunk keep toggling, micro.idle_clock_fraction); the MAC datapath is clocked only while it
     // computes, core, control and router while the tile is not stalled on DRAM.
     double clock_w = 0, leak_w = 0;
+    const auto& leak = node.leakage.at(d.flavor);
     const double lscale = tech::leakage_scale(node, v) * temperature_scale;
     const double idle = micro.idle_clock_fraction;
     double wake_j = 0;
@@ -754,7 +755,7 @@ struct Evaluator::Impl {
         if (n <= 0) continue;
         const auto& m = classes[c];
         const double gate = d.power_gate_idle_tiles ? duty + (1.0 - duty) * micro.gating_residual_leakage : 1.0;
-        const TileStatic t = tile_static(d, c, gate, clocked_mac, clocked_other, f, lscale, vscale);
+        const TileStatic t = tile_static(d, leak, c, gate, clocked_mac, clocked_other, f, lscale, vscale);
         leak_w += n * t.leakage_w;
         clock_w += n * t.clock_w;
         if (d.power_gate_idle_tiles && duty < 1.0 && out.runs)
