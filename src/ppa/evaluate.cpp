@@ -48,6 +48,10 @@ struct ClassModel {
   double vector_cells_mm2 = 0; // of which the MAC datapath and vector registers
   double control_mm2 = 0;      // DMA, sequencer, special-function lanes, scratchpad crossbars
   double register_bits_per_mac = 0;  // written per MAC step besides the register file: lane pipeline, systolic cell
+  // Operand traffic between the tile's memories and its MAC array, per GEMM (see the energy step):
+  // tokens that share one weight fetch from WMEM (0: a systolic array keeps weights in its cells),
+  // and accumulator bits a systolic array reads and writes back per MAC (partial sums across K tiles).
+  double tokens_per_weight_fetch = 1, psum_bits_per_mac = 0;
 
 };
 
@@ -290,12 +294,21 @@ struct Evaluator::Impl {
       // format), the passed-on activation and partial sum, not the double-buffered weight.
       const auto ei = static_cast<std::size_t>(m.exec);
       m.register_bits_per_mac = (stages[ei] - 1.0) * micro.mac_pipeline_register_bits[ei];
+      // Weight reuse: an adder-tree array fetches each weight vector from WMEM for as many tokens as
+      // the array's rows and the register-blocked accumulators hold; a systolic array holds a
+      // rows x lanes weight tile in its cells for the whole micro-batch, and its partial sums leave
+      // the array once per K tile of `rows` (read and written back in AMEM).
+      const double accumulator_bits = micro.mac_pipeline_register_bits[ei] - 2.0 * m.exec_bits;
+      m.tokens_per_weight_fetch =
+          std::max(m.rows, std::floor(micro.accumulator_vector_registers * m.exec_bits / accumulator_bits));
       if (t.mac_array == arch::MacArray::systolic && t.mac_rows > 1) {
         const auto widest = arch::widest_format(t.mac_formats);
         const auto wi = static_cast<std::size_t>(widest);
         const double cells = t.vlen_bits / tech::format_bits(widest) * t.mac_rows;
         m.vector_mm2 += cells * micro.systolic_cell_register_bits[wi] * node.flop_area_um2 * 1e-6;
         m.register_bits_per_mac += micro.systolic_cell_register_bits[ei] - 2.0 * m.exec_bits;
+        m.tokens_per_weight_fetch = 0;
+        m.psum_bits_per_mac = 2.0 * accumulator_bits / m.rows;
       }
       auto mem_mm2 = [&](double bytes, double density_factor) {
         return bytes * 8.0 / 1e6 / (tech::sram_density_mbit_per_mm2(node, macro_bytes(bytes)) * density_factor);
@@ -676,9 +689,12 @@ struct Evaluator::Impl {
       const auto& st = plan.stages[static_cast<std::size_t>(s)];
       // Region averages of the per-class figures, by tile count.
       double lanes = 0, rows = 0, wr = 0, ar = 0, aw = 0, ir = 0, e_mac = 0, mac_bits = 0, register_bits = 0;
+      double weight_fetches_per_token = 0, psum_bits = 0;
       for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
         const double w = static_cast<double>(st.class_counts[c]) / st.tiles;
         lanes += w * classes[c].lanes;
+        if (classes[c].tokens_per_weight_fetch > 0) weight_fetches_per_token += w / classes[c].tokens_per_weight_fetch;
+        psum_bits += w * classes[c].psum_bits_per_mac;
         register_bits += w * classes[c].register_bits_per_mac;
         rows += w * classes[c].rows;
         wr += w * classes[c].wmem_read_pj_bit;
@@ -707,9 +723,28 @@ struct Evaluator::Impl {
         const double vector_ops = gemm ? macs / (lanes * std::max(1.0, rows)) : (alu + op.input_bytes / (mac_bits / 8.0)) / lanes;
         e_fetch += vector_ops * micro.instructions_per_vector_op[static_cast<std::size_t>(op.kind)] *
                    (node.instruction_energy_pj + 32.0 * ir) * 1e-12;
-        e_mem += (op.weight_read_bytes * (1 - wf) * n_mb * 8.0 * wr +
-                  (op.input_bytes + op.kv_read_bytes * (1 - kf)) * 8.0 * ar +
-                  (op.output_bytes + op.kv_write_bytes * (1 - kf)) * 8.0 * aw) * 1e-12;
+        // Local memory traffic. A weight (or, in attention, a cached key or value: the B operand) is
+        // read once per micro-batch, and again for every further group of tokens that shares one
+        // fetch (the micro-batch's tokens beyond what the array and register file hold); an input
+        // element once per lanes-wide block of outputs; a systolic array's partial sums once per K
+        // tile. (The memory ports keep up: rows <= tokens per fetch and rows <= lanes.)
+        // Cached keys and values are per sequence: micro-batches split sequences, not a sequence's
+        // queries, so only the queries beyond one fetch's tokens re-read them.
+        double b_reads = n_mb, kv_reads = 1, a_reads = 1, psum = 0;
+        if (gemm) {
+          const double m_tokens = static_cast<double>(op.gemm.m);
+          b_reads = std::max(static_cast<double>(n_mb), m_tokens * weight_fetches_per_token);
+          kv_reads = std::max(1.0, m_tokens * weight_fetches_per_token);
+          a_reads = std::max(1.0, static_cast<double>(op.gemm.n) / std::max(1.0, lanes));
+          psum = macs * psum_bits * std::max(0.0, 1.0 - rows / static_cast<double>(op.gemm.k));
+        }
+        // What streams from DRAM lands in AMEM first (written once per micro-batch, as DRAM reads
+        // it) and is read from there.
+        e_mem += (op.weight_read_bytes * b_reads * ((1 - wf) * wr + wf * ar) * 8.0 +
+                  (op.input_bytes * a_reads + op.kv_read_bytes * kv_reads) * 8.0 * ar +
+                  (op.output_bytes + op.kv_write_bytes * (1 - kf) + op.weight_read_bytes * wf * n_mb +
+                   op.kv_read_bytes * kf) * 8.0 * aw +
+                  psum * 0.5 * (ar + aw)) * 1e-12;
         const auto& term = ps.terms[static_cast<std::size_t>(i)];
         e_noc += term.noc_bytes_per_tile * g * 8.0 * e_bit_hop;
         compute_tile_s += term.compute * term.row_factor(1.0 / n_mb) * g;

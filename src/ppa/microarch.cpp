@@ -131,6 +131,9 @@ Microarch load_microarch(const std::filesystem::path& data_dir) {
   m.fetch_width_area_exponent = r.value("fetch_width_area_exponent");
   m.vector_registers = r.value("vector_registers");
   m.vector_register_ports = r.value("vector_register_ports");
+  m.accumulator_vector_registers = r.value("accumulator_vector_registers");
+  if (!(m.accumulator_vector_registers >= 1 && m.accumulator_vector_registers <= m.vector_registers))
+    throw InputError(path.string(), "accumulator_vector_registers.value", "expected a number in [1, vector_registers]");
   constexpr const char* kinds[] = {"matmul", "attention_scores", "attention_context", "softmax", "norm",
                                    "elementwise", "embedding", "conv", "data_movement", "unsupported"};
   for (std::size_t i = 0; i < kOpKinds; ++i)

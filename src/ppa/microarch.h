@@ -41,6 +41,7 @@ struct Microarch {
   double fetch_width_area_exponent = 0;
   double vector_registers = 0;
   double vector_register_ports = 0;
+  double accumulator_vector_registers = 0;  // of vector_registers, holding register-blocked accumulators
   std::array<double, kOpKinds> instructions_per_vector_op{};  // by workload::OpKind
   double memory_port_vector_registers = 0;
   double memory_macro_bytes_max = 0;

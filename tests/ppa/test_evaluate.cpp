@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
 
+#include "common/input_error.h"
 #include "ppa/evaluate.h"
 #include "workload_fixture.h"
 
@@ -171,6 +175,33 @@ TEST(Physics, SystolicCellsCostRegistersAdderTreesDoNot) {
   EXPECT_DOUBLE_EQ(one_row_systolic, evaluate(w, node("7nm"), micro(), d, perf()).area.vector_units);
 }
 
+// Operand traffic at real reuse: an adder-tree array fetches each weight vector again for every
+// group of tokens whose accumulators the register file holds (int8: 6), so the memory energy of a
+// prefilled token stays flat as the prompt grows (it fell as 1/prompt when each weight was read
+// once per micro-batch); a systolic array holds its weights in the cells but writes its partial
+// sums back to AMEM once per K tile of `rows`, so that traffic falls as 1/rows.
+TEST(Physics, WeightsAreFetchedAgainForTokensTheAccumulatorsCannotHold) {
+  auto d = base_design();
+  d.rows = d.cols = 2;
+  d.tile_classes[0].mac_formats = arch::mac_format_bit(tech::MacFormat::int8);
+  d.tile_classes[0].mac_rows = 4;
+  Scenario sc = perf();
+  sc.scored_phase = workload::Phase::prefill;
+  auto memory_j_per_token = [&](std::int64_t seq) {
+    const Workload w = testing::shipped_workload("smolvlm-256m-instruct", workload::Precision::int8, 1, seq, 0);
+    const Report r = evaluate(w, node("7nm"), micro(), d, sc);
+    EXPECT_TRUE(r.prefill.evaluated);
+    return r.power.memory / r.prefill.tokens_per_second;
+  };
+  const double tree_short = memory_j_per_token(48), tree_long = memory_j_per_token(960);
+  EXPECT_NEAR(tree_long / tree_short, 1.0, 0.15);
+  d.tile_classes[0].mac_array = arch::MacArray::systolic;
+  const double systolic_4 = memory_j_per_token(960);
+  EXPECT_GT(systolic_4, 5 * tree_long);
+  d.tile_classes[0].mac_rows = 16;
+  EXPECT_LT(memory_j_per_token(960), systolic_4 / 2.5);
+}
+
 // A lane clocked faster than its synthesised one-stage path is pipelined (data/microarch.yaml
 // mac_critical_path_ps): at nominal supply an fp16 lane at 7 nm fits one stage at 400 MHz, needs
 // more stages at 1.5 GHz, and each further stage is one register of the lane's width in every row.
@@ -272,6 +303,27 @@ TEST(Calibration, TheDieAreaFitIsReportedNeverScored) {
   Report same = other;
   same.die_area_estimate_mm2 = plain.die_area_estimate_mm2;
   EXPECT_EQ(same, plain);
+}
+
+// A micro-architecture constant out of range is a one-line error naming the file and field.
+TEST(Microarch, AnAccumulatorShareBeyondTheRegisterFileIsAnInputError) {
+  const auto dir = std::filesystem::temp_directory_path() / "meshforge-microarch-bad";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(kData / "uncore.yaml", dir / "uncore.yaml", std::filesystem::copy_options::overwrite_existing);
+  std::ifstream in(kData / "microarch.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string key = "accumulator_vector_registers: {value: 24";
+  ASSERT_NE(text.find(key), std::string::npos);
+  text.replace(text.find(key), key.size(), "accumulator_vector_registers: {value: 40");
+  std::ofstream(dir / "microarch.yaml") << text;
+  try {
+    (void)load_microarch(dir);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "accumulator_vector_registers.value");
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 // Idle power is the chip with nothing to do: what a phase that cannot run draws (no work, only

@@ -24,11 +24,12 @@ inline const tech::Node& node(const std::string& name) {
 }
 
 inline Workload shipped_workload(const std::string& model, workload::Precision precision,
-                                 std::int64_t batch, std::int64_t seq_tokens) {
+                                 std::int64_t batch, std::int64_t seq_tokens, std::int64_t images = 1) {
   const auto spec = workload::parse_hf_config(std::filesystem::path(MESHFORGE_TEST_DATA_DIR) / "models" / (model + ".json"));
   workload::Scenario s;
   s.seq_tokens = seq_tokens;
   s.batch = batch;
+  s.images = images;
   s.weight_precision = s.activation_precision = s.kv_precision = precision;
   s.phase = workload::Phase::prefill;
   Workload w{workload::build_hf_graph(spec, s), {}};
