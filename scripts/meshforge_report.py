@@ -173,7 +173,7 @@ def tile_activity_heatmaps(design, report, figures):
     order = report.get("tile_order") or []
     grid = tile_grid(design)
     rows, cols = grid.shape
-    if len(order) != rows * cols:
+    if not order or len(order) > rows * cols:  # harvested tiles are in no stage: fewer slots than tiles
         return None
     fig, axes = plt.subplots(2, 2, figsize=(10, 7.6 * max(0.45, min(1.0, rows / max(cols, 1))) + 0.8))
     extreme = max(rows / max(cols, 1), cols / max(rows, 1)) > 4

@@ -275,6 +275,16 @@ std::vector<std::string> validate_structure(const Design& d) {
     }
   }
 
+  // Harvesting: at least one tile must be enabled.
+  if (classes > 0 && classes <= 10 && tiles > 0) {
+    bool any_active = false;
+    for (std::int64_t t = 0; t < tiles && !any_active; ++t) {
+      const std::size_t cls = d.class_map.empty() ? 0 : d.class_map[static_cast<std::size_t>(t) % d.class_map.size()];
+      any_active = cls < classes && !d.tile_classes[cls].harvested;
+    }
+    if (!any_active) fail("tile_classes", "every tile is harvested: at least one tile must be enabled (harvested: false)");
+  }
+
   // NoC
   if (!is_power_of_two(d.noc.link_bits) || d.noc.link_bits < 32 || d.noc.link_bits > 2048) {
     fail("noc.link_bits",

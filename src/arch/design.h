@@ -73,6 +73,10 @@ struct TileClass {
   MacArray mac_array = MacArray::adder_tree;   // only matters when mac_rows > 1
   // Formats the MAC lanes are built for: area follows these, throughput the format run on them.
   MacFormatSet mac_formats = mac_format_bit(tech::MacFormat::fp16);
+  // Yield harvesting: tiles of this class are on the die (area, leakage, the idle share of the
+  // clock) but disabled, so they get no work and add nothing to the peak (Wormhole n150: 72 of 80
+  // Tensix cores active). The search never sets it.
+  bool harvested = false;
 
   bool operator==(const TileClass&) const = default;
 };

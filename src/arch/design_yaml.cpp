@@ -374,7 +374,7 @@ TileClass read_tile_class(Reader& r, const YAML::Node& n, const std::string& pat
   TileClass c;
   r.for_each_entry(n, path,
                    {"name", "fetch_width", "vlen_bits", "mac_rows", "imem_bytes", "wmem_bytes",
-                    "amem_bytes", "weight_storage", "mac_array", "mac_formats"},
+                    "amem_bytes", "weight_storage", "mac_array", "mac_formats", "harvested"},
                    [&](const std::string& key, const YAML::Node& v, const std::string& field) {
                      if (key == "name") c.name = r.get_string(v, field);
                      else if (key == "fetch_width") c.fetch_width = r.get_int(v, field);
@@ -388,6 +388,8 @@ TileClass read_tile_class(Reader& r, const YAML::Node& n, const std::string& pat
                                                                     {"sram", "rom"});
                      } else if (key == "mac_array") {
                        c.mac_array = r.get_enum<MacArray>(v, field, parse_mac_array, {"adder_tree", "systolic"});
+                     } else if (key == "harvested") {
+                       c.harvested = r.get_bool(v, field);
                      } else if (key == "mac_formats") {
                        if (!v.IsSequence() || v.size() == 0)
                          r.fail(field, v, "expected a non-empty list of MAC formats, e.g. [int8, fp16]");
@@ -569,6 +571,7 @@ std::string to_yaml(const Design& d) {
       o += fmt::format("    weight_storage: {}\n", to_string(c.weight_storage));
       if (c.mac_array != MacArray::adder_tree) o += fmt::format("    mac_array: {}\n", to_string(c.mac_array));
       o += fmt::format("    mac_formats: [{}]\n", format_mac_formats(c.mac_formats));
+      if (c.harvested) o += "    harvested: true\n";
     }
   }
   if (!d.class_map.empty()) {

@@ -25,6 +25,12 @@ void order_tiles(const arch::Design& d, std::vector<int>& order) {
         for (int r = 0; r < d.rows; ++r) order[slot++] = r * d.cols + c;
       break;
   }
+  // Harvested (disabled) tiles get no work.
+  order.erase(std::remove_if(order.begin(), order.end(),
+                             [&](int t) {
+                               return d.tile_classes[static_cast<std::size_t>(d.class_of(t / d.cols, t % d.cols))].harvested;
+                             }),
+              order.end());
 }
 
 // A pipeline only pays when enough independent work is in flight: micro-batches are sequences in
@@ -34,8 +40,10 @@ void order_tiles(const arch::Design& d, std::vector<int>& order) {
 int automatic_stages(const workload::Graph& graph, const arch::Design& design, int units) {
   double wmem = 0;
   for (int r = 0; r < design.rows; ++r)
-    for (int c = 0; c < design.cols; ++c)
-      wmem += static_cast<double>(design.tile_classes[static_cast<std::size_t>(design.class_of(r, c))].wmem_bytes);
+    for (int c = 0; c < design.cols; ++c) {
+      const auto& tc = design.tile_classes[static_cast<std::size_t>(design.class_of(r, c))];
+      if (!tc.harvested) wmem += static_cast<double>(tc.wmem_bytes);
+    }
   if (graph.total_weight_bytes() > wmem) return 1;
   const std::int64_t work_units = graph.scenario.phase == workload::Phase::decode
                                       ? graph.scenario.batch
@@ -97,12 +105,12 @@ void plan_with_stages(const workload::Graph& graph, const LayerUnits& lu, const 
                       double amem_activation_reserve, int requested_stages, Plan& plan) {
   const auto& ops = graph.ops;
   const int n_ops = static_cast<int>(ops.size());
-  const int tiles = design.tiles();
   const auto& unit_end = lu.end_op;
   const auto& unit_weight = lu.weight_bytes;
   plan.stages.clear();
   plan.violations.clear();
   order_tiles(design, plan.tile_order);
+  const int tiles = static_cast<int>(plan.tile_order.size());  // the enabled ones
 
   const int units = static_cast<int>(unit_end.size());
   if (units == 0 || tiles == 0) {

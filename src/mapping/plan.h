@@ -36,7 +36,7 @@ struct Stage {
 };
 
 struct Plan {
-  std::vector<int> tile_order;         // slot -> tile index (row * cols + col), placement order
+  std::vector<int> tile_order;         // slot -> tile index (row * cols + col), placement order; harvested tiles left out
   std::vector<Stage> stages;
   std::vector<int> op_stage;           // per op: its stage
   // Per op: share of its weight bytes / KV bytes that must stream from DRAM each step.

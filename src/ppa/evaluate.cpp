@@ -798,6 +798,15 @@ struct Evaluator::Impl {
       }
       ps.stage_static_w[static_cast<std::size_t>(s)] = clock_w + leak_w - static_before;
     }
+    // Harvested tiles belong to no stage: idle all the time, as a tile outside its duty.
+    for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
+      if (!d.tile_classes[c].harvested || class_counts[c] <= 0) continue;
+      const double off = d.power_gate_idle_tiles ? 0.0 : idle;
+      const TileStatic t = tile_static(d, leak, c, d.power_gate_idle_tiles ? micro.gating_residual_leakage : 1.0, off, off, f,
+                                       lscale, vscale);
+      leak_w += class_counts[c] * t.leakage_w;
+      clock_w += class_counts[c] * t.clock_w;
+    }
     double phy_w = 0;
     if (has_dram && dram_it != node.dram.end()) phy_w = dram_it->second.phy_static_power_w * d.dram.channels;
 
@@ -999,6 +1008,7 @@ struct Evaluator::Impl {
     check_package(d, r);
     double macs_per_cycle = 0, port_bytes_per_cycle = 0;
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
+      if (d.tile_classes[c].harvested) continue;  // disabled: on the die, not in the peak
       macs_per_cycle += class_counts[c] * classes[c].lanes * classes[c].rows;
       port_bytes_per_cycle += class_counts[c] * classes[c].port_bytes;
     }

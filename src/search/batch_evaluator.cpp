@@ -44,6 +44,7 @@ std::uint64_t design_hash(const arch::Design& d) {
     x.value(t.weight_storage);
     x.value(t.mac_array);
     x.value(t.mac_formats);
+    x.value(t.harvested);
   }
   x.bytes(d.class_map.data(), d.class_map.size());
   x.value(d.noc.link_bits);

@@ -58,6 +58,7 @@ Design heterogeneous() {
   TileClass c;
   c.name = "";
   c.vlen_bits = 65536;
+  c.harvested = true;                   // written only when set
   d.tile_classes = {a, b, c};
   d.class_map = {0, 1, 2, 0, 1,  //
                  2, 2, 2, 2, 2,  //
@@ -87,6 +88,7 @@ TEST(DesignYaml, HeterogeneousDesignRoundTrips) {
   EXPECT_EQ(back.class_of(2, 0), 1);
   EXPECT_THAT(text, HasSubstr("wmem_bytes: 1536KiB"));
   EXPECT_THAT(text, HasSubstr("imem_bytes: 1000\n"));
+  EXPECT_THAT(text, HasSubstr("harvested: true\n"));
   EXPECT_THAT(text, HasSubstr("clock_mhz: 1234.567891\n"));
   EXPECT_EQ(to_yaml(back), text);
 }

@@ -98,6 +98,7 @@ TEST(Validate, EachRuleFiresAndNamesItsField) {
        "at least one"},
       {"tile_classes", [](Design& d) { d.tile_classes.resize(11); }, "at most 10"},
       {"class_map", [](Design& d) { d.class_map.pop_back(); }, "4 x 6 = 24 entries, got 23"},
+      {"tile_classes", [](Design& d) { for (auto& c : d.tile_classes) c.harvested = true; }, "every tile is harvested"},
       {"class_map[3][5]", [](Design& d) { d.class_map[23] = 2; }, "0 .. 1, got 2"},
       {"tile_classes[1].fetch_width", [](Design& d) { d.tile_classes[1].fetch_width = 3; },
        "1, 2, 4 or 8"},

@@ -79,6 +79,25 @@ TEST(Stages, CoverEveryOpOnceAndEveryTile) {
   EXPECT_TRUE(plan.violations.empty());
 }
 
+// Harvested (disabled) tiles take no slot: the stages cover exactly the enabled tiles.
+TEST(Stages, LeaveHarvestedTilesOut) {
+  const auto g = llama_decode();
+  auto d = mesh(4, 6, 16 << 20);
+  d.tile_classes.push_back(d.tile_classes[0]);
+  d.tile_classes[1].harvested = true;
+  d.class_map.assign(24, 0);
+  for (int r = 0; r < 4; ++r) d.class_map[static_cast<std::size_t>(r * 6 + 5)] = 1;  // the last column
+  const auto plan = make_plan(g, d, kReserve);
+  ASSERT_EQ(plan.tile_order.size(), 20u);
+  int tiles = 0;
+  for (const auto& st : plan.stages) {
+    tiles += st.tiles;
+    EXPECT_EQ(st.class_counts[1], 0);
+  }
+  EXPECT_EQ(tiles, 20);
+  for (int t : plan.tile_order) EXPECT_NE(t % 6, 5) << t;
+}
+
 TEST(Stages, HintSetsPipelineDepthAndGroups) {
   const auto g = llama_decode();
   auto d = mesh(8, 8, 512 << 20);

@@ -305,6 +305,28 @@ TEST(Calibration, TheDieAreaFitIsReportedNeverScored) {
   EXPECT_EQ(same, plain);
 }
 
+// A harvested tile (yield harvesting: on the die, disabled) costs its area and its idle static
+// power but does no work and adds nothing to the peak: 4 of 16 harvested = the area of 16 tiles,
+// the peak of 12, the idle power of 16, and no faster than 12 enabled tiles.
+TEST(Physics, HarvestedTilesCostAreaAndIdlePowerNotPeak) {
+  auto d = base_design();
+  d.rows = d.cols = 4;
+  const Report all = evaluate(llama(), node("7nm"), micro(), d, perf());
+  d.tile_classes.push_back(d.tile_classes[0]);
+  d.tile_classes[1].harvested = true;
+  d.class_map.assign(16, 0);
+  for (int r = 0; r < 4; ++r) d.class_map[static_cast<std::size_t>(r * 4 + 3)] = 1;
+  const Report harvested = evaluate(llama(), node("7nm"), micro(), d, perf());
+  EXPECT_DOUBLE_EQ(harvested.area_mm2, all.area_mm2);
+  EXPECT_NEAR(harvested.peak_flops_per_s, 0.75 * all.peak_flops_per_s, 1e-9 * all.peak_flops_per_s);
+  EXPECT_NEAR(harvested.idle_power_w, all.idle_power_w, 1e-12 * all.idle_power_w);
+  EXPECT_LT(harvested.prefill.tokens_per_second, all.prefill.tokens_per_second);
+  ASSERT_EQ(harvested.tile_order.size(), 12u);
+  for (int t : harvested.tile_order) EXPECT_NE(t % 4, 3) << t;
+  // Their leakage is counted although they are in no stage: the same as 16 enabled tiles.
+  EXPECT_NEAR(harvested.power.leakage, all.power.leakage, 1e-9 * all.power.leakage);
+}
+
 // A micro-architecture constant out of range is a one-line error naming the file and field.
 TEST(Microarch, AnAccumulatorShareBeyondTheRegisterFileIsAnInputError) {
   const auto dir = std::filesystem::temp_directory_path() / "meshforge-microarch-bad";
