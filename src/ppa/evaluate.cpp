@@ -549,9 +549,13 @@ struct Evaluator::Impl {
       const TileStatic t = tile_static(d, leak, c, gate, clocked, clocked, f, lscale, vscale);
       w += class_counts[c] * (t.leakage_w + t.clock_w);
     }
+    return w + phy_static_w(d);
+  }
+
+  // The DRAM PHYs' static power: up whenever the chip is (no DRAM, none).
+  double phy_static_w(const arch::Design& d) const {
     const auto it = node.dram.find(d.dram.kind);
-    if (d.dram.channels > 0 && it != node.dram.end()) w += it->second.phy_static_power_w * d.dram.channels;
-    return w;
+    return d.dram.channels > 0 && it != node.dram.end() ? it->second.phy_static_power_w * d.dram.channels : 0.0;
   }
 
   void evaluate_phase(const workload::Graph& graph, PhaseScratch& ps, const arch::Design& d, double f, double v,
@@ -807,8 +811,7 @@ struct Evaluator::Impl {
       leak_w += class_counts[c] * t.leakage_w;
       clock_w += class_counts[c] * t.clock_w;
     }
-    double phy_w = 0;
-    if (has_dram && dram_it != node.dram.end()) phy_w = dram_it->second.phy_static_power_w * d.dram.channels;
+    const double phy_w = phy_static_w(d);
 
     power.mac = e_mac_total * vscale / step;
     power.register_file = e_rf * vscale / step;
