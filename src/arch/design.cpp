@@ -277,12 +277,9 @@ std::vector<std::string> validate_structure(const Design& d) {
 
   // Harvesting: at least one tile must be enabled.
   if (classes > 0 && classes <= 10 && tiles > 0) {
-    bool any_active = false;
-    for (std::int64_t t = 0; t < tiles && !any_active; ++t) {
-      const std::size_t cls = d.class_map.empty() ? 0 : d.class_map[static_cast<std::size_t>(t) % d.class_map.size()];
-      any_active = cls < classes && !d.tile_classes[cls].harvested;
-    }
-    if (!any_active) fail("tile_classes", "every tile is harvested: at least one tile must be enabled (harvested: false)");
+    const auto enabled = [&](std::size_t cls) { return cls < classes && !d.tile_classes[cls].harvested; };
+    const bool any_enabled = d.class_map.empty() ? enabled(0) : std::any_of(d.class_map.begin(), d.class_map.end(), enabled);
+    if (!any_enabled) fail("tile_classes", "every tile is harvested: at least one tile must be enabled (harvested: false)");
   }
 
   // NoC

@@ -18,7 +18,8 @@ constexpr int kReportsTag = 112;  // a peer to root: 'R' + reports, or 'E' + the
 // ---- The wire form: one list of fields per struct, read by the encoder and the decoder alike.
 
 // A field added to one of these structs must be added to its fields() below; the sizes catch a
-// forgotten one (libstdc++ on 64-bit, the only library meshforge builds with).
+// forgotten one (libstdc++ on 64-bit, the only library meshforge builds with) unless it fits in
+// padding, as TileClass::harvested did: check by hand when adding a small field.
 static_assert(sizeof(ppa::StageReport) == 56, "a StageReport field was added: add it to fields() below");
 static_assert(sizeof(ppa::PhaseReport) == 200, "a PhaseReport field was added: add it to fields() below");
 static_assert(sizeof(ppa::Budgets) == 64, "a Budgets field was added: add it to fields() below");
@@ -69,7 +70,7 @@ template <typename S, typename F>
   requires Of<S, arch::TileClass>
 void fields(S& t, F& f) {
   f(t.name), f(t.fetch_width), f(t.vlen_bits), f(t.mac_rows), f(t.imem_bytes), f(t.wmem_bytes), f(t.amem_bytes),
-      f(t.weight_storage), f(t.mac_array), f(t.mac_formats);
+      f(t.weight_storage), f(t.mac_array), f(t.mac_formats), f(t.harvested);
 }
 
 template <typename S, typename F>

@@ -49,9 +49,10 @@ struct ClassModel {
   double control_mm2 = 0;      // DMA, sequencer, special-function lanes, scratchpad crossbars
   double register_bits_per_mac = 0;  // written per MAC step besides the register file: lane pipeline, systolic cell
   // Operand traffic between the tile's memories and its MAC array, per GEMM (see the energy step):
-  // tokens that share one weight fetch from WMEM (0: a systolic array keeps weights in its cells),
-  // and accumulator bits a systolic array reads and writes back per MAC (partial sums across K tiles).
-  double tokens_per_weight_fetch = 1, psum_bits_per_mac = 0;
+  // weight fetches from WMEM per token (1 / the tokens sharing one; 0 in a systolic array, which
+  // keeps its weights in the cells), and the accumulator bits per MAC a systolic array writes back
+  // to AMEM and reads again (partial sums across K tiles), each way.
+  double weight_fetches_per_token = 1, psum_bits_per_mac = 0;
 
 };
 
@@ -299,16 +300,16 @@ struct Evaluator::Impl {
       // rows x lanes weight tile in its cells for the whole micro-batch, and its partial sums leave
       // the array once per K tile of `rows` (read and written back in AMEM).
       const double accumulator_bits = micro.mac_pipeline_register_bits[ei] - 2.0 * m.exec_bits;
-      m.tokens_per_weight_fetch =
-          std::max(m.rows, std::floor(micro.accumulator_vector_registers * m.exec_bits / accumulator_bits));
+      m.weight_fetches_per_token =
+          1.0 / std::max(m.rows, std::floor(micro.accumulator_vector_registers * m.exec_bits / accumulator_bits));
       if (t.mac_array == arch::MacArray::systolic && t.mac_rows > 1) {
         const auto widest = arch::widest_format(t.mac_formats);
         const auto wi = static_cast<std::size_t>(widest);
         const double cells = t.vlen_bits / tech::format_bits(widest) * t.mac_rows;
         m.vector_mm2 += cells * micro.systolic_cell_register_bits[wi] * node.flop_area_um2 * 1e-6;
         m.register_bits_per_mac += micro.systolic_cell_register_bits[ei] - 2.0 * m.exec_bits;
-        m.tokens_per_weight_fetch = 0;
-        m.psum_bits_per_mac = 2.0 * accumulator_bits / m.rows;
+        m.weight_fetches_per_token = 0;
+        m.psum_bits_per_mac = accumulator_bits / m.rows;
       }
       auto mem_mm2 = [&](double bytes, double density_factor) {
         return bytes * 8.0 / 1e6 / (tech::sram_density_mbit_per_mm2(node, macro_bytes(bytes)) * density_factor);
@@ -536,17 +537,22 @@ struct Evaluator::Impl {
             node.clock_energy_pj_per_mm2_cycle * 1e-12 * clocked_mm2 * f * vscale};
   }
 
-  // The chip powered and clocked with no work: every tile as outside its duty in a phase (leaf
-  // clocks gated to the idle share, or the tile power-gated), DRAM PHYs, host links and CPUs up.
+  // One tile of class c with no work: leaf clocks gated to the idle share, or the tile power-gated.
+  TileStatic idle_tile_static(const arch::Design& d, const tech::Leakage& leak, std::size_t c, double f, double lscale,
+                              double vscale) const {
+    const double gate = d.power_gate_idle_tiles ? micro.gating_residual_leakage : 1.0;
+    const double clocked = d.power_gate_idle_tiles ? 0.0 : micro.idle_clock_fraction;
+    return tile_static(d, leak, c, gate, clocked, clocked, f, lscale, vscale);
+  }
+
+  // The chip powered and clocked with no work: every tile idle, DRAM PHYs, host links and CPUs up.
   double idle_power_w(const arch::Design& d, double f, double v, double temperature_scale) const {
     const double lscale = tech::leakage_scale(node, v) * temperature_scale;
     const double vscale = tech::dynamic_energy_scale(node, v);
-    const double gate = d.power_gate_idle_tiles ? micro.gating_residual_leakage : 1.0;
-    const double clocked = d.power_gate_idle_tiles ? 0.0 : micro.idle_clock_fraction;
     const auto& leak = node.leakage.at(d.flavor);
     double w = soc_w;
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
-      const TileStatic t = tile_static(d, leak, c, gate, clocked, clocked, f, lscale, vscale);
+      const TileStatic t = idle_tile_static(d, leak, c, f, lscale, vscale);
       w += class_counts[c] * (t.leakage_w + t.clock_w);
     }
     return w + phy_static_w(d);
@@ -697,7 +703,7 @@ struct Evaluator::Impl {
       for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
         const double w = static_cast<double>(st.class_counts[c]) / st.tiles;
         lanes += w * classes[c].lanes;
-        if (classes[c].tokens_per_weight_fetch > 0) weight_fetches_per_token += w / classes[c].tokens_per_weight_fetch;
+        weight_fetches_per_token += w * classes[c].weight_fetches_per_token;
         psum_bits += w * classes[c].psum_bits_per_mac;
         register_bits += w * classes[c].register_bits_per_mac;
         rows += w * classes[c].rows;
@@ -748,7 +754,7 @@ struct Evaluator::Impl {
                   (op.input_bytes * a_reads + op.kv_read_bytes * kv_reads) * 8.0 * ar +
                   (op.output_bytes + op.kv_write_bytes * (1 - kf) + op.weight_read_bytes * wf * n_mb +
                    op.kv_read_bytes * kf) * 8.0 * aw +
-                  psum * 0.5 * (ar + aw)) * 1e-12;
+                  psum * (ar + aw)) * 1e-12;
         const auto& term = ps.terms[static_cast<std::size_t>(i)];
         e_noc += term.noc_bytes_per_tile * g * 8.0 * e_bit_hop;
         compute_tile_s += term.compute * term.row_factor(1.0 / n_mb) * g;
@@ -802,12 +808,10 @@ struct Evaluator::Impl {
       }
       ps.stage_static_w[static_cast<std::size_t>(s)] = clock_w + leak_w - static_before;
     }
-    // Harvested tiles belong to no stage: idle all the time, as a tile outside its duty.
+    // Harvested tiles belong to no stage: idle all the time.
     for (std::size_t c = 0; c < d.tile_classes.size(); ++c) {
       if (!d.tile_classes[c].harvested || class_counts[c] <= 0) continue;
-      const double off = d.power_gate_idle_tiles ? 0.0 : idle;
-      const TileStatic t = tile_static(d, leak, c, d.power_gate_idle_tiles ? micro.gating_residual_leakage : 1.0, off, off, f,
-                                       lscale, vscale);
+      const TileStatic t = idle_tile_static(d, leak, c, f, lscale, vscale);
       leak_w += class_counts[c] * t.leakage_w;
       clock_w += class_counts[c] * t.clock_w;
     }
